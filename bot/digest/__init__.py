@@ -1,0 +1,1 @@
+"""Digest parsing (pure) and loading (files and URLs into the store)."""

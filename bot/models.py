@@ -1,0 +1,90 @@
+"""Plain data shared by the parser, the store, rendering and the cogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One paper as one digest section published it."""
+
+    arxiv_id: str  # without version, e.g. "2406.07550"
+    title: str
+    url: str  # the link as published in the heading
+    line: int  # 1-based line of the `### [` heading
+    thumbnail: str | None = None  # image or video URL
+    votes: int | None = None  # None where the digest said `-` or nothing
+    authors: tuple[str, ...] = ()
+    summary: str = ""  # every other line under the entry, markdown as published
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A `## Daily Papers (YYYY-MM-DD)` section and its entries, in file order."""
+
+    day: dt.date
+    line: int
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the parser could not take, with the 1-based line it is on."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    sections: tuple[Section, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper as the store knows it: latest votes, every day it was featured."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    votes: int | None
+    dates: tuple[dt.date, ...]
+    thumbnail: str | None
+    summary: str
+    url: str
+
+    def to_json(self) -> dict[str, object]:
+        """The stable JSON shape documented in the README."""
+        return {
+            "arxiv_id": self.arxiv_id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "votes": self.votes,
+            "dates": [d.isoformat() for d in self.dates],
+            "thumbnail": self.thumbnail,
+            "summary": self.summary,
+            "url": self.url,
+        }
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+    @property
+    def hf_url(self) -> str:
+        return f"https://huggingface.co/papers/{self.arxiv_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One day's digest in published order."""
+
+    day: dt.date
+    papers: tuple[Paper, ...] = field(default_factory=tuple)
