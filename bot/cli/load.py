@@ -1,0 +1,71 @@
+"""`papers-bot load PATH...`: files, folders and globs into the store, with progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from bot.digest.ingest import LoadReport, find_files, load_files
+from bot.store import PaperStore
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("load", help="load digest files, folders (YYYY/MM/DD.md) or globs")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when stderr is not one."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self._stream = stream
+        self._on = stream.isatty()
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not self._on:
+            return
+        filled = int(30 * done / max(total, 1))
+        bar = "#" * filled + "-" * (30 - filled)
+        self._stream.write(f"\r[{bar}] {done}/{total} files  {name[-40:]:<40}")
+        if done == total:
+            self._stream.write("\n")
+        self._stream.flush()
+
+
+async def run(args: argparse.Namespace, store: PaperStore) -> int:
+    files, missing = find_files(args.paths)
+    for problem in missing:
+        print(f"papers-bot load: {problem}", file=sys.stderr)
+    if not files:
+        print("papers-bot load: nothing to load", file=sys.stderr)
+        return EXIT_USAGE
+    report = await load_files(store, files, ProgressBar())
+    _print_report(report, args.json)
+    if missing:
+        return EXIT_USAGE
+    return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def _print_report(report: LoadReport, as_json: bool) -> None:
+    if as_json:
+        from bot.cli.output import print_json
+
+        print_json(
+            {
+                "files": report.files,
+                "sections": report.sections,
+                "entries": report.entries,
+                "new_papers": report.new_papers,
+                "updated_papers": report.updated_papers,
+                "rejected": report.rejected,
+                "skipped": report.skipped,
+            }
+        )
+        return
+    for line in [*report.skipped, *report.rejected]:
+        print(line, file=sys.stderr)
+    print(report.summary_line())

@@ -1,0 +1,83 @@
+"""Command line: parse arguments, load config, set up logging, run one subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.cli import load, queries
+from bot.config import Config, ConfigError, load_config
+from bot.store import PaperStore
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, metavar="PATH", help="YAML config file")
+    common.add_argument("--db", metavar="PATH", help="SQLite database (overrides config)")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser = argparse.ArgumentParser(
+        prog="papers-bot",
+        description="Hugging Face Daily Papers digests, searchable, and on Discord.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"papers-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub_with_common = _SubWithParents(sub, common)
+    load.add_parser(sub_with_common)  # type: ignore[arg-type]
+    queries.add_parsers(sub_with_common)  # type: ignore[arg-type]
+    return parser
+
+
+class _SubWithParents:
+    """Gives every subcommand the common flags, so `papers-bot search x --db f` works."""
+
+    def __init__(self, sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+        self._sub = sub
+        self._common = common
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return self._sub.add_parser(name, parents=[self._common], **kwargs)  # type: ignore[arg-type]
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else getattr(logging, config.log_level),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return config
+
+
+async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
+    db_path = args.db or config.database
+    try:
+        store = await PaperStore.open(db_path)
+    except Exception as exc:  # sqlite3.DatabaseError, OSError: report, do not trace
+        print(f"papers-bot: cannot open database {db_path}: {exc}", file=sys.stderr)
+        return 2
+    async with store:
+        if args.command == "load":
+            return await load.run(args, store)
+        return await queries.run(args, store)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"papers-bot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_run_with_store(args, config))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,95 @@
+"""Printing results on a terminal: readable tables by default, exact JSON with --json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import unicodedata
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.models import Digest, Paper
+from bot.store import COUNT_CAP, DayInfo, Page, Stats
+
+
+def _width(text: str) -> int:
+    """Columns a string takes on a terminal (Hangul and CJK are two wide)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, columns: int) -> str:
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > columns - 1:
+            return "".join(out) + "…"
+        out.append(c)
+        used += w
+    return "".join(out)
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * max(columns - _width(text), 0)
+
+
+def print_json(value: object, out: TextIO = sys.stdout) -> None:
+    json.dump(value, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def paper_table(papers: Sequence[Paper], out: TextIO = sys.stdout) -> None:
+    """One line per paper: id, votes, last day featured, title clipped to the terminal."""
+    columns = shutil.get_terminal_size((100, 24)).columns
+    out.write(f"{'#':>3}  {'arXiv':<11} {'votes':>5}  {'featured':<10}  title\n")
+    for i, p in enumerate(papers, start=1):
+        votes = "-" if p.votes is None else str(p.votes)
+        day = p.dates[-1].isoformat() if p.dates else ""
+        lead = f"{i:>3}  {_pad(p.arxiv_id, 11)} {votes:>5}  {day:<10}  "
+        out.write(lead + _clip(p.title, max(columns - len(lead), 20)) + "\n")
+
+
+def page_footer(page: Page, shown: int, offset: int, out: TextIO = sys.stdout) -> None:
+    total = f"more than {COUNT_CAP}" if page.capped else str(page.total)
+    if page.total == 0:
+        out.write("No papers match.\n")
+    else:
+        out.write(f"{offset + 1}–{offset + shown} of {total} matches\n")
+
+
+def paper_detail(p: Paper, out: TextIO = sys.stdout) -> None:
+    """Everything known about one paper, as a readable block."""
+    votes = "-" if p.votes is None else str(p.votes)
+    lines = [
+        p.title,
+        "=" * min(_width(p.title), 80),
+        f"arXiv:     {p.arxiv_id}  {p.abs_url}",
+        f"PDF:       {p.pdf_url}",
+        f"HF:        {p.hf_url}",
+        f"Votes:     {votes}",
+        f"Featured:  {', '.join(d.isoformat() for d in p.dates)}",
+        f"Authors:   {', '.join(p.authors) or '-'}",
+        f"Thumbnail: {p.thumbnail or '-'}",
+        "",
+        p.summary,
+    ]
+    out.write("\n".join(lines) + "\n")
+
+
+def digest_view(d: Digest, out: TextIO = sys.stdout) -> None:
+    out.write(f"Daily Papers ({d.day.isoformat()}): {len(d.papers)} papers\n")
+    paper_table(d.papers, out)
+
+
+def days_table(days: Sequence[DayInfo], out: TextIO = sys.stdout) -> None:
+    for info in days:
+        out.write(f"{info.day.isoformat()}  {info.papers:>3} papers\n")
+    out.write(f"{len(days)} days\n")
+
+
+def stats_view(s: Stats, out: TextIO = sys.stdout) -> None:
+    span = f"{s.first_day} .. {s.last_day}" if s.first_day else "-"
+    out.write(
+        f"papers:      {s.papers}\ndays:        {s.days} ({span})\n"
+        f"appearances: {s.appearances}\nauthors:     {s.authors}\n"
+    )

@@ -1,0 +1,165 @@
+"""The read-only subcommands: search, show, digest, top, author, days, stats."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from bot.cli import output
+from bot.store import Page, PaperStore
+
+DEFAULT_LIMIT = 20
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type: a YYYY-MM-DD date, with a message that says what was wrong."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return value
+
+
+def non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number >= 0")
+    return value
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the query subcommands on the main parser."""
+    p = sub.add_parser("search", help="full-text search (Korean and English)")
+    p.add_argument("query")
+    _range_args(p)
+    p.add_argument("--min-votes", type=non_negative, metavar="N")
+    p.add_argument("--sort", choices=["relevance", "votes", "newest"], default="relevance")
+    _list_args(p)
+    p = sub.add_parser("show", help="one paper by arXiv id or arXiv/Hugging Face link")
+    p.add_argument("id_or_link")
+    _json(p)
+    p = sub.add_parser("digest", help="one day's digest in published order (default: newest)")
+    p.add_argument("date", nargs="?", type=iso_date)
+    _json(p)
+    p = sub.add_parser("top", help="most-voted papers in a date range")
+    _range_args(p)
+    _list_args(p)
+    p = sub.add_parser("author", help="papers by an author (case-insensitive, partial)")
+    p.add_argument("name")
+    _list_args(p)
+    _json(sub.add_parser("days", help="the digest days in the database"))
+    _json(sub.add_parser("stats", help="counts of papers, days and appearances"))
+
+
+def _json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print exact JSON instead of a table")
+
+
+def _range_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD")
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", type=positive, default=DEFAULT_LIMIT, metavar="N")
+    p.add_argument("--offset", type=non_negative, default=0, metavar="N")
+    _json(p)
+
+
+async def run(args: argparse.Namespace, store: PaperStore) -> int:
+    """Run one query subcommand; returns the exit status."""
+    handler = _HANDLERS[args.command]
+    return await handler(args, store)
+
+
+async def _search(args: argparse.Namespace, store: PaperStore) -> int:
+    page = await store.search(
+        args.query,
+        since=args.since,
+        until=args.until,
+        min_votes=args.min_votes,
+        sort=args.sort,
+        limit=args.limit,
+        offset=args.offset,
+    )
+    return _print_page(args, page)
+
+
+def _print_page(args: argparse.Namespace, page: Page) -> int:
+    if args.json:
+        output.print_json([p.to_json() for p in page.papers])
+    else:
+        output.paper_table(page.papers)
+        output.page_footer(page, len(page.papers), args.offset)
+    return 0
+
+
+async def _show(args: argparse.Namespace, store: PaperStore) -> int:
+    paper = await store.get(args.id_or_link)
+    if paper is None:
+        print(f"No paper {args.id_or_link!r} in the digests.", file=sys.stderr)
+        return 1
+    output.print_json(paper.to_json()) if args.json else output.paper_detail(paper)
+    return 0
+
+
+async def _digest(args: argparse.Namespace, store: PaperStore) -> int:
+    digest = await store.digest(args.date)
+    if digest is None:
+        what = f"for {args.date}" if args.date else "loaded yet (run: papers-bot load PATH)"
+        print(f"No digest {what}.", file=sys.stderr)
+        return 1
+    if args.json:
+        output.print_json([p.to_json() for p in digest.papers])
+    else:
+        output.digest_view(digest)
+    return 0
+
+
+async def _top(args: argparse.Namespace, store: PaperStore) -> int:
+    page = await store.top(since=args.since, until=args.until, limit=args.limit, offset=args.offset)
+    return _print_page(args, page)
+
+
+async def _author(args: argparse.Namespace, store: PaperStore) -> int:
+    page = await store.by_author(args.name, limit=args.limit, offset=args.offset)
+    return _print_page(args, page)
+
+
+async def _days(args: argparse.Namespace, store: PaperStore) -> int:
+    days = await store.days()
+    if args.json:
+        output.print_json([{"date": d.day.isoformat(), "papers": d.papers} for d in days])
+    else:
+        output.days_table(days)
+    return 0
+
+
+async def _stats(args: argparse.Namespace, store: PaperStore) -> int:
+    stats = await store.stats()
+    output.print_json(stats.to_json()) if args.json else output.stats_view(stats)
+    return 0
+
+
+_HANDLERS = {
+    "search": _search,
+    "show": _show,
+    "digest": _digest,
+    "top": _top,
+    "author": _author,
+    "days": _days,
+    "stats": _stats,
+}

@@ -1,0 +1,174 @@
+"""Writing one parsed digest file into the store, set-based, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+from bot.models import Entry, ParseResult, Problem
+
+_CHUNK = 500
+_APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary"
+
+
+@dataclass
+class IngestStats:
+    """What loading one file did."""
+
+    sections: int = 0
+    entries: int = 0
+    new_papers: int = 0
+    updated_papers: int = 0
+    days: list[dt.date] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def merge_days(result: ParseResult) -> tuple[dict[dt.date, list[Entry]], list[Problem]]:
+    """Sections of the same day form one digest, in file order; a repeated id is reported."""
+    days: dict[dt.date, list[Entry]] = {}
+    seen: dict[tuple[dt.date, str], int] = {}
+    problems: list[Problem] = []
+    for section in result.sections:
+        bucket = days.setdefault(section.day, [])
+        for entry in section.entries:
+            key = (section.day, entry.arxiv_id)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        entry.line, f"arXiv {entry.arxiv_id} already listed on line {seen[key]}"
+                    )
+                )
+                continue
+            seen[key] = entry.line
+            bucket.append(entry)
+    return days, problems
+
+
+def _row(position: int, e: Entry) -> tuple[object, ...]:
+    authors = json.dumps(list(e.authors), ensure_ascii=False)
+    return (position, e.title, authors, e.votes, e.thumbnail, e.url, e.summary)
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(arxiv_ids):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})"
+        async with conn.execute(sql, chunk) as cur:
+            found.update({str(a): int(i) async for a, i in cur})
+    return found
+
+
+async def _old_day(conn: aiosqlite.Connection, day: str) -> dict[str, tuple[object, ...]]:
+    sql = (
+        f"SELECT p.arxiv_id, a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
+        "FROM appearances a JOIN papers p ON p.id = a.paper_id WHERE a.day = ?"
+    )
+    async with conn.execute(sql, (day,)) as cur:
+        return {str(r[0]): tuple(r[1:]) async for r in cur}
+
+
+async def write_file(
+    conn: aiosqlite.Connection, source: str, result: ParseResult, now: dt.datetime
+) -> IngestStats:
+    """Replace the days this file holds with its content; an unchanged file is a no-op."""
+    days, problems = merge_days(result)
+    stats = IngestStats(sections=len(result.sections), days=sorted(days))
+    stats.problems = [*result.problems, *problems]
+    stats.entries = sum(len(v) for v in days.values())
+    all_ids = list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v))
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        existing = await _ids(conn, all_ids)
+        touched = await _write_days(conn, source, days, existing, now)
+        if touched:
+            await _refresh_papers(conn, touched)
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    stats.new_papers = sum(1 for a in touched if a not in existing)
+    stats.updated_papers = len(touched) - stats.new_papers
+    return stats
+
+
+async def _write_days(
+    conn: aiosqlite.Connection,
+    source: str,
+    days: dict[dt.date, list[Entry]],
+    existing: dict[str, int],
+    now: dt.datetime,
+) -> set[str]:
+    touched: set[str] = set()
+    for day, entries in days.items():
+        iso = day.isoformat()
+        old = await _old_day(conn, iso)
+        new = {e.arxiv_id: _row(i, e) for i, e in enumerate(entries)}
+        changed = {a for a, row in new.items() if old.get(a) != row} | (old.keys() - new.keys())
+        if not changed:
+            continue
+        touched |= changed
+        await _insert_missing(conn, [e for e in entries if e.arxiv_id not in existing], iso)
+        ids = await _ids(conn, list(new))
+        await conn.execute("DELETE FROM appearances WHERE day = ?", (iso,))
+        await conn.executemany(
+            f"INSERT INTO appearances (day, paper_id, {_APPEARANCE_COLS}, source, line) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(iso, ids[e.arxiv_id], *new[e.arxiv_id], source, e.line) for e in entries],
+        )
+        await conn.execute(
+            "INSERT INTO days (day, papers, source, loaded_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (day) DO UPDATE SET papers = excluded.papers, "
+            "source = excluded.source, loaded_at = excluded.loaded_at",
+            (iso, len(entries), source, now.isoformat()),
+        )
+    return touched
+
+
+async def _insert_missing(conn: aiosqlite.Connection, entries: list[Entry], day: str) -> None:
+    await conn.executemany(
+        "INSERT INTO papers (arxiv_id, title, authors, url, first_day, last_day) "
+        "VALUES (?, ?, '[]', ?, ?, ?) ON CONFLICT (arxiv_id) DO NOTHING",
+        [(e.arxiv_id, e.title, e.url, day, day) for e in entries],
+    )
+
+
+_REFRESH = [
+    # The paper's current fields are its latest appearance's.
+    """UPDATE papers SET (title, authors, votes, thumbnail, url, last_day) = (
+           SELECT a.title, a.authors, a.votes, a.thumbnail, a.url, a.day FROM appearances a
+           WHERE a.paper_id = papers.id ORDER BY a.day DESC LIMIT 1),
+       first_day = (SELECT min(day) FROM appearances a WHERE a.paper_id = papers.id)
+       WHERE id IN (SELECT id FROM temp.touched)
+         AND EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
+    "DELETE FROM papers_fts WHERE rowid IN (SELECT id FROM temp.touched)",
+    """DELETE FROM papers WHERE id IN (SELECT id FROM temp.touched)
+         AND NOT EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
+    """INSERT INTO papers_fts (rowid, title, authors, body)
+       SELECT p.id, index_text(p.title),
+              (SELECT group_concat(value, ', ') FROM json_each(p.authors)),
+              index_text((SELECT group_concat(summary, char(10)) FROM
+                          (SELECT DISTINCT summary FROM appearances WHERE paper_id = p.id)))
+       FROM papers p WHERE p.id IN (SELECT id FROM temp.touched)""",
+    """INSERT OR IGNORE INTO author_names (folded, name)
+       SELECT fold(j.value), j.value FROM papers p, json_each(p.authors) j
+       WHERE p.id IN (SELECT id FROM temp.touched)""",
+]
+
+
+async def _refresh_papers(conn: aiosqlite.Connection, touched: set[str]) -> None:
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched (id INTEGER PRIMARY KEY)")
+    await conn.execute("DELETE FROM temp.touched")
+    ids = await _ids(conn, sorted(touched))
+    await conn.executemany("INSERT INTO temp.touched (id) VALUES (?)", [(i,) for i in ids.values()])
+    for sql in _REFRESH:
+        await conn.execute(sql)

@@ -1,0 +1,90 @@
+"""Search text: what goes into the FTS5 index and how user input becomes a safe MATCH query.
+
+FTS5's unicode61 tokenizer keeps a Hangul run as one token, so `모델을` would never match a
+search for `모델`. Hangul (and other CJK) runs are therefore indexed as overlapping character
+bigrams (`모델을` -> `모델 델을`), the approach of Lucene's CJK analyzer, and queries are
+turned into the same bigrams: a two-syllable word is one bigram and finds the word whatever
+particle follows it. Latin text is left to unicode61 + porter, so English ranks by bm25 as usual.
+
+Every query token is emitted as a double-quoted FTS5 string built only from word characters,
+so no user input can produce FTS5 syntax (operators, column filters, NEAR, `*`, brackets).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+_PHRASE = re.compile(r'"([^"]*)"')
+MAX_QUERY_TOKENS = 32
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_text(text: str | None) -> str:
+    """Text as stored in the FTS index: CJK runs become space-separated bigrams."""
+    if not text:
+        return ""
+    return _CJK_RUN.sub(lambda m: " " + " ".join(_bigrams(m.group())) + " ", text)
+
+
+def _is_cjk(token: str) -> bool:
+    return bool(_CJK_RUN.fullmatch(token))
+
+
+def _term(token: str) -> str:
+    """One user word as an FTS5 expression (a string, a bigram phrase, or a prefix)."""
+    if not _is_cjk(token):
+        return f'"{token}"'
+    if len(token) == 1:
+        return f'"{token}"*'
+    return '"' + " ".join(_bigrams(token)) + '"'
+
+
+def _phrase(text: str) -> str | None:
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return None
+    parts: list[str] = []
+    for tok in tokens:
+        parts.extend(_bigrams(tok) if _is_cjk(tok) else [tok])
+    return '"' + " ".join(parts) + '"'
+
+
+def match_query(user_input: str, *, column: str | None = None, prefix: bool = False) -> str | None:
+    """A safe FTS5 MATCH expression for what a user typed, or None if it has no words.
+
+    Words are ANDed; a "quoted phrase" must appear as written. `prefix` makes Latin words
+    match word beginnings (for partial author names); `column` restricts to one column.
+    """
+    text = unicodedata.normalize("NFKC", user_input)
+    terms: list[str] = []
+    for i, chunk in enumerate(_PHRASE.split(text) if text.count('"') % 2 == 0 else [text]):
+        if i % 2 == 1:
+            phrase = _phrase(chunk)
+            if phrase:
+                terms.append(phrase)
+            continue
+        for tok in _TOKEN.findall(chunk):
+            term = _term(tok)
+            if prefix and not _is_cjk(tok):
+                term += "*"
+            terms.append(term)
+    terms = list(dict.fromkeys(terms))[:MAX_QUERY_TOKENS]
+    if not terms:
+        return None
+    expr = " AND ".join(terms)
+    return f"{{{column}}} : ({expr})" if column else expr
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for comparing names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -1,0 +1,28 @@
+"""Shared fixtures: a fresh store per test, and the path of the real shared digests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import PaperStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIGESTS = ROOT.parent / "shared" / "digests"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    s = await PaperStore.open(tmp_path / "papers.db")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def shared_digests() -> Path:
+    if not SHARED_DIGESTS.is_dir():
+        pytest.skip(f"{SHARED_DIGESTS} not present: the real digests live beside the repo")
+    return SHARED_DIGESTS
