@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.cli import load, queries
+from bot.cli import load, queries, run
 from bot.config import Config, ConfigError, load_config
 from bot.store import PaperStore
 
@@ -32,13 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub_with_common = _SubWithParents(sub, common)
     load.add_parser(sub_with_common)  # type: ignore[arg-type]
     queries.add_parsers(sub_with_common)  # type: ignore[arg-type]
+    run.add_parsers(sub_with_common)  # type: ignore[arg-type]
     return parser
 
 
 class _SubWithParents:
     """Gives every subcommand the common flags, so `papers-bot search x --db f` works."""
 
-    def __init__(self, sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    def __init__(
+        self,
+        sub: argparse._SubParsersAction[argparse.ArgumentParser],
+        common: argparse.ArgumentParser,
+    ) -> None:
         self._sub = sub
         self._common = common
 
@@ -66,6 +71,8 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
     async with store:
         if args.command == "load":
             return await load.run(args, store)
+        if args.command in ("run", "sync"):
+            return await run.run(args, config, store)
         return await queries.run(args, store)
 
 

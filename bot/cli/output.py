@@ -19,7 +19,8 @@ def _width(text: str) -> int:
 
 
 def _clip(text: str, columns: int) -> str:
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for c in text:
         w = _width(c)
         if used + w > columns - 1:

@@ -1,0 +1,70 @@
+"""PapersBot: owns the config and the store, loads the cogs, syncs its commands."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.cogs.lookup import Lookup
+from bot.config import Config
+from bot.errors import PapersTree
+from bot.store import PaperStore
+from bot.translator import Translator
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Only what the bot uses: guild and channel events. No message content."""
+    return discord.Intents(guilds=True)
+
+
+class PapersBot(commands.Bot):
+    """The bot. Cogs receive the store and their slice of config, not the bot."""
+
+    def __init__(self, config: Config, store: PaperStore, **options: object) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            tree_cls=PapersTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,  # type: ignore[arg-type]
+        )
+        self.config = config
+        self.store = store
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(Translator())
+        await self.add_cog(Lookup(self.store))
+        await self.add_extra_cogs()
+        if self.config.discord.sync_on_start:
+            await self.sync_commands()
+
+    async def add_extra_cogs(self) -> None:
+        """Cogs beyond lookups (daily posts); a seam for tests that want fewer."""
+        from bot.cogs.daily import setup_daily
+
+        await setup_daily(self)
+
+    async def sync_commands(self) -> list[str]:
+        """Sync to the configured guilds (instant), or globally when none are configured."""
+        guild_ids = self.config.discord.sync_guilds
+        synced: list[str] = []
+        if not guild_ids:
+            commands_ = await self.tree.sync()
+            synced.append(f"{len(commands_)} commands globally")
+        for guild_id in guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            commands_ = await self.tree.sync(guild=guild)
+            synced.append(f"{len(commands_)} commands to guild {guild_id}")
+        for line in synced:
+            log.info("synced %s", line)
+        return synced
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("ready as %s (%s) in %d guilds", user, user.id if user else "?", len(self.guilds))

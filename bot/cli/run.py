@@ -1,0 +1,82 @@
+"""`papers-bot run` and `papers-bot sync`: the real bot, with DISCORD_TOKEN from the environment."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import sys
+
+import discord
+
+from bot.app import PapersBot
+from bot.config import Config
+from bot.sandbox.endpoints import point_discord_py_at
+from bot.store import PaperStore
+
+log = logging.getLogger(__name__)
+TOKEN_VAR = "DISCORD_TOKEN"
+NO_TOKEN = (
+    f"papers-bot: {TOKEN_VAR} is not set. Create a bot at https://discord.com/developers/"
+    f"applications, then run:  {TOKEN_VAR}=... papers-bot run\n"
+    "To see the bot work without Discord first, run:  papers-bot sandbox"
+)
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser("run", help=f"run the bot (needs {TOKEN_VAR} in the environment)")
+    sub.add_parser("sync", help="sync slash commands now (globally or to discord.sync_guilds)")
+
+
+class RedactToken(logging.Filter):
+    """Belt and braces: no log line ever carries the token, whoever logs it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "[token]"), None
+        return True
+
+
+def token_from_env() -> str | None:
+    token = os.environ.get(TOKEN_VAR, "").strip()
+    if not token:
+        return None
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+    return token
+
+
+async def run(args: argparse.Namespace, config: Config, store: PaperStore) -> int:
+    token = token_from_env()
+    if token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    point_discord_py_at(config.discord.api_base, config.discord.gateway_url)
+    if args.command == "sync":
+        config = dataclasses.replace(
+            config, discord=dataclasses.replace(config.discord, sync_on_start=False)
+        )
+    bot = PapersBot(config, store)
+    try:
+        async with bot:
+            if args.command == "sync":
+                await bot.login(token)
+                for line in await bot.sync_commands():
+                    print(f"synced {line}")
+                return 0
+            await bot.start(token)
+    except discord.LoginFailure:
+        print(f"papers-bot: Discord refused the token in {TOKEN_VAR}.", file=sys.stderr)
+        return 1
+    except (discord.GatewayNotFound, discord.ConnectionClosed, OSError) as exc:
+        print(
+            f"papers-bot: cannot reach Discord at {config.discord.api_base}: {exc}", file=sys.stderr
+        )
+        return 1
+    return 0

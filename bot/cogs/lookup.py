@@ -1,0 +1,308 @@
+"""Looking papers up: /paper, /search, /digest, /top, /author, /random, /help."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import render
+from bot.errors import UserFacingError
+from bot.i18n_text import text
+from bot.store import Page, PaperStore, Sort
+from bot.views import PAGE_SIZE, PageFetcher, ResultsView, paper_links
+
+MAX_QUERY = 300  # characters of a query we look at; Discord allows up to 6000
+_PERIOD_DAYS = {"day": 0, "week": 6, "month": 29, "year": 364}
+PERIODS = [
+    Choice(name=_("Newest day"), value="day"),
+    Choice(name=_("Last 7 days"), value="week"),
+    Choice(name=_("Last 30 days"), value="month"),
+    Choice(name=_("Last 365 days"), value="year"),
+    Choice(name=_("All time"), value="all"),
+]
+SORTS = [
+    Choice(name=_("Relevance"), value="relevance"),
+    Choice(name=_("Votes"), value="votes"),
+    Choice(name=_("Newest"), value="newest"),
+]
+
+
+def parse_day(value: str, locale: str) -> dt.date:
+    """A YYYY-MM-DD option value, or a UserFacingError that says how to write one."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        shown = render.sanitize(clean_query(value))[:40].replace("`", "'")
+        raise UserFacingError(text(locale, "err_date", value=shown)) from None
+
+
+def clean_query(value: str) -> str:
+    """User input without control or zero-width characters, whitespace folded, cut short."""
+    kept = "".join(c for c in value if c.isprintable())
+    return " ".join(kept.split())[:MAX_QUERY]
+
+
+def shown(value: str) -> str:
+    """User input safe to echo inside inline code."""
+    return render.sanitize(clean_query(value))[:80].replace("`", "'") or "…"
+
+
+def _locale(interaction: discord.Interaction) -> str:
+    return str(interaction.locale)
+
+
+class Lookup(commands.Cog):
+    """Slash commands that read the paper store."""
+
+    def __init__(self, store: PaperStore, *, page_size: int = PAGE_SIZE) -> None:
+        self.store = store
+        self.page_size = page_size
+
+    async def _send_page(
+        self,
+        interaction: discord.Interaction,
+        fetch: PageFetcher,
+        *,
+        title: str,
+        ephemeral: bool,
+        empty: str,
+    ) -> None:
+        first = await fetch(0, self.page_size)
+        if not first.papers:
+            raise UserFacingError(empty)
+        view = ResultsView(
+            fetch,
+            first,
+            owner=interaction.user.id,
+            title=title,
+            locale=_locale(interaction),
+            page_size=self.page_size,
+        )
+        await interaction.response.send_message(
+            embeds=view.embeds(), view=view, ephemeral=ephemeral
+        )
+        view.message = await interaction.original_response()
+
+    async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
+        """A period ends at the newest digest day, so a quiet week still shows something."""
+        if period not in _PERIOD_DAYS:
+            return None, None
+        newest = await self.store.days(limit=1)
+        if not newest:
+            return None, None
+        end = newest[0].day
+        return end - dt.timedelta(days=_PERIOD_DAYS[period]), end
+
+    @app_commands.command(name=_("paper"), description=_("Show one paper"))
+    async def paper(
+        self, interaction: discord.Interaction, query: str, ephemeral: bool = False
+    ) -> None:
+        """Show one paper
+
+        Parameters
+        ----------
+        query: str
+            An arXiv id, an arXiv or Hugging Face link, or words from the title
+        ephemeral: bool
+            Only you see the answer
+        """
+        locale = _locale(interaction)
+        cleaned = clean_query(query)
+        found = await self.store.get(cleaned)
+        if found is None and cleaned:
+            matches = await self.store.title_suggestions(cleaned, limit=1)
+            found = await self.store.get(matches[0][0]) if matches else None
+        if found is None:
+            raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
+        await interaction.response.send_message(
+            embed=render.paper_embed(found, locale=locale),
+            view=paper_links(found, locale),
+            ephemeral=ephemeral,
+        )
+
+    @paper.autocomplete("query")
+    async def paper_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[Choice[str]]:
+        suggestions = await self.store.title_suggestions(clean_query(current), limit=25)
+        return [
+            Choice(name=render.shorten(f"{title} ({arxiv_id})", 100), value=arxiv_id)
+            for arxiv_id, title in suggestions
+        ]
+
+    @app_commands.command(name=_("search"), description=_("Search papers by keyword"))
+    @app_commands.choices(sort=SORTS)
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: str,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str = "relevance",
+        ephemeral: bool = False,
+    ) -> None:
+        """Search papers by keyword
+
+        Parameters
+        ----------
+        query: str
+            Words in Korean or English; "quotes" for an exact phrase
+        since: str
+            First day, YYYY-MM-DD
+        until: str
+            Last day, YYYY-MM-DD
+        sort: str
+            Order of results
+        ephemeral: bool
+            Only you see the answer
+        """
+        locale = _locale(interaction)
+        start = parse_day(since, locale) if since else None
+        end = parse_day(until, locale) if until else None
+        cleaned = clean_query(query)
+        order: Sort = "votes" if sort == "votes" else "newest" if sort == "newest" else "relevance"
+
+        async def fetch(offset: int, limit: int) -> Page:
+            return await self.store.search(
+                cleaned,
+                since=start,
+                until=end,
+                sort=order,
+                limit=limit,
+                offset=offset,
+            )
+
+        empty = text(locale, "err_no_results", query=shown(query))
+        await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
+
+    @app_commands.command(name=_("digest"), description=_("One day's digest as published"))
+    async def digest(
+        self, interaction: discord.Interaction, date: str | None = None, ephemeral: bool = False
+    ) -> None:
+        """One day's digest as published
+
+        Parameters
+        ----------
+        date: str
+            The day, YYYY-MM-DD (default: the newest)
+        ephemeral: bool
+            Only you see the answer
+        """
+        locale = _locale(interaction)
+        day = parse_day(date, locale) if date else None
+        digest = await self.store.digest(day)
+        if digest is None:
+            key = "err_no_digest_day" if day else "err_no_digests"
+            raise UserFacingError(text(locale, key, day=day.isoformat() if day else ""))
+        papers = digest.papers
+
+        async def fetch(offset: int, limit: int) -> Page:
+            return Page(papers[offset : offset + limit], len(papers))
+
+        title = text(locale, "daily_title", day=digest.day.isoformat())
+        await self._send_page(interaction, fetch, title=title, ephemeral=ephemeral, empty=title)
+
+    @digest.autocomplete("date")
+    async def digest_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[Choice[str]]:
+        days = await self.store.days(limit=25, prefix=clean_query(current)[:10])
+        locale = _locale(interaction)
+        return [
+            Choice(
+                name=f"{d.day.isoformat()} · {text(locale, 'paper_count', count=d.papers)}",
+                value=d.day.isoformat(),
+            )
+            for d in days
+        ]
+
+    @app_commands.command(name=_("top"), description=_("Most-voted papers"))
+    @app_commands.choices(period=PERIODS)
+    async def top(
+        self, interaction: discord.Interaction, period: str = "week", ephemeral: bool = False
+    ) -> None:
+        """Most-voted papers
+
+        Parameters
+        ----------
+        period: str
+            How far back to look, up to the newest digest
+        ephemeral: bool
+            Only you see the answer
+        """
+        since, until = await self._period(period)
+
+        async def fetch(offset: int, limit: int) -> Page:
+            return await self.store.top(since=since, until=until, limit=limit, offset=offset)
+
+        locale = _locale(interaction)
+        title = text(locale, f"period_{period}" if period in _PERIOD_DAYS else "period_all")
+        empty = text(locale, "err_no_digests")
+        await self._send_page(interaction, fetch, title=title, ephemeral=ephemeral, empty=empty)
+
+    @app_commands.command(name=_("author"), description=_("Papers by an author"))
+    async def author(
+        self, interaction: discord.Interaction, name: str, ephemeral: bool = False
+    ) -> None:
+        """Papers by an author
+
+        Parameters
+        ----------
+        name: str
+            All or part of the author's name
+        ephemeral: bool
+            Only you see the answer
+        """
+        cleaned = clean_query(name)
+
+        async def fetch(offset: int, limit: int) -> Page:
+            return await self.store.by_author(cleaned, limit=limit, offset=offset)
+
+        empty = text(_locale(interaction), "err_no_author", name=shown(name))
+        await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
+
+    @author.autocomplete("name")
+    async def author_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[Choice[str]]:
+        names = await self.store.author_suggestions(clean_query(current), limit=25)
+        return [Choice(name=render.shorten(n, 100), value=n[:100]) for n in names]
+
+    @app_commands.command(name=_("random"), description=_("A random paper"))
+    @app_commands.choices(period=PERIODS)
+    async def random(
+        self, interaction: discord.Interaction, period: str = "all", ephemeral: bool = False
+    ) -> None:
+        """A random paper
+
+        Parameters
+        ----------
+        period: str
+            Pick from this period only, up to the newest digest
+        ephemeral: bool
+            Only you see the answer
+        """
+        locale = _locale(interaction)
+        since, until = await self._period(period)
+        paper = await self.store.random_paper(since=since, until=until)
+        if paper is None:
+            raise UserFacingError(text(locale, "err_no_digests"))
+        await interaction.response.send_message(
+            embed=render.paper_embed(paper, locale=locale),
+            view=paper_links(paper, locale),
+            ephemeral=ephemeral,
+        )
+
+    @app_commands.command(name=_("help"), description=_("What this bot does"))
+    async def help(self, interaction: discord.Interaction) -> None:
+        """What this bot does"""
+        locale = _locale(interaction)
+        embed = discord.Embed(
+            title=text(locale, "help_title"), description=text(locale, "help_body")
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)

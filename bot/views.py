@@ -1,0 +1,135 @@
+"""Paginated result lists: owner-only Previous/Next buttons, a menu to open one paper."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot import render
+from bot.i18n_text import text
+from bot.models import Paper
+from bot.store import Page
+
+log = logging.getLogger(__name__)
+PageFetcher = Callable[[int, int], Awaitable[Page]]  # (offset, limit) -> Page
+PAGE_SIZE = 5
+VIEW_TIMEOUT = 180.0
+
+
+class ResultsView(discord.ui.View):
+    """Pages through `fetch` results; only `owner` may press; disables itself on timeout."""
+
+    def __init__(
+        self,
+        fetch: PageFetcher,
+        first: Page,
+        *,
+        owner: int,
+        title: str,
+        locale: str,
+        page_size: int = PAGE_SIZE,
+        timeout: float = VIEW_TIMEOUT,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.fetch, self.page, self.owner = fetch, first, owner
+        self.title, self.locale, self.page_size = title, locale, page_size
+        self.index = 0
+        self.message: discord.Message | discord.InteractionMessage | None = None
+        self.previous.label = text(locale, "previous")
+        self.next.label = text(locale, "next")
+        self._sync()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.page.total // self.page_size))
+
+    def embeds(self) -> list[discord.Embed]:
+        return render.result_page(
+            self.page.papers,
+            page=self.index + 1,
+            per_page=self.page_size,
+            total=self.page.total,
+            title=self.title,
+            locale=self.locale,
+        )
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = (self.index + 1) * self.page_size >= self.page.total
+        self.choose.options = [
+            discord.SelectOption(
+                label=render.shorten(p.title, 100),
+                value=p.arxiv_id,
+                description=f"arXiv:{p.arxiv_id}",
+            )
+            for p in self.page.papers
+        ] or [discord.SelectOption(label="-", value="-")]
+        self.choose.placeholder = text(self.locale, "open_paper")
+        self.choose.disabled = not self.page.papers
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner:
+            return True
+        await interaction.response.send_message(
+            text(str(interaction.locale), "not_your_buttons"), ephemeral=True
+        )
+        return False
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        index = max(0, self.index + step)
+        page = await self.fetch(index * self.page_size, self.page_size)
+        if page.papers or index == 0:
+            self.index, self.page = index, page
+        self._sync()
+        await interaction.response.edit_message(embeds=self.embeds(), view=self)
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary, emoji="◀️", row=1)
+    async def previous(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(style=discord.ButtonStyle.primary, emoji="▶️", row=1)
+    async def next(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+    @discord.ui.select(
+        cls=discord.ui.Select["ResultsView"],
+        row=0,
+        options=[discord.SelectOption(label="-")],
+    )
+    async def choose(
+        self, interaction: discord.Interaction, select: discord.ui.Select[ResultsView]
+    ) -> None:
+        chosen = next((p for p in self.page.papers if p.arxiv_id == select.values[0]), None)
+        if chosen is None:
+            await interaction.response.send_message(text(self.locale, "gone"), ephemeral=True)
+            return
+        await interaction.response.send_message(
+            embed=render.paper_embed(chosen, locale=str(interaction.locale)),
+            view=paper_links(chosen, str(interaction.locale)),
+            ephemeral=True,
+        )
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException:
+                log.debug("could not disable an expired results view")
+
+
+def paper_links(paper: Paper, locale: str) -> discord.ui.View:
+    """Link buttons to the arXiv page, the PDF and the Hugging Face page."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="arXiv", url=paper.abs_url))
+    view.add_item(discord.ui.Button(label="PDF", url=paper.pdf_url))
+    view.add_item(discord.ui.Button(label=text(locale, "hf"), url=paper.hf_url))
+    return view
