@@ -1,0 +1,134 @@
+"""User-facing strings of the rendered embeds and messages, in English and Korean.
+
+Keys are looked up with `text(locale, key, **values)`; an unknown locale (or a Discord
+locale such as `en-US`/`ko`) falls back to its language, then to English.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_LOCALE: Final = "en"
+
+TEXT: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "authors": "Authors",
+        "votes": "Votes",
+        "featured": "Featured",
+        "links": "Links",
+        "video": "Video",
+        "watch_video": "Watch the video",
+        "hf": "Hugging Face",
+        "read_full": "Read the full summary",
+        "no_summary": "No summary.",
+        "more_authors": "… +{count} more",
+        "results": "Results {start}–{end} of {total} for {query}",
+        "no_results": "No results for {query}",
+        "daily_title": "Daily Papers — {day}",
+        "paper_count": "{count} papers",
+        "paper_count_one": "1 paper",
+        "source": "Source",
+        "no_papers": "No papers this day.",
+        "previous": "Previous",
+        "next": "Next",
+        "open_paper": "Open one of these papers…",
+        "not_your_buttons": "Only the member who ran the command can use these buttons.",
+        "gone": "That paper is no longer on this page.",
+        "err_permissions": "You need the Manage Server permission for this.",
+        "err_guild_only": "This command works in servers only.",
+        "err_check": "You cannot use this command here.",
+        "err_cooldown": "Slow down a little: try again in {seconds} s.",
+        "err_unexpected": "Something went wrong on our side (error `{code}`). "
+        "Please try again; if it keeps happening, tell the server admins that code.",
+        "err_date": "`{value}` is not a date. Use YYYY-MM-DD, e.g. 2025-05-09.",
+        "err_no_paper": "No paper matches `{query}`. Try an arXiv id such as 2505.03011, "
+        "a link, or `/search {query}`.",
+        "err_no_results": "Nothing found for `{query}`. Try fewer or other words, "
+        "English or Korean, or a wider date range.",
+        "err_no_digest_day": "There is no digest for {day}. "
+        "Start typing a date in `/digest` to see the days there are.",
+        "err_no_digests": "No digests are loaded yet.",
+        "err_no_author": "No author matches `{name}`. Try the family name only.",
+        "period_day": "Top papers of the newest day",
+        "period_week": "Top papers of the last 7 days",
+        "period_month": "Top papers of the last 30 days",
+        "period_year": "Top papers of the last 365 days",
+        "period_all": "Top papers of all time",
+        "help_title": "papers-bot",
+        "help_body": "Hugging Face Daily Papers, summarized in Korean, searchable here.\n\n"
+        "`/paper` one paper by arXiv id, link or title\n"
+        "`/search` keywords in Korean or English, with dates and sorting\n"
+        "`/digest` one day's digest as published\n"
+        "`/top` most-voted papers of a period\n"
+        "`/author` papers by an author\n"
+        "`/random` a random paper\n"
+        "`/daily` post the digest in a channel every day (Manage Server)\n\n"
+        "Add `ephemeral: True` to any lookup to see the answer alone.",
+    },
+    "ko": {
+        "authors": "저자",
+        "votes": "추천",
+        "featured": "소개된 날",
+        "links": "링크",
+        "video": "동영상",
+        "watch_video": "동영상 보기",
+        "hf": "Hugging Face",
+        "read_full": "전체 요약 보기",
+        "no_summary": "요약이 없습니다.",
+        "more_authors": "외 {count}명",
+        "results": "{query} 결과 {total}개 중 {start}–{end}",
+        "no_results": "{query} 결과가 없습니다",
+        "daily_title": "Daily Papers — {day}",
+        "paper_count": "논문 {count}편",
+        "paper_count_one": "논문 1편",
+        "source": "원문",
+        "no_papers": "이 날은 소개된 논문이 없습니다.",
+        "previous": "이전",
+        "next": "다음",
+        "open_paper": "논문 하나 열기…",
+        "not_your_buttons": "명령을 실행한 사람만 이 버튼을 쓸 수 있습니다.",
+        "gone": "그 논문은 이제 이 페이지에 없습니다.",
+        "err_permissions": "이 명령에는 서버 관리 권한이 필요합니다.",
+        "err_guild_only": "이 명령은 서버에서만 쓸 수 있습니다.",
+        "err_check": "여기서는 이 명령을 쓸 수 없습니다.",
+        "err_cooldown": "조금 천천히: {seconds}초 뒤에 다시 시도해 주세요.",
+        "err_unexpected": "처리 중 문제가 생겼습니다 (오류 `{code}`). "
+        "다시 시도해 주시고, 계속되면 서버 관리자에게 이 코드를 알려 주세요.",
+        "err_date": "`{value}`는 날짜가 아닙니다. YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-05-09).",
+        "err_no_paper": "`{query}`에 맞는 논문이 없습니다. arXiv ID(예: 2505.03011)나 링크, "
+        "또는 `/검색 {query}`을 시도해 보세요.",
+        "err_no_results": "`{query}` 검색 결과가 없습니다. 단어를 줄이거나 바꾸고, "
+        "날짜 범위를 넓혀 보세요.",
+        "err_no_digest_day": "{day} 다이제스트는 없습니다. `/다이제스트`에서 날짜를 입력하기 시작하면 "
+        "있는 날짜가 보입니다.",
+        "err_no_digests": "아직 불러온 다이제스트가 없습니다.",
+        "err_no_author": "`{name}`에 맞는 저자가 없습니다. 성만 입력해 보세요.",
+        "period_day": "최신 하루의 인기 논문",
+        "period_week": "최근 7일 인기 논문",
+        "period_month": "최근 30일 인기 논문",
+        "period_year": "최근 365일 인기 논문",
+        "period_all": "전체 기간 인기 논문",
+        "help_title": "papers-bot",
+        "help_body": "Hugging Face Daily Papers 한국어 요약을 여기서 찾아볼 수 있습니다.\n\n"
+        "`/논문` arXiv ID, 링크, 제목으로 논문 한 편 보기\n"
+        "`/검색` 한국어·영어 키워드 검색 (날짜, 정렬)\n"
+        "`/다이제스트` 하루치 다이제스트\n"
+        "`/인기` 기간별 추천 많은 논문\n"
+        "`/저자` 저자로 찾기\n"
+        "`/무작위` 무작위 논문\n"
+        "`/데일리` 매일 채널에 다이제스트 게시 (서버 관리 권한)\n\n"
+        "조회 명령에 `나만보기: True`를 붙이면 나에게만 보입니다.",
+    },
+}
+
+
+def language(locale: str | None) -> str:
+    """`ko`, `ko-KR`, `en-US`, `EN` … -> a key of `TEXT` (English when unknown)."""
+    lang = (locale or "").replace("_", "-").split("-")[0].lower()
+    return lang if lang in TEXT else DEFAULT_LOCALE
+
+
+def text(locale: str | None, key: str, **values: object) -> str:
+    """The string `key` in `locale`, formatted with `values`."""
+    template = TEXT[language(locale)].get(key) or TEXT[DEFAULT_LOCALE][key]
+    return template.format(**values) if values else template
