@@ -22,11 +22,11 @@ from pathlib import Path
 from corpus import ROOT, SHARED, generate
 
 sys.path.insert(0, str(ROOT))
-from bot.digest.ingest import find_files, load_files, read_digest  # noqa: E402
-from bot.digest.parse import parse  # noqa: E402
-from bot.store import PaperStore  # noqa: E402
-from bot.store.db import migrations  # noqa: E402
-from bot.store.text import index_text  # noqa: E402
+from bot.digest.ingest import find_files, load_files, read_digest
+from bot.digest.parse import parse
+from bot.store import PaperStore
+from bot.store.db import migrations
+from bot.store.text import index_text
 
 
 async def _loader(files: list[Path], db: Path) -> tuple[float, int]:
@@ -66,7 +66,9 @@ def _bare(files: list[Path], db: Path) -> float:
         pid = ids[e.arxiv_id] = len(ids) + 1  # type: ignore[attr-defined]
         authors = json.dumps(list(e.authors), ensure_ascii=False)  # type: ignore[attr-defined]
         papers.append((pid, e.arxiv_id, e.title, authors, e.votes, e.thumbnail, e.url, day, day))  # type: ignore[attr-defined]
-        apps.append((day, pid, pos, e.title, authors, e.votes, e.thumbnail, e.url, e.summary, "f", e.line))  # type: ignore[attr-defined]
+        apps.append(
+            (day, pid, pos, e.title, authors, e.votes, e.thumbnail, e.url, e.summary, "f", e.line)
+        )  # type: ignore[attr-defined]
         fts.append((pid, index_text(e.title), ", ".join(e.authors), index_text(e.summary)))  # type: ignore[attr-defined]
     conn.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?)", papers)
     conn.executemany("INSERT INTO appearances VALUES (?,?,?,?,?,?,?,?,?,?,?)", apps)

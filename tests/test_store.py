@@ -14,7 +14,9 @@ from bot.store import PaperStore
 D1, D2, D3 = dt.date(2024, 6, 12), dt.date(2024, 6, 13), dt.date(2024, 7, 1)
 
 
-def entry(arxiv_id: str, title: str, votes: int | None = 1, summary: str = "", **kw: object) -> Entry:
+def entry(
+    arxiv_id: str, title: str, votes: int | None = 1, summary: str = "", **kw: object
+) -> Entry:
     return Entry(
         arxiv_id=arxiv_id,
         title=title,
@@ -34,8 +36,15 @@ def day(d: dt.date, *entries: Entry) -> ParseResult:
 CORPUS = [
     day(
         D1,
-        entry("2406.00001", "Scaling Diffusion Transformers", 52, "- 확산 모델을 대규모로 학습합니다."),
-        entry("2406.00002", "Reinforcement Learning from Feedback", 7, "- 강화 학습으로 언어 모델은 개선된다."),
+        entry(
+            "2406.00001", "Scaling Diffusion Transformers", 52, "- 확산 모델을 대규모로 학습합니다."
+        ),
+        entry(
+            "2406.00002",
+            "Reinforcement Learning from Feedback",
+            7,
+            "- 강화 학습으로 언어 모델은 개선된다.",
+        ),
         entry(
             "2406.00003",
             "A Survey of Prompting",
@@ -56,7 +65,9 @@ async def loaded(store: PaperStore) -> PaperStore:
     return store
 
 
-async def test_a_paper_on_two_days_keeps_both_appearances_and_latest_votes(loaded: PaperStore) -> None:
+async def test_a_paper_on_two_days_keeps_both_appearances_and_latest_votes(
+    loaded: PaperStore,
+) -> None:
     paper = await loaded.get("2406.00001")
     assert paper is not None
     assert paper.dates == (D1, D2)
@@ -152,7 +163,9 @@ async def test_same_day_twice_in_one_file_is_one_digest_and_repeats_are_reported
         ("nothing-like-this", set()),
     ],
 )
-async def test_search_korean_and_english(loaded: PaperStore, query: str, expected: set[str]) -> None:
+async def test_search_korean_and_english(
+    loaded: PaperStore, query: str, expected: set[str]
+) -> None:
     page = await loaded.search(query, limit=50)
     assert {p.arxiv_id for p in page.papers} == expected
     assert page.total == len(expected)
@@ -257,7 +270,9 @@ async def test_hostile_input_never_raises(loaded: PaperStore, text: str) -> None
     assert (await loaded.stats()).papers == 4  # and nothing was dropped
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=300))
 async def test_search_input_property(loaded: PaperStore, text: str) -> None:
     page = await loaded.search(text)
