@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -78,3 +82,27 @@ def _statements(sql: str) -> list[str]:
     if buf.strip() and not all(ln.strip().startswith("--") for ln in buf.strip().splitlines()):
         out.append(buf.strip())
     return out
+
+
+_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def write_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
+    """One lock per connection: a transaction and a lone write never interleave on it."""
+    lock = _LOCKS.get(conn)
+    if lock is None:
+        lock = _LOCKS[conn] = asyncio.Lock()
+    return lock
+
+
+@asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), exclusive on this connection."""
+    async with write_lock(conn):
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import aiosqlite
 
 from bot.models import Entry, ParseResult, Problem
+from bot.store.db import transaction
 
 _CHUNK = 500
 _APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary"
@@ -86,16 +87,11 @@ async def write_file(
     stats.problems = [*result.problems, *problems]
     stats.entries = sum(len(v) for v in days.values())
     all_ids = list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v))
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(conn):
         existing = await _ids(conn, all_ids)
         touched = await _write_days(conn, source, days, existing, now)
         if touched:
             await _refresh_papers(conn, touched)
-        await conn.execute("COMMIT")
-    except BaseException:
-        await conn.execute("ROLLBACK")
-        raise
     stats.new_papers = sum(1 for a in touched if a not in existing)
     stats.updated_papers = len(touched) - stats.new_papers
     return stats

@@ -1,0 +1,1 @@
+"""Daily posts: when (schedule), what (plan), and sending it exactly once (poster)."""

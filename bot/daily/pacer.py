@@ -1,0 +1,23 @@
+"""Spacing requests under Discord's global rate limit instead of running into it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class Pacer:
+    """Lets at most `rate` acquisitions per second through, evenly spaced, across all tasks."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            wait = self._next - now
+            self._next = max(now, self._next) + self._interval
+        if wait > 0:
+            await asyncio.sleep(wait)

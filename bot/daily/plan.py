@@ -1,0 +1,77 @@
+"""Pure: a digest and a subscription's options -> the exact messages of a daily post."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import discord
+
+from bot import render
+from bot.models import Digest, Paper
+
+STYLES = ("embeds", "thread", "compact")
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One message of a post. `in_thread` messages go to the thread started from seq 0."""
+
+    seq: int
+    content: str | None = None
+    embeds: tuple[discord.Embed, ...] = field(default_factory=tuple)
+    in_thread: bool = False
+    thread_name: str | None = None  # set on the message a thread is started from
+
+    def signature(self) -> tuple[str, tuple[str, ...]]:
+        return signature(self.content, self.embeds)
+
+
+def signature(content: str | None, embeds: Sequence[discord.Embed]) -> tuple[str, tuple[str, ...]]:
+    """What identifies a sent message when looking for it in channel history."""
+    return (content or "", tuple(f"{e.title or ''}|{e.url or ''}" for e in embeds))
+
+
+def nonce(channel_id: int, day: dt.date, generation: int, seq: int) -> str:
+    """Deterministic per message (Discord allows 25 characters): a resend is deduplicated."""
+    key = f"{channel_id}:{day.isoformat()}:{generation}:{seq}".encode()
+    return "pb" + hashlib.blake2b(key, digest_size=10).hexdigest()[:20]
+
+
+def select(
+    papers: Sequence[Paper], *, order: str, min_votes: int | None, max_papers: int | None
+) -> list[Paper]:
+    """Filter by votes, order, cap. Without options every paper of the day is kept."""
+    chosen = [p for p in papers if not min_votes or (p.votes or 0) >= min_votes]
+    if order == "votes":
+        chosen.sort(key=lambda p: -(p.votes or 0))  # stable: published order breaks ties
+    return chosen[:max_papers] if max_papers else chosen
+
+
+def plan_post(
+    digest: Digest,
+    style: str,
+    *,
+    papers: Sequence[Paper],
+    source_url: str | None,
+    locale: str = "ko",
+) -> list[Planned]:
+    """The messages, in order. `papers` is the selected subset of the digest's papers."""
+    header = render.digest_header(digest.day, len(papers), source_url=source_url, locale=locale)
+    if style == "compact":
+        lines = render.compact_digest(digest.day, papers, source_url=source_url, locale=locale)
+        return [Planned(i, content=c) for i, c in enumerate(lines)]
+    if style == "thread":
+        name = render.shorten(f"Daily Papers {digest.day.isoformat()}", 100)
+        plan = [Planned(0, content=header, thread_name=name)]
+        for i, paper in enumerate(papers, start=1):
+            embed = render.paper_embed(paper, locale=locale)
+            plan.append(Planned(i, embeds=(embed,), in_thread=True))
+        return plan
+    briefs = [render.paper_brief(p, i, locale) for i, p in enumerate(papers, start=1)]
+    plan = [Planned(0, content=header)]
+    for i, group in enumerate(render.pack_embeds(briefs), start=1):
+        plan.append(Planned(i, embeds=tuple(group)))
+    return plan

@@ -1,0 +1,164 @@
+"""Sending a planned post exactly once per channel and day, resumable after any crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import discord
+
+from bot.daily.pacer import Pacer
+from bot.daily.plan import Planned, nonce, signature
+from bot.store.daily import Claim, DailyStore
+
+log = logging.getLogger(__name__)
+Outcome = Literal["posted", "already", "busy", "failed"]
+LEASE = dt.timedelta(minutes=5)
+HISTORY_SCAN = 50
+NONE = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    outcome: Outcome
+    sent: int = 0
+    reason: str = ""
+
+
+class Poster:
+    """Posts plans into channels; the ledger in DailyStore makes every message go out once."""
+
+    def __init__(
+        self,
+        store: DailyStore,
+        *,
+        owner: str,
+        pacer: Pacer,
+        clock: Callable[[], dt.datetime],
+        bot_user_id: Callable[[], int | None],
+    ) -> None:
+        self.store, self.owner, self.pacer, self.clock = store, owner, pacer, clock
+        self.bot_user_id = bot_user_id
+
+    async def post(
+        self,
+        channel: discord.TextChannel,
+        day: dt.date,
+        plan: Sequence[Planned],
+        *,
+        force: bool = False,
+    ) -> Result:
+        claim = await self.store.claim(
+            channel.id, day, owner=self.owner, now=self.clock(), lease=LEASE, force=force
+        )
+        if claim is None:
+            state = await self.store.post_state(channel.id, day)
+            return Result("already" if state and state.status != "posting" else "busy")
+        try:
+            sent = await self._send_all(channel, day, plan, claim)
+        except discord.HTTPException as exc:
+            reason = describe_http(exc)
+            await self.store.release(channel.id, day, reason)
+            log.warning("post of %s to channel %s stopped: %s", day, channel.id, reason)
+            return Result("failed", reason=reason)
+        await self.store.finish(channel.id, day, self.clock(), len(plan))
+        return Result("posted", sent=sent)
+
+    async def _send_all(
+        self, channel: discord.TextChannel, day: dt.date, plan: Sequence[Planned], claim: Claim
+    ) -> int:
+        done = dict(claim.sent)
+        if claim.resumed:
+            done |= await self._found_in_history(channel, plan, done, claim)
+        thread: discord.abc.Messageable | None = None
+        sent = 0
+        for item in plan:
+            if item.seq in done:
+                continue
+            target: discord.abc.Messageable = channel
+            if item.in_thread:
+                thread = thread or await self._thread(channel, plan, done)
+                target = thread
+            await self.pacer.acquire()
+            message = await target.send(
+                content=item.content,
+                embeds=list(item.embeds),
+                nonce=nonce(channel.id, day, claim.generation, item.seq),
+                allowed_mentions=NONE,
+            )
+            done[item.seq] = (message.id, message.channel.id)
+            sent += 1
+            await self.store.record_message(
+                channel.id,
+                day,
+                claim.generation,
+                item.seq,
+                message.id,
+                message.channel.id,
+                planned=len(plan),
+                lease_until=self.clock() + LEASE,
+            )
+        return sent
+
+    async def _thread(
+        self,
+        channel: discord.TextChannel,
+        plan: Sequence[Planned],
+        done: dict[int, tuple[int, int]],
+    ) -> discord.Thread:
+        """The thread started from the header message (created once; found again on resume)."""
+        starter = next(p for p in plan if p.thread_name)
+        message_id = done[starter.seq][0]
+        existing = channel.guild.get_thread(message_id)
+        if existing is not None:
+            return existing
+        await self.pacer.acquire()
+        try:
+            return await channel.get_partial_message(message_id).create_thread(
+                name=starter.thread_name or "Daily Papers", auto_archive_duration=1440
+            )
+        except discord.HTTPException as exc:
+            if exc.code != 160004:  # "A thread has already been created for this message"
+                raise
+            found = await channel.guild.fetch_channel(message_id)
+            assert isinstance(found, discord.Thread)
+            return found
+
+    async def _found_in_history(
+        self,
+        channel: discord.TextChannel,
+        plan: Sequence[Planned],
+        done: dict[int, tuple[int, int]],
+        claim: Claim,
+    ) -> dict[int, tuple[int, int]]:
+        """Messages Discord stored but the ledger missed (a crash between send and record)."""
+        pending = {p.signature(): p.seq for p in plan if p.seq not in done and not p.in_thread}
+        if not pending:
+            return {}
+        if done:
+            after = discord.Object(id=max(m for m, _ in done.values()))
+        else:
+            since = claim.started_at or self.clock() - LEASE
+            after = discord.Object(id=discord.utils.time_snowflake(since - dt.timedelta(minutes=1)))
+        me = self.bot_user_id()
+        found: dict[int, tuple[int, int]] = {}
+        async for message in channel.history(limit=HISTORY_SCAN, after=after, oldest_first=True):
+            if message.author.id != me:
+                continue
+            seq = pending.get(signature(message.content or None, message.embeds))
+            if seq is not None and seq not in found:
+                found[seq] = (message.id, channel.id)
+                log.info("found message %s of a resumed post in history", message.id)
+        return found
+
+
+def describe_http(exc: discord.HTTPException) -> str:
+    """A short reason for /daily status: what Discord said, in words an admin can act on."""
+    if isinstance(exc, discord.Forbidden):
+        return f"Missing permissions in this channel (HTTP 403, code {exc.code})"
+    if isinstance(exc, discord.NotFound):
+        return f"Channel or message not found (HTTP 404, code {exc.code})"
+    return f"Discord error HTTP {exc.status}: {exc.text[:200]}"

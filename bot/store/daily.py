@@ -1,0 +1,331 @@
+"""Daily-post data: subscriptions, the post ledger, and polled-source state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.store.db import transaction, write_lock
+
+Status = str  # "posting" | "done" | "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel that gets the daily digest."""
+
+    channel_id: int
+    guild_id: int
+    post_time: str  # HH:MM
+    timezone: str
+    style: str
+    min_votes: int | None = None
+    max_papers: int | None = None
+    origin: str = "command"
+    created_by: int | None = None
+    paused_reason: str | None = None
+    failures: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostState:
+    channel_id: int
+    day: dt.date
+    generation: int
+    status: Status
+    planned: int
+    sent: int
+    reason: str | None
+    finished_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The right to post (channel, day) now, and which of its messages already went out."""
+
+    generation: int
+    sent: dict[int, tuple[int, int]]  # seq -> (message id, channel or thread id)
+    resumed: bool = False  # an unfinished post of this generation existed
+    started_at: dt.datetime | None = None
+
+
+_SUB_COLS = (
+    "channel_id, guild_id, post_time, timezone, style, min_votes, max_papers, origin, "
+    "created_by, paused_reason, failures, last_error"
+)
+
+
+def _iso(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).isoformat()
+
+
+class DailyStore:
+    """All SQL of daily posting, on the papers database connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        async with write_lock(self._conn), self._conn.execute(sql, params) as cur:
+            return int(cur.rowcount)
+
+    async def _write_in_tx(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        async with self._conn.execute(sql, params) as cur:
+            return int(cur.rowcount)
+
+    # --- subscriptions -------------------------------------------------------------------
+
+    async def save_subscription(self, sub: Subscription, now: dt.datetime) -> None:
+        """Create or replace a subscription; saving clears its errors and any pause."""
+        await self._write(
+            f"INSERT INTO subscriptions ({_SUB_COLS}, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?) "
+            "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
+            "post_time = excluded.post_time, timezone = excluded.timezone, "
+            "style = excluded.style, min_votes = excluded.min_votes, "
+            "max_papers = excluded.max_papers, origin = excluded.origin, "
+            "created_by = excluded.created_by, paused_reason = NULL, failures = 0, "
+            "last_error = NULL, updated_at = excluded.updated_at",
+            (
+                sub.channel_id,
+                sub.guild_id,
+                sub.post_time,
+                sub.timezone,
+                sub.style,
+                sub.min_votes,
+                sub.max_papers,
+                sub.origin,
+                sub.created_by,
+                _iso(now),
+            ),
+        )
+
+    async def remove_subscription(self, channel_id: int, guild_id: int | None = None) -> bool:
+        if guild_id is None:
+            return (
+                await self._write("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
+                > 0
+            )
+        return (
+            await self._write(
+                "DELETE FROM subscriptions WHERE channel_id = ? AND guild_id = ?",
+                (channel_id, guild_id),
+            )
+            > 0
+        )
+
+    async def subscriptions(self, *, guild_id: int | None = None) -> list[Subscription]:
+        if guild_id is None:
+            rows = await self._rows(f"SELECT {_SUB_COLS} FROM subscriptions ORDER BY channel_id")
+        else:
+            rows = await self._rows(
+                f"SELECT {_SUB_COLS} FROM subscriptions WHERE guild_id = ? ORDER BY channel_id",
+                (guild_id,),
+            )
+        return [Subscription(*r) for r in rows]
+
+    async def subscription(self, channel_id: int) -> Subscription | None:
+        rows = await self._rows(
+            f"SELECT {_SUB_COLS} FROM subscriptions WHERE channel_id = ?", (channel_id,)
+        )
+        return Subscription(*rows[0]) if rows else None
+
+    async def sync_config(self, subs: list[Subscription], now: dt.datetime) -> None:
+        """Make config-file subscriptions match the config; command ones are left alone."""
+        keep = {s.channel_id for s in subs}
+        for sub in await self.subscriptions():
+            if sub.origin == "config" and sub.channel_id not in keep:
+                await self.remove_subscription(sub.channel_id)
+        for sub in subs:
+            current = await self.subscription(sub.channel_id)
+            unchanged = current is not None and _same_settings(current, sub)
+            if not unchanged:
+                await self.save_subscription(sub, now)
+
+    async def record_failure(self, channel_id: int, error: str, pause_after: int) -> bool:
+        """Count a failed post; returns True when this failure paused the subscription."""
+        await self._write(
+            "UPDATE subscriptions SET failures = failures + 1, last_error = ? WHERE channel_id = ?",
+            (error, channel_id),
+        )
+        paused = await self._write(
+            "UPDATE subscriptions SET paused_reason = ? "
+            "WHERE channel_id = ? AND failures >= ? AND paused_reason IS NULL",
+            (error, channel_id, pause_after),
+        )
+        return paused > 0
+
+    async def record_success(self, channel_id: int) -> None:
+        await self._write(
+            "UPDATE subscriptions SET failures = 0, last_error = NULL WHERE channel_id = ?",
+            (channel_id,),
+        )
+
+    # --- the ledger ----------------------------------------------------------------------
+
+    async def claim(
+        self,
+        channel_id: int,
+        day: dt.date,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        force: bool = False,
+    ) -> Claim | None:
+        """Take (or resume) the post of `day` to a channel; None if done or another owns it."""
+        async with transaction(self._conn):
+            return await self._claim(channel_id, day.isoformat(), owner, now, now + lease, force)
+
+    async def _claim(
+        self,
+        channel_id: int,
+        day: str,
+        owner: str,
+        now: dt.datetime,
+        until: dt.datetime,
+        force: bool,
+    ) -> Claim | None:
+        rows = await self._rows(
+            "SELECT status, generation, owner, lease_until, started_at FROM posts "
+            "WHERE channel_id = ? AND day = ?",
+            (channel_id, day),
+        )
+        if not rows:
+            await self._write_in_tx(
+                "INSERT INTO posts (channel_id, day, status, owner, lease_until, started_at) "
+                "VALUES (?, ?, 'posting', ?, ?, ?)",
+                (channel_id, day, owner, _iso(until), _iso(now)),
+            )
+            return Claim(0, {})
+        status, generation, holder, lease_until, started = rows[0]
+        leased = holder not in (None, owner) and lease_until and lease_until > _iso(now)
+        if leased or (status != "posting" and not force):
+            return None
+        resumed = status == "posting"
+        if not resumed:
+            generation += 1
+        await self._write_in_tx(
+            "UPDATE posts SET status = 'posting', generation = ?, owner = ?, lease_until = ?, "
+            "reason = NULL, finished_at = NULL WHERE channel_id = ? AND day = ?",
+            (generation, owner, _iso(until), channel_id, day),
+        )
+        sent = await self._rows(
+            "SELECT seq, message_id, target_id FROM post_messages "
+            "WHERE channel_id = ? AND day = ? AND generation = ?",
+            (channel_id, day, generation),
+        )
+        if not resumed:
+            started = _iso(now)
+            await self._write_in_tx(
+                "UPDATE posts SET started_at = ? WHERE channel_id = ? AND day = ?",
+                (started, channel_id, day),
+            )
+        started_at = dt.datetime.fromisoformat(started)
+        return Claim(generation, {s: (m, t) for s, m, t in sent}, resumed, started_at)
+
+    async def record_message(
+        self,
+        channel_id: int,
+        day: dt.date,
+        generation: int,
+        seq: int,
+        message_id: int,
+        target_id: int,
+        *,
+        planned: int,
+        lease_until: dt.datetime,
+    ) -> None:
+        """Record a sent message at once (and extend the lease) so a restart never resends it."""
+        await self._write(
+            "INSERT OR REPLACE INTO post_messages VALUES (?, ?, ?, ?, ?, ?)",
+            (channel_id, day.isoformat(), generation, seq, message_id, target_id),
+        )
+        await self._write(
+            "UPDATE posts SET planned = ?, lease_until = ? WHERE channel_id = ? AND day = ?",
+            (planned, _iso(lease_until), channel_id, day.isoformat()),
+        )
+
+    async def finish(self, channel_id: int, day: dt.date, now: dt.datetime, planned: int) -> None:
+        await self._write(
+            "UPDATE posts SET status = 'done', owner = NULL, lease_until = NULL, planned = ?, "
+            "finished_at = ? WHERE channel_id = ? AND day = ?",
+            (planned, _iso(now), channel_id, day.isoformat()),
+        )
+
+    async def release(self, channel_id: int, day: dt.date, reason: str) -> None:
+        """Give up the lease after a failure; the post stays unfinished and resumable."""
+        await self._write(
+            "UPDATE posts SET owner = NULL, lease_until = NULL, reason = ? "
+            "WHERE channel_id = ? AND day = ?",
+            (reason, channel_id, day.isoformat()),
+        )
+
+    async def skip(self, channel_id: int, day: dt.date, reason: str, now: dt.datetime) -> None:
+        await self._write(
+            "INSERT INTO posts (channel_id, day, status, reason, started_at, finished_at) "
+            "VALUES (?, ?, 'skipped', ?, ?, ?) ON CONFLICT (channel_id, day) DO NOTHING",
+            (channel_id, day.isoformat(), reason, _iso(now), _iso(now)),
+        )
+
+    async def post_state(self, channel_id: int, day: dt.date) -> PostState | None:
+        found = await self._post_states(
+            "WHERE p.channel_id = ? AND p.day = ?", (channel_id, day.isoformat())
+        )
+        return found[0] if found else None
+
+    async def last_post(self, channel_id: int) -> PostState | None:
+        found = await self._post_states(
+            "WHERE p.channel_id = ? ORDER BY p.day DESC LIMIT 1", (channel_id,)
+        )
+        return found[0] if found else None
+
+    async def settled_days(self, channel_id: int, since: dt.date) -> set[dt.date]:
+        """Days done or skipped for a channel from `since` on."""
+        rows = await self._rows(
+            "SELECT day FROM posts WHERE channel_id = ? AND day >= ? AND status != 'posting'",
+            (channel_id, since.isoformat()),
+        )
+        return {dt.date.fromisoformat(r[0]) for r in rows}
+
+    async def _post_states(self, where: str, params: tuple[Any, ...]) -> list[PostState]:
+        rows = await self._rows(
+            "SELECT p.channel_id, p.day, p.generation, p.status, p.planned, "
+            "(SELECT count(*) FROM post_messages m WHERE m.channel_id = p.channel_id "
+            " AND m.day = p.day AND m.generation = p.generation), p.reason, p.finished_at "
+            f"FROM posts p {where}",
+            params,
+        )
+        return [
+            PostState(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    # --- polled sources --------------------------------------------------------------------
+
+    async def source_state(self, url: str) -> tuple[str | None, str | None]:
+        rows = await self._rows(
+            "SELECT etag, last_modified FROM source_state WHERE url = ?", (url,)
+        )
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+    async def save_source_state(
+        self, url: str, etag: str | None, last_modified: str | None, status: int, now: dt.datetime
+    ) -> None:
+        await self._write(
+            "INSERT OR REPLACE INTO source_state VALUES (?, ?, ?, ?, ?)",
+            (url, etag, last_modified, _iso(now), status),
+        )
+
+
+def _same_settings(a: Subscription, b: Subscription) -> bool:
+    keys = ("guild_id", "post_time", "timezone", "style", "min_votes", "max_papers", "origin")
+    return all(getattr(a, k) == getattr(b, k) for k in keys)
