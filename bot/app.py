@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 
 import discord
 from discord.ext import commands
@@ -35,6 +38,7 @@ class PapersBot(commands.Bot):
         )
         self.config = config
         self.store = store
+        self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(Translator())
@@ -64,6 +68,19 @@ class PapersBot(commands.Bot):
         for line in synced:
             log.info("synced %s", line)
         return synced
+
+    async def lookup_channel(
+        self, channel_id: int
+    ) -> discord.abc.GuildChannel | discord.Thread | None:
+        """A channel from the cache, else from the API; None when it no longer exists."""
+        channel = self.get_channel(channel_id)
+        if channel is not None:
+            return channel  # type: ignore[return-value]
+        try:
+            fetched = await self.fetch_channel(channel_id)
+        except discord.NotFound:
+            return None
+        return fetched if not isinstance(fetched, discord.abc.PrivateChannel) else None
 
     async def on_ready(self) -> None:
         user = self.user

@@ -64,6 +64,27 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "`/random` a random paper\n"
         "`/daily` post the digest in a channel every day (Manage Server)\n\n"
         "Add `ephemeral: True` to any lookup to see the answer alone.",
+        "daily_subscribed": "Subscribed {channel}: the digest is posted every day at {time} "
+        "({tz}). Next post: {next}.",
+        "daily_unsubscribed": "{channel} no longer gets the daily digest.",
+        "daily_not_subscribed": "{channel} was not subscribed.",
+        "daily_none": "No channel in this server gets the daily digest. "
+        "Use `/daily subscribe` to add one.",
+        "daily_status_title": "Daily digest posts",
+        "daily_schedule": "Every day at {time} ({tz}), style {style}",
+        "daily_next": "Next post: {next}",
+        "daily_last": "Last digest: {day} ({status}, {sent}/{planned} messages)",
+        "daily_paused": "⏸️ Paused: {reason}. Fix the channel permissions, then subscribe again.",
+        "daily_error": "⚠️ Last error ({failures}×): {reason}",
+        "daily_preview_more": "… and {count} more messages.",
+        "daily_posted": "Posted the digest of {day} in {channel} ({sent} messages).",
+        "daily_already": "The digest of {day} was already posted in {channel}. "
+        "Use `force: True` to post it again.",
+        "daily_busy": "The digest of {day} is being posted in {channel} right now.",
+        "daily_failed": "Could not post in {channel}: {reason}",
+        "daily_other_guild": "You can only manage channels of this server.",
+        "daily_missing_perms": "⚠️ I cannot send messages with embeds in {channel} yet: "
+        "give me Send Messages and Embed Links there.",
     },
     "ko": {
         "authors": "저자",
@@ -119,6 +140,27 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "`/무작위` 무작위 논문\n"
         "`/데일리` 매일 채널에 다이제스트 게시 (서버 관리 권한)\n\n"
         "조회 명령에 `나만보기: True`를 붙이면 나에게만 보입니다.",
+        "daily_subscribed": "{channel} 구독 완료: 매일 {time} ({tz})에 다이제스트를 게시합니다. "
+        "다음 게시: {next}.",
+        "daily_unsubscribed": "{channel}에 더 이상 데일리 다이제스트를 게시하지 않습니다.",
+        "daily_not_subscribed": "{channel}은 구독 중이 아니었습니다.",
+        "daily_none": "이 서버에는 데일리 다이제스트를 받는 채널이 없습니다. "
+        "`/데일리 구독`으로 추가하세요.",
+        "daily_status_title": "데일리 다이제스트 게시 현황",
+        "daily_schedule": "매일 {time} ({tz}), 형식 {style}",
+        "daily_next": "다음 게시: {next}",
+        "daily_last": "마지막 다이제스트: {day} ({status}, 메시지 {sent}/{planned})",
+        "daily_paused": "⏸️ 일시 중지됨: {reason}. 채널 권한을 고친 뒤 다시 구독하세요.",
+        "daily_error": "⚠️ 최근 오류 ({failures}회): {reason}",
+        "daily_preview_more": "… 그리고 메시지 {count}개 더.",
+        "daily_posted": "{channel}에 {day} 다이제스트를 게시했습니다 (메시지 {sent}개).",
+        "daily_already": "{day} 다이제스트는 이미 {channel}에 게시되었습니다. "
+        "다시 게시하려면 `강제: True`를 쓰세요.",
+        "daily_busy": "{day} 다이제스트를 지금 {channel}에 게시하는 중입니다.",
+        "daily_failed": "{channel}에 게시하지 못했습니다: {reason}",
+        "daily_other_guild": "이 서버의 채널만 관리할 수 있습니다.",
+        "daily_missing_perms": "⚠️ 아직 {channel}에 임베드 메시지를 보낼 수 없습니다: "
+        "메시지 보내기와 링크 첨부 권한을 주세요.",
     },
 }
 

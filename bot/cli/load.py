@@ -63,9 +63,10 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
                 "updated_papers": report.updated_papers,
                 "rejected": report.rejected,
                 "skipped": report.skipped,
+                "notes": report.notes,
             }
         )
         return
-    for line in [*report.skipped, *report.rejected]:
+    for line in [*report.notes, *report.skipped, *report.rejected]:
         print(line, file=sys.stderr)
     print(report.summary_line())

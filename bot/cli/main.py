@@ -15,21 +15,38 @@ from bot.config import Config, ConfigError, load_config
 from bot.store import PaperStore
 
 log = logging.getLogger("bot")
+LONG_RUNNING = {"run", "sandbox"}  # commands that log progress at INFO by default
+
+
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """Flags every subcommand takes, before or after its name (`--db f search x` or not)."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = None if defaults else argparse.SUPPRESS
+    common.add_argument(
+        "--config", type=Path, metavar="PATH", default=default, help="YAML config file"
+    )
+    common.add_argument(
+        "--db", metavar="PATH", default=default, help="SQLite database (overrides config)"
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if defaults else argparse.SUPPRESS,
+        help="debug logging",
+    )
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, metavar="PATH", help="YAML config file")
-    common.add_argument("--db", metavar="PATH", help="SQLite database (overrides config)")
-    common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser = argparse.ArgumentParser(
         prog="papers-bot",
         description="Hugging Face Daily Papers digests, searchable, and on Discord.",
-        parents=[common],
+        parents=[_common(defaults=True)],
     )
     parser.add_argument("--version", action="version", version=f"papers-bot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub_with_common = _SubWithParents(sub, common)
+    sub_with_common = _SubWithParents(sub, _common(defaults=False))
     load.add_parser(sub_with_common)  # type: ignore[arg-type]
     queries.add_parsers(sub_with_common)  # type: ignore[arg-type]
     run.add_parsers(sub_with_common)  # type: ignore[arg-type]
@@ -53,8 +70,10 @@ class _SubWithParents:
 
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
+    quiet = args.command not in LONG_RUNNING and config.log_level == "INFO"
+    level = logging.DEBUG if args.verbose else logging.WARNING if quiet else config.log_level
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else getattr(logging, config.log_level),
+        level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )

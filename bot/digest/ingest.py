@@ -31,6 +31,7 @@ class LoadReport:
     updated_papers: int = 0
     rejected: list[str] = field(default_factory=list)  # "file:line: why"
     skipped: list[str] = field(default_factory=list)  # "file: why"
+    notes: list[str] = field(default_factory=list)  # files that hold no digest section
 
     @property
     def ok(self) -> bool:
@@ -91,8 +92,11 @@ def read_digest(path: Path) -> str:
 
 async def load_text(store: PaperStore, source: str, text: str, report: LoadReport) -> None:
     """Parse one digest text and write it; problems go into the report as file:line."""
-    stats = await store.ingest(source, parse(text))
+    result = parse(text)
+    stats = await store.ingest(source, result)
     report.files += 1
+    if not result.sections and not result.problems:
+        report.notes.append(f"{source}: no '## Daily Papers (YYYY-MM-DD)' section, nothing to load")
     report.sections += stats.sections
     report.entries += stats.entries
     report.new_papers += stats.new_papers

@@ -1,0 +1,140 @@
+"""Turning due decisions into posts: one task per channel, failures kept per channel."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.config import DailyConfig, parse_hhmm
+from bot.daily.plan import Planned, plan_post, select
+from bot.daily.poster import Poster, Result, describe_http
+from bot.daily.schedule import Rules, due
+from bot.models import Digest
+from bot.store import PaperStore
+from bot.store.daily import DailyStore, Subscription
+
+log = logging.getLogger(__name__)
+PAUSE_AFTER = 3  # consecutive failures before a subscription is paused
+ChannelLookup = Callable[[int], Awaitable[discord.abc.GuildChannel | discord.Thread | None]]
+
+
+def rules_for(sub: Subscription, config: DailyConfig) -> Rules:
+    return Rules(
+        post_time=parse_hhmm(sub.post_time),
+        tz=ZoneInfo(sub.timezone),
+        wait=dt.timedelta(minutes=config.wait_for_digest_minutes),
+        catch_up=dt.timedelta(hours=config.catch_up_hours),
+        skip_missing=config.on_missing == "skip",
+    )
+
+
+class Runner:
+    """Runs every subscription's due posts; a failing channel never delays the others."""
+
+    def __init__(
+        self,
+        papers: PaperStore,
+        daily: DailyStore,
+        poster: Poster,
+        config: DailyConfig,
+        lookup: ChannelLookup,
+        *,
+        source_url: Callable[[dt.date], str | None],
+        concurrency: int = 16,
+    ) -> None:
+        self.papers, self.daily, self.poster, self.config = papers, daily, poster, config
+        self.lookup, self.source_url = lookup, source_url
+        self._slots = asyncio.Semaphore(concurrency)
+        self._busy: set[int] = set()
+
+    async def run_due(self, now: dt.datetime) -> tuple[dict[int, Result], bool]:
+        """Post what is due now. Returns results per channel and whether a digest is awaited."""
+        available = {d.day for d in await self.papers.days(limit=14)}
+        jobs: dict[int, Awaitable[Result]] = {}
+        waiting = False
+        for sub in await self.daily.subscriptions():
+            if sub.paused_reason or sub.channel_id in self._busy:
+                continue
+            rules = rules_for(sub, self.config)
+            settled = await self.daily.settled_days(
+                sub.channel_id, now.date() - dt.timedelta(days=14)
+            )
+            for decision in due(now, rules, available, settled):
+                if decision.action == "skip":
+                    log.info(
+                        "skipping %s for channel %s: %s",
+                        decision.day,
+                        sub.channel_id,
+                        decision.reason,
+                    )
+                    await self.daily.skip(sub.channel_id, decision.day, decision.reason, now)
+                elif decision.action == "wait":
+                    waiting = True
+                elif sub.channel_id not in jobs:
+                    jobs[sub.channel_id] = self._guarded(sub, decision.day)
+        results = await asyncio.gather(*jobs.values())
+        return dict(zip(jobs, results, strict=True)), waiting
+
+    async def _guarded(self, sub: Subscription, day: dt.date) -> Result:
+        self._busy.add(sub.channel_id)
+        try:
+            async with self._slots:
+                return await self.post(sub, day)
+        finally:
+            self._busy.discard(sub.channel_id)
+
+    async def post(self, sub: Subscription, day: dt.date, *, force: bool = False) -> Result:
+        """Post `day` to the subscription's channel now; failures are recorded, not raised."""
+        digest = await self.papers.digest(day)
+        if digest is None:
+            return Result("failed", reason=f"no digest for {day}")
+        try:
+            channel = await self.lookup(sub.channel_id)
+        except discord.HTTPException as exc:
+            return await self._failed(sub, describe_http(exc))
+        if not isinstance(channel, discord.TextChannel):
+            return await self._failed(sub, "The channel is gone or is not a text channel")
+        plan = self.plan(sub, digest, channel)
+        result = await self.poster.post(channel, day, plan, force=force)
+        if result.outcome == "failed":
+            return await self._failed(sub, result.reason)
+        if result.outcome == "posted":
+            await self.daily.record_success(sub.channel_id)
+            log.info("posted %s to channel %s (%d messages)", day, sub.channel_id, result.sent)
+        return result
+
+    def plan(
+        self, sub: Subscription, digest: Digest, channel: discord.TextChannel | None
+    ) -> list[Planned]:
+        style = sub.style
+        if style == "thread" and channel is not None and not _can_thread(channel):
+            style = "embeds"
+        papers = select(
+            digest.papers,
+            order=self.config.order,
+            min_votes=sub.min_votes,
+            max_papers=sub.max_papers,
+        )
+        locale = str(channel.guild.preferred_locale) if channel is not None else "ko"
+        return plan_post(
+            digest, style, papers=papers, source_url=self.source_url(digest.day), locale=locale
+        )
+
+    async def _failed(self, sub: Subscription, reason: str) -> Result:
+        paused = await self.daily.record_failure(sub.channel_id, reason, PAUSE_AFTER)
+        if paused:
+            log.warning("paused daily posts to channel %s: %s", sub.channel_id, reason)
+        return Result("failed", reason=reason)
+
+
+def _can_thread(channel: discord.TextChannel) -> bool:
+    me = channel.guild.me
+    if me is None:
+        return False
+    perms = channel.permissions_for(me)
+    return perms.create_public_threads and perms.send_messages_in_threads
