@@ -1,0 +1,76 @@
+"""What a daily post consists of, per style, within Discord's limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.daily.plan import nonce, plan_post, select
+from bot.models import Digest, Paper
+
+DAY = dt.date(2025, 5, 9)
+
+
+def paper(i: int, votes: int | None = 10, summary: str = "- 요약 " * 200) -> Paper:
+    return Paper(
+        arxiv_id=f"2505.{i:05d}",
+        title=f"Paper number {i} " + "x" * 200,
+        authors=tuple(f"Author {j}" for j in range(40)),
+        votes=votes,
+        dates=(DAY,),
+        thumbnail=f"https://example.org/{i}.png",
+        summary=summary,
+        url=f"https://arxiv.org/abs/2505.{i:05d}",
+    )
+
+
+def digest(n: int) -> Digest:
+    return Digest(DAY, tuple(paper(i, votes=i) for i in range(n)))
+
+
+def test_embeds_style_keeps_every_paper_in_order_within_limits() -> None:
+    d = digest(50)
+    plan = plan_post(d, "embeds", papers=d.papers, source_url="https://example.org/d.md")
+    assert "2025-05-09" in (plan[0].content or "") and "50" in (plan[0].content or "")
+    titles = [e.url for item in plan[1:] for e in item.embeds]
+    assert titles == [p.abs_url for p in d.papers]
+    for item in plan:
+        assert len(item.embeds) <= 10
+        assert sum(len(e) for e in item.embeds) <= 6000
+        assert len(item.content or "") <= 2000
+    assert [item.seq for item in plan] == list(range(len(plan)))
+
+
+def test_thread_style_is_a_header_then_one_message_per_paper_in_the_thread() -> None:
+    d = digest(5)
+    plan = plan_post(d, "thread", papers=d.papers, source_url=None)
+    assert plan[0].thread_name and not plan[0].in_thread
+    assert [len(p.embeds) for p in plan[1:]] == [1] * 5
+    assert all(p.in_thread for p in plan[1:])
+
+
+def test_compact_style_lists_every_title_in_messages_under_2000() -> None:
+    d = digest(60)
+    plan = plan_post(d, "compact", papers=d.papers, source_url=None)
+    text = "\n".join(p.content or "" for p in plan)
+    assert all(len(p.content or "") <= 2000 for p in plan)
+    assert all(p.abs_url in text for p in d.papers)
+
+
+def test_min_votes_max_papers_and_vote_order() -> None:
+    papers = [paper(1, 5), paper(2, None), paper(3, 50), paper(4, 20)]
+    assert [p.votes for p in select(papers, order="votes", min_votes=10, max_papers=None)] == [
+        50,
+        20,
+    ]
+    assert [p.votes for p in select(papers, order="published", min_votes=None, max_papers=2)] == [
+        5,
+        None,
+    ]
+    assert len(select(papers, order="published", min_votes=None, max_papers=None)) == 4
+
+
+def test_nonce_is_deterministic_short_and_distinct() -> None:
+    a = nonce(123456789012345678, DAY, 0, 1)
+    assert a == nonce(123456789012345678, DAY, 0, 1) and len(a) <= 25
+    others = {nonce(123456789012345678, DAY, g, s) for g in range(3) for s in range(50)}
+    assert len(others) == 150
