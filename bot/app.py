@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import secrets
 import socket
+
+from collections.abc import Callable
 
 import discord
 from discord.ext import commands
@@ -27,7 +30,14 @@ def intents() -> discord.Intents:
 class PapersBot(commands.Bot):
     """The bot. Cogs receive the store and their slice of config, not the bot."""
 
-    def __init__(self, config: Config, store: PaperStore, **options: object) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: PaperStore,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        **options: object,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -38,6 +48,7 @@ class PapersBot(commands.Bot):
         )
         self.config = config
         self.store = store
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     async def setup_hook(self) -> None:
@@ -51,7 +62,7 @@ class PapersBot(commands.Bot):
         """Cogs beyond lookups (daily posts); a seam for tests that want fewer."""
         from bot.cogs.daily import setup_daily
 
-        await setup_daily(self)
+        await setup_daily(self, clock=self.clock)
 
     async def sync_commands(self) -> list[str]:
         """Sync to the configured guilds (instant), or globally when none are configured."""

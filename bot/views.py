@@ -85,13 +85,13 @@ class ResultsView(discord.ui.View):
         self._sync()
         await interaction.response.edit_message(embeds=self.embeds(), view=self)
 
-    @discord.ui.button(style=discord.ButtonStyle.secondary, emoji="◀️", row=1)
+    @discord.ui.button(style=discord.ButtonStyle.secondary, emoji="◀️", row=1, custom_id="results:previous")
     async def previous(
         self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
     ) -> None:
         await self._turn(interaction, -1)
 
-    @discord.ui.button(style=discord.ButtonStyle.primary, emoji="▶️", row=1)
+    @discord.ui.button(style=discord.ButtonStyle.primary, emoji="▶️", row=1, custom_id="results:next")
     async def next(
         self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
     ) -> None:
@@ -100,6 +100,7 @@ class ResultsView(discord.ui.View):
     @discord.ui.select(
         cls=discord.ui.Select["ResultsView"],
         row=0,
+        custom_id="results:open",
         options=[discord.SelectOption(label="-")],
     )
     async def choose(

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.cli import load, queries, run
+from bot.cli import load, queries, run, sandbox
 from bot.config import Config, ConfigError, load_config
 from bot.store import PaperStore
 
 log = logging.getLogger("bot")
-LONG_RUNNING = {"run", "sandbox"}  # commands that log progress at INFO by default
+LONG_RUNNING = {"run"}  # commands that log progress at INFO by default
 
 
 def _common(defaults: bool) -> argparse.ArgumentParser:
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_parser(sub_with_common)  # type: ignore[arg-type]
     queries.add_parsers(sub_with_common)  # type: ignore[arg-type]
     run.add_parsers(sub_with_common)  # type: ignore[arg-type]
+    sandbox.add_parser(sub_with_common)  # type: ignore[arg-type]
     return parser
 
 
@@ -104,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"papers-bot: {exc}", file=sys.stderr)
         return 2
     try:
+        if args.command == "sandbox":
+            return asyncio.run(sandbox.run(args))
         return asyncio.run(_run_with_store(args, config))
     except KeyboardInterrupt:
         return 130

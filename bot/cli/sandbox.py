@@ -1,0 +1,21 @@
+"""`papers-bot sandbox`: see the bot work with no Discord account and no token."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.sandbox.scene import run_scene
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("sandbox", help="play a short scene with the real bot on a loopback Discord")
+    p.add_argument("--keep-running", action="store_true", help="leave the server up afterwards")
+
+
+async def run(args: argparse.Namespace) -> int:
+    try:
+        return await run_scene(sys.stdout, keep_running=args.keep_running)
+    except TimeoutError:
+        print("papers-bot sandbox: the scene did not finish in time", file=sys.stderr)
+        return 1
