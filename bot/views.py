@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import discord
 
 from bot import render
+from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Paper
 from bot.store import Page
@@ -70,7 +71,9 @@ class ResultsView(discord.ui.View):
         self.choose.disabled = not self.page.papers
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner:
+        """Anyone may open a paper from the menu (ephemeral); only the owner turns pages."""
+        data: Mapping[str, object] = interaction.data or {}
+        if interaction.user.id == self.owner or data.get("custom_id") == self.choose.custom_id:
             return True
         await interaction.response.send_message(
             text(str(interaction.locale), "not_your_buttons"), ephemeral=True
@@ -85,13 +88,17 @@ class ResultsView(discord.ui.View):
         self._sync()
         await interaction.response.edit_message(embeds=self.embeds(), view=self)
 
-    @discord.ui.button(style=discord.ButtonStyle.secondary, emoji="◀️", row=1, custom_id="results:previous")
+    @discord.ui.button(
+        style=discord.ButtonStyle.secondary, emoji="◀️", row=1, custom_id="results:previous"
+    )
     async def previous(
         self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
     ) -> None:
         await self._turn(interaction, -1)
 
-    @discord.ui.button(style=discord.ButtonStyle.primary, emoji="▶️", row=1, custom_id="results:next")
+    @discord.ui.button(
+        style=discord.ButtonStyle.primary, emoji="▶️", row=1, custom_id="results:next"
+    )
     async def next(
         self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
     ) -> None:
@@ -108,13 +115,23 @@ class ResultsView(discord.ui.View):
     ) -> None:
         chosen = next((p for p in self.page.papers if p.arxiv_id == select.values[0]), None)
         if chosen is None:
-            await interaction.response.send_message(text(self.locale, "gone"), ephemeral=True)
+            gone = text(str(interaction.locale), "gone")
+            await interaction.response.send_message(gone, ephemeral=True)
             return
         await interaction.response.send_message(
             embed=render.paper_embed(chosen, locale=str(interaction.locale)),
             view=paper_links(chosen, str(interaction.locale)),
             ephemeral=True,
         )
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction,
+        error: Exception,
+        item: discord.ui.Item[ResultsView],
+    ) -> None:
+        """The same answer as a failing command: a short ephemeral note, never a silent fail."""
+        await answer_error(interaction, describe(interaction, error))
 
     async def on_timeout(self) -> None:
         for item in self.children:

@@ -52,6 +52,19 @@ def shown(value: str) -> str:
     return render.sanitize(clean_query(value))[:80].replace("`", "'") or "…"
 
 
+def choice_name(title: str, arxiv_id: str) -> str:
+    """`Title (2505.03011)` within Discord's 100 characters: the title is cut, never the id."""
+    suffix = f" ({arxiv_id})"
+    return (render.shorten(" ".join(title.split()), 100 - len(suffix)) + suffix).strip()
+
+
+def paper_count(locale: str, count: int) -> str:
+    """`1 paper`, `5 papers` (`논문 5편`)."""
+    if count == 1:
+        return text(locale, "paper_count_one")
+    return text(locale, "paper_count", count=count)
+
+
 def _locale(interaction: discord.Interaction) -> str:
     return str(interaction.locale)
 
@@ -131,7 +144,7 @@ class Lookup(commands.Cog):
     ) -> list[Choice[str]]:
         suggestions = await self.store.title_suggestions(clean_query(current), limit=25)
         return [
-            Choice(name=render.shorten(f"{title} ({arxiv_id})", 100), value=arxiv_id)
+            Choice(name=choice_name(title, arxiv_id), value=arxiv_id)
             for arxiv_id, title in suggestions
         ]
 
@@ -215,7 +228,7 @@ class Lookup(commands.Cog):
         locale = _locale(interaction)
         return [
             Choice(
-                name=f"{d.day.isoformat()} · {text(locale, 'paper_count', count=d.papers)}",
+                name=f"{d.day.isoformat()} · {paper_count(locale, d.papers)}",
                 value=d.day.isoformat(),
             )
             for d in days

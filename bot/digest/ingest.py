@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.digest.parse import parse
-from bot.store import PaperStore
+from bot.models import ParseResult
+from bot.store import IngestStats, PaperStore
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest real digest is ~100 KB
+BATCH_FILES = 32  # files written per transaction
 Progress = Callable[[int, int, str], None]
 
 
@@ -90,10 +92,7 @@ def read_digest(path: Path) -> str:
     return decode_digest(data, str(path))
 
 
-async def load_text(store: PaperStore, source: str, text: str, report: LoadReport) -> None:
-    """Parse one digest text and write it; problems go into the report as file:line."""
-    result = parse(text)
-    stats = await store.ingest(source, result)
+def _account(report: LoadReport, source: str, result: ParseResult, stats: IngestStats) -> None:
     report.files += 1
     if not result.sections and not result.problems:
         report.notes.append(f"{source}: no '## Daily Papers (YYYY-MM-DD)' section, nothing to load")
@@ -104,17 +103,28 @@ async def load_text(store: PaperStore, source: str, text: str, report: LoadRepor
     report.rejected.extend(f"{source}:{p.line}: {p.reason}" for p in stats.problems)
 
 
+async def load_text(store: PaperStore, source: str, text: str, report: LoadReport) -> None:
+    """Parse one digest text and write it; problems go into the report as file:line."""
+    result = parse(text)
+    _account(report, source, result, await store.ingest(source, result))
+
+
 async def load_files(
     store: PaperStore, files: list[Path], progress: Progress | None = None
 ) -> LoadReport:
-    """Load every file; unreadable ones are reported and skipped, the rest still load."""
+    """Load every file (a batch per transaction); unreadable ones are reported and skipped."""
     report = LoadReport()
-    for done, path in enumerate(files, start=1):
-        try:
-            await load_text(store, str(path), read_digest(path), report)
-        except UnreadableDigest as exc:
-            log.warning("skipped %s", exc)
-            report.skipped.append(str(exc))
+    for start in range(0, len(files), BATCH_FILES):
+        batch: list[tuple[str, ParseResult]] = []
+        for path in files[start : start + BATCH_FILES]:
+            try:
+                batch.append((str(path), parse(read_digest(path))))
+            except UnreadableDigest as exc:
+                log.warning("skipped %s", exc)
+                report.skipped.append(str(exc))
+        for (source, result), stats in zip(batch, await store.ingest_many(batch), strict=True):
+            _account(report, source, result, stats)
         if progress:
-            progress(done, len(files), str(path))
+            done = min(start + BATCH_FILES, len(files))
+            progress(done, len(files), str(files[done - 1]))
     return report

@@ -78,7 +78,15 @@ async def _old_day(conn: aiosqlite.Connection, day: str) -> dict[str, tuple[obje
         return {str(r[0]): tuple(r[1:]) async for r in cur}
 
 
-async def write_file(
+async def write_files(
+    conn: aiosqlite.Connection, items: Sequence[tuple[str, ParseResult]], now: dt.datetime
+) -> list[IngestStats]:
+    """Write parsed files in one transaction (all or none); each replaces the days it holds."""
+    async with transaction(conn):
+        return [await _write_file(conn, source, result, now) for source, result in items]
+
+
+async def _write_file(
     conn: aiosqlite.Connection, source: str, result: ParseResult, now: dt.datetime
 ) -> IngestStats:
     """Replace the days this file holds with its content; an unchanged file is a no-op."""
@@ -87,11 +95,10 @@ async def write_file(
     stats.problems = [*result.problems, *problems]
     stats.entries = sum(len(v) for v in days.values())
     all_ids = list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v))
-    async with transaction(conn):
-        existing = await _ids(conn, all_ids)
-        touched = await _write_days(conn, source, days, existing, now)
-        if touched:
-            await _refresh_papers(conn, touched)
+    existing = await _ids(conn, all_ids)
+    touched = await _write_days(conn, source, days, existing, now)
+    if touched:
+        await _refresh_papers(conn, touched)
     stats.new_papers = sum(1 for a in touched if a not in existing)
     stats.updated_papers = len(touched) - stats.new_papers
     return stats

@@ -12,11 +12,13 @@ so no user input can produce FTS5 syntax (operators, column filters, NEAR, `*`, 
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 
 _CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_SPLIT = re.compile(f"([{_CJK}]+)")
 _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 MAX_QUERY_TOKENS = 32
@@ -32,7 +34,11 @@ def index_text(text: str | None) -> str:
     """Text as stored in the FTS index: CJK runs become space-separated bigrams."""
     if not text:
         return ""
-    return _CJK_RUN.sub(lambda m: " " + " ".join(_bigrams(m.group())) + " ", text)
+    parts = _CJK_SPLIT.split(text)  # odd positions are CJK runs
+    for i in range(1, len(parts), 2):
+        run = parts[i]
+        parts[i] = " " + (" ".join(map(operator.add, run, run[1:])) if len(run) > 1 else run) + " "
+    return "".join(parts)
 
 
 def _is_cjk(token: str) -> bool:
