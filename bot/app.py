@@ -48,7 +48,7 @@ class PapersBot(commands.Bot):
         )
         self.config = config
         self.store = store
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     async def setup_hook(self) -> None:

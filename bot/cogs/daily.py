@@ -335,7 +335,7 @@ async def setup_daily(bot: PapersBot, *, clock: Clock | None = None) -> Daily:
     from bot.digest.sources import Backoff, FolderSource, UrlSource
 
     config = bot.config
-    now = clock or (lambda: dt.datetime.now(dt.UTC))
+    now = clock or discord.utils.utcnow
     store = DailyStore(bot.store.connection)
     await store.sync_config(
         [_from_config(s, config.daily) for s in config.daily.subscriptions], now()
