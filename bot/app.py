@@ -7,7 +7,6 @@ import logging
 import os
 import secrets
 import socket
-
 from collections.abc import Callable
 
 import discord
