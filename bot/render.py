@@ -340,18 +340,29 @@ def _code(text: str, limit: int = 200) -> str:
 
 
 def result_page(
-    papers: Sequence[Paper], *, page: int, per_page: int, total: int, title: str, locale: str = "en"
+    papers: Sequence[Paper],
+    *,
+    page: int,
+    per_page: int,
+    total: int | str,
+    title: str,
+    locale: str = "en",
+    heading: bool = False,
 ) -> list[discord.Embed]:
-    """A header embed `Results 11–20 of 57 for `query`` and a brief per paper, in one message."""
+    """A header (`Results 11–20 of 57 for `query``, or `**title** · 11–20 of 57` when
+    `heading`) and a brief per paper, in one message. `total` may be a label like "1000+"."""
     shown = list(papers)[: EMBEDS_PER_MESSAGE - 1]
     start = (max(page, 1) - 1) * max(per_page, 1) + 1
     end = start + len(shown) - 1
-    query = _code(title)
-    line = (
-        _t(locale, "results", start=start, end=end, total=max(total, end), query=query)
-        if shown
-        else _t(locale, "no_results", query=query)
-    )
+    shown_total = max(total, end) if isinstance(total, int) else total
+    if heading:
+        line = f"**{shorten(sanitize(title), 200)}** · " + _t(
+            locale, "range", start=start, end=end, total=shown_total
+        )
+    elif shown:
+        line = _t(locale, "results", start=start, end=end, total=shown_total, query=_code(title))
+    else:
+        line = _t(locale, "no_results", query=_code(title))
     header = discord.Embed(description=line, color=COLOR)
     room = EMBED_TOTAL_LIMIT - len(header)
     for chars in (BRIEF_CHARS, 300, 150, 60):

@@ -11,7 +11,7 @@ from bot import render
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Paper
-from bot.store import Page
+from bot.store import COUNT_CAP, Page
 
 log = logging.getLogger(__name__)
 PageFetcher = Callable[[int, int], Awaitable[Page]]  # (offset, limit) -> Page
@@ -32,8 +32,10 @@ class ResultsView(discord.ui.View):
         locale: str,
         page_size: int = PAGE_SIZE,
         timeout: float = VIEW_TIMEOUT,
+        heading: bool = False,
     ) -> None:
         super().__init__(timeout=timeout)
+        self.heading = heading
         self.fetch, self.page, self.owner = fetch, first, owner
         self.title, self.locale, self.page_size = title, locale, page_size
         self.index = 0
@@ -51,9 +53,10 @@ class ResultsView(discord.ui.View):
             self.page.papers,
             page=self.index + 1,
             per_page=self.page_size,
-            total=self.page.total,
+            total=f"{COUNT_CAP}+" if self.page.capped else self.page.total,
             title=self.title,
             locale=self.locale,
+            heading=self.heading,
         )
 
     def _sync(self) -> None:

@@ -84,6 +84,7 @@ class Lookup(commands.Cog):
         title: str,
         ephemeral: bool,
         empty: str,
+        heading: bool = False,
     ) -> None:
         first = await fetch(0, self.page_size)
         if not first.papers:
@@ -95,6 +96,7 @@ class Lookup(commands.Cog):
             title=title,
             locale=_locale(interaction),
             page_size=self.page_size,
+            heading=heading,
         )
         await interaction.response.send_message(
             embeds=view.embeds(), view=view, ephemeral=ephemeral
@@ -128,8 +130,8 @@ class Lookup(commands.Cog):
         cleaned = clean_query(query)
         found = await self.store.get(cleaned)
         if found is None and cleaned:
-            matches = await self.store.title_suggestions(cleaned, limit=1)
-            found = await self.store.get(matches[0][0]) if matches else None
+            best = await self.store.search(cleaned, limit=1)  # bm25 ranks title words first
+            found = best.papers[0] if best.papers else None
         if found is None:
             raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
         await interaction.response.send_message(
@@ -218,7 +220,9 @@ class Lookup(commands.Cog):
             return Page(papers[offset : offset + limit], len(papers))
 
         title = text(locale, "daily_title", day=digest.day.isoformat())
-        await self._send_page(interaction, fetch, title=title, ephemeral=ephemeral, empty=title)
+        await self._send_page(
+            interaction, fetch, title=title, ephemeral=ephemeral, empty=title, heading=True
+        )
 
     @digest.autocomplete("date")
     async def digest_autocomplete(
@@ -256,7 +260,9 @@ class Lookup(commands.Cog):
         locale = _locale(interaction)
         title = text(locale, f"period_{period}" if period in _PERIOD_DAYS else "period_all")
         empty = text(locale, "err_no_digests")
-        await self._send_page(interaction, fetch, title=title, ephemeral=ephemeral, empty=empty)
+        await self._send_page(
+            interaction, fetch, title=title, ephemeral=ephemeral, empty=empty, heading=True
+        )
 
     @app_commands.command(name=_("author"), description=_("Papers by an author"))
     async def author(

@@ -34,6 +34,8 @@ def merge_days(result: ParseResult) -> tuple[dict[dt.date, list[Entry]], list[Pr
     seen: dict[tuple[dt.date, str], int] = {}
     problems: list[Problem] = []
     for section in result.sections:
+        if not section.entries:
+            continue  # an empty section never wipes a day that has papers
         bucket = days.setdefault(section.day, [])
         for entry in section.entries:
             key = (section.day, entry.arxiv_id)

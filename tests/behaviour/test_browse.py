@@ -61,7 +61,7 @@ async def test_digest_defaults_to_the_newest_day_in_published_order(world: World
 
     message = response(result)
     assert not result.ephemeral
-    assert header(message) == "Results 1–5 of 5 for `Daily Papers — 2025-05-09`"
+    assert header(message) == "**Daily Papers — 2025-05-09** · 1–5 of 5"
     assert card_titles(message) == numbered(DAY_09)
 
 
@@ -127,7 +127,7 @@ async def test_top_periods(
     result = await world.alice.slash(world.channel, "top", period=period)
 
     message = response(result)
-    assert header(message) == f"Results 1–5 of {total} for `{title}`"
+    assert header(message) == f"**{title}** · 1–5 of {total}"
     assert footer_votes(message.embeds) == [f"👍 {v}" for v in votes]
 
 
@@ -138,12 +138,12 @@ async def test_top_defaults_to_a_week_and_periods_reach_back_from_the_newest_day
     await paper_store.ingest("old", synthetic_result(dt.date(2025, 1, 15), (old,)))
 
     default = response(await world.alice.slash(world.channel, "top"))
-    assert header(default) == "Results 1–5 of 12 for `Top papers of the last 7 days`"
+    assert header(default) == "**Top papers of the last 7 days** · 1–5 of 12"
     month = response(await world.alice.slash(world.channel, "top", period="month"))
     assert card_titles(month)[0] == f"1. {DAY_09[0]}"
     year = response(await world.alice.slash(world.channel, "top", period="year"))
     assert card_titles(year)[0] == "1. An Old Favourite"
-    assert header(year) == "Results 1–5 of 13 for `Top papers of the last 365 days`"
+    assert header(year) == "**Top papers of the last 365 days** · 1–5 of 13"
 
 
 # --- /author ------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ async def test_top_and_digest_page_the_same_way(world: World) -> None:
     assert numbers(top) == [17, 16, 15, 14, 13]
 
     digest = response(await world.alice.slash(world.channel, "digest"))
-    assert header(digest) == f"Results 1–5 of {COUNT} for `Daily Papers — 2025-06-01`"
+    assert header(digest) == f"**Daily Papers — 2025-06-01** · 1–5 of {COUNT}"
     assert numbers(digest) == [0, 1, 2, 3, 4]  # published order
     for _ in range(4):
         digest = response(await world.alice.click(digest, label="Next"))
