@@ -48,9 +48,13 @@ def _entry_md(e: Entry, arxiv_id: str, n: int, votes: int) -> str:
     )
 
 
-def generate(papers: int, seed: int = 7) -> Path:
-    """Write (once) a corpus of `papers` papers; returns its folder."""
-    folder = OUT / f"corpus-{papers}"
+def generate(papers: int, seed: int = 7, per_day: int = PAPERS_PER_DAY) -> Path:
+    """Write (once) a corpus of `papers` papers, `per_day` a day; returns its folder."""
+    folder = (
+        OUT / f"corpus-{papers}"
+        if per_day == PAPERS_PER_DAY
+        else OUT / f"corpus-{papers}-{per_day}"
+    )
     done = folder / ".complete"
     if done.exists():
         return folder
@@ -59,7 +63,7 @@ def generate(papers: int, seed: int = 7) -> Path:
     day = dt.date(2025, 6, 1)
     n = 0
     while n < papers:
-        count = min(PAPERS_PER_DAY, papers - n)
+        count = min(per_day, papers - n)
         path = folder / f"{day:%Y/%m/%d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         parts = [f"## Daily Papers ({day.isoformat()})\n\n"]

@@ -1,7 +1,9 @@
 """Ingest speed: the real loader against a bare sqlite3 bulk insert into the same schema.
 
-    python bench/ingest.py                      # shared digests + 100k papers
-    python bench/ingest.py --sizes shared 100000 1000000
+    python bench/ingest.py                      # shared, a 360-day history, 100k papers
+    python bench/ingest.py --sizes shared history 100000 1000000
+
+`history` is 360 days of 15 papers (5,400), the size of the source project's whole history.
 
 For each corpus: time `papers-bot load` (read, parse, write, index) into a fresh database,
 then time a bare sqlite3 executemany of the same rows (pre-parsed, untimed) into a fresh
@@ -100,10 +102,15 @@ def bench(name: str, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", nargs="+", default=["shared", "100000"])
+    parser.add_argument("--sizes", nargs="+", default=["shared", "history", "100000"])
     args = parser.parse_args()
     for size in args.sizes:
-        folder = SHARED if size == "shared" else generate(int(size))
+        if size == "shared":
+            folder = SHARED
+        elif size == "history":
+            folder = generate(5400, per_day=15)
+        else:
+            folder = generate(int(size))
         bench(size, folder)
 
 
