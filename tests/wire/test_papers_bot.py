@@ -1,0 +1,117 @@
+"""The real PapersBot on the loopback server: what Discord itself would receive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import PapersBot
+from bot.models import Entry, ParseResult, Section
+from bot.sandbox.scene import SEOUL, SceneClock, running_world
+from bot.sandbox.server import SandboxServer
+
+HUGE = Entry(
+    arxiv_id="2505.09999",
+    title="An Extremely Long Title About Everything " * 12,
+    url="https://arxiv.org/abs/2505.09999",
+    line=3,
+    votes=5,
+    authors=tuple(f"Author Number {i}" for i in range(80)),
+    summary="- **What's New**: @everyone <@123456789> " + "대규모 언어 모델을 학습합니다. " * 700,
+    thumbnail="https://example.org/x.mp4",
+)
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[tuple[SandboxServer, PapersBot]]:
+    clock = SceneClock(dt.datetime(2025, 5, 9, 8, 0, tzinfo=SEOUL))
+    async with running_world(clock, tmp_path) as (server, bot):
+        await bot.store.ingest("huge.md", ParseResult((Section(dt.date(2025, 5, 6), 1, (HUGE,)),)))
+        yield server, bot
+
+
+async def test_startup_syncs_commands_with_korean_localizations(
+    world: tuple[SandboxServer, PapersBot],
+) -> None:
+    server, _ = world
+    (sync,) = server.requests("PUT", "/applications/*/commands")
+    by_name = {c["name"]: c for c in sync.json}
+    assert set(by_name) >= {"paper", "search", "digest", "top", "author", "random", "help", "daily"}
+    paper = by_name["paper"]
+    assert paper["name_localizations"]["ko"] == "논문"
+    query = next(o for o in paper["options"] if o["name"] == "query")
+    assert query["description"].startswith("An arXiv id") and query["autocomplete"] is True
+    assert int(by_name["daily"]["default_member_permissions"]) == 32  # Manage Server
+
+
+async def test_a_huge_paper_fits_discord_limits_and_pings_nobody(
+    world: tuple[SandboxServer, PapersBot],
+) -> None:
+    server, _ = world
+    result = await server.invoke_command("paper", {"query": "2505.09999"}, user="minji")
+    assert result.answered and result.callback_type == 4
+    assert result.rejections == []  # the server enforces Discord's embed limits
+    assert result.latency is not None and result.latency < 3.0
+    (callback,) = server.requests("POST", "/interactions/*/*/callback")
+    data = callback.json["data"]
+    assert data["allowed_mentions"] == {"parse": []}
+    embed = data["embeds"][0]
+    assert len(embed["title"]) <= 256 and len(embed["description"]) <= 4096
+    assert "https://arxiv.org/abs/2505.09999" in embed["description"]  # cut with a link
+
+
+async def test_search_pages_and_the_owner_only_buttons(
+    world: tuple[SandboxServer, PapersBot],
+) -> None:
+    server, _ = world
+    first = await server.invoke_command("search", {"query": "모델"}, user="minji")
+    assert first.rejections == [] and first.message is not None
+    refused = await server.click(first.message, "results:next", user="alex")
+    assert refused.ephemeral and "Only the member who ran the command" in (refused.content or "")
+    turned = await server.click(first.message, "results:next", user="minji")
+    assert turned.callback_type == 7 and turned.rejections == []
+    page = server.world.find_message(int(first.message["id"]))
+    assert page is not None and "Results 6–" in page["embeds"][0]["description"]
+
+
+async def test_hostile_input_gets_an_ephemeral_answer(
+    world: tuple[SandboxServer, PapersBot],
+) -> None:
+    server, _ = world
+    for text in ['AND( "NEAR *', "x" * 6000, "\u200b\u202e", "' OR 1=1; --"]:
+        result = await server.invoke_command("paper", {"query": text}, user="minji")
+        assert result.answered and result.ephemeral, text
+        assert "No paper matches" in (result.content or "")
+    bad_date = await server.invoke_command(
+        "search", {"query": "모델", "since": "2024-13-45"}, user="alex"
+    )
+    assert bad_date.ephemeral and "YYYY-MM-DD" in (bad_date.content or "")
+
+
+async def test_post_now_defers_then_follows_up(world: tuple[SandboxServer, PapersBot]) -> None:
+    server, _ = world
+    result = await server.invoke_command(
+        "daily", {"channel": "general"}, subcommand="post-now", user="sandbox-owner"
+    )
+    assert result.callback_type == 5 and result.ephemeral
+    assert "Posted the digest of 2025-05-09" in (result.messages[-1].get("content") or "")
+    posted = server.messages("general")
+    assert posted and "Daily Papers — 2025-05-09" in posted[0]["content"]
+    again = await server.invoke_command(
+        "daily", {"channel": "general"}, subcommand="post-now", user="sandbox-owner"
+    )
+    assert "already posted" in (again.messages[-1].get("content") or "")
+    assert len(server.messages("general")) == len(posted)
+
+
+async def test_members_cannot_manage_daily_posts(world: tuple[SandboxServer, PapersBot]) -> None:
+    server, _ = world
+    result = await server.invoke_command(
+        "daily", {"channel": "general"}, subcommand="subscribe", user="alex"
+    )
+    assert result.ephemeral and "Manage Server" in (result.content or "")
+    status = await server.invoke_command("daily", subcommand="status", user="sandbox-owner")
+    assert "No channel in this server" in (status.content or "")
