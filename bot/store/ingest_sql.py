@@ -71,13 +71,20 @@ async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str
     return found
 
 
-async def _old_day(conn: aiosqlite.Connection, day: str) -> dict[str, tuple[object, ...]]:
+async def _old_day(
+    conn: aiosqlite.Connection, day: str
+) -> tuple[dict[str, tuple[object, ...]], dict[str, int]]:
+    """What the store holds for a day: rows by arXiv id, and their paper ids."""
     sql = (
-        f"SELECT p.arxiv_id, a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
+        f"SELECT p.arxiv_id, p.id, a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
         "FROM appearances a JOIN papers p ON p.id = a.paper_id WHERE a.day = ?"
     )
+    rows: dict[str, tuple[object, ...]] = {}
+    ids: dict[str, int] = {}
     async with conn.execute(sql, (day,)) as cur:
-        return {str(r[0]): tuple(r[1:]) async for r in cur}
+        async for r in cur:
+            rows[str(r[0])], ids[str(r[0])] = tuple(r[2:]), int(r[1])
+    return rows, ids
 
 
 async def write_files(
@@ -100,7 +107,7 @@ async def _write_file(
     existing = await _ids(conn, all_ids)
     touched = await _write_days(conn, source, days, existing, now)
     if touched:
-        await _refresh_papers(conn, touched)
+        await _refresh_papers(conn, list(touched.values()))
     stats.new_papers = sum(1 for a in touched if a not in existing)
     stats.updated_papers = len(touched) - stats.new_papers
     return stats
@@ -112,18 +119,23 @@ async def _write_days(
     days: dict[dt.date, list[Entry]],
     existing: dict[str, int],
     now: dt.datetime,
-) -> set[str]:
-    touched: set[str] = set()
+) -> dict[str, int]:
+    """Write each changed day; returns the touched papers' arXiv id -> paper id."""
+    touched: dict[str, int] = {}
+    known = dict(existing)
     for day, entries in days.items():
         iso = day.isoformat()
-        old = await _old_day(conn, iso)
+        old, old_ids = await _old_day(conn, iso)
         new = {e.arxiv_id: _row(i, e) for i, e in enumerate(entries)}
         changed = {a for a, row in new.items() if old.get(a) != row} | (old.keys() - new.keys())
         if not changed:
             continue
-        touched |= changed
-        await _insert_missing(conn, [e for e in entries if e.arxiv_id not in existing], iso)
-        ids = await _ids(conn, list(new))
+        missing = [e for e in entries if e.arxiv_id not in known]
+        await _insert_missing(conn, missing, iso)
+        if missing:
+            known.update(await _ids(conn, [e.arxiv_id for e in missing]))
+        ids = known
+        touched.update({a: ids.get(a) or old_ids[a] for a in changed})
         await conn.execute("DELETE FROM appearances WHERE day = ?", (iso,))
         await conn.executemany(
             f"INSERT INTO appearances (day, paper_id, {_APPEARANCE_COLS}, source, line) "
@@ -153,27 +165,25 @@ _REFRESH = [
            SELECT a.title, a.authors, a.votes, a.thumbnail, a.url, a.day FROM appearances a
            WHERE a.paper_id = papers.id ORDER BY a.day DESC LIMIT 1),
        first_day = (SELECT min(day) FROM appearances a WHERE a.paper_id = papers.id)
-       WHERE id IN (SELECT id FROM temp.touched)
+       WHERE id IN (SELECT value FROM json_each(?1))
          AND EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
-    "DELETE FROM papers_fts WHERE rowid IN (SELECT id FROM temp.touched)",
-    """DELETE FROM papers WHERE id IN (SELECT id FROM temp.touched)
+    "DELETE FROM papers_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
+    """DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?1))
          AND NOT EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     """INSERT INTO papers_fts (rowid, title, authors, body)
        SELECT p.id, index_text(p.title),
               (SELECT group_concat(value, ', ') FROM json_each(p.authors)),
               index_text((SELECT group_concat(summary, char(10)) FROM
                           (SELECT DISTINCT summary FROM appearances WHERE paper_id = p.id)))
-       FROM papers p WHERE p.id IN (SELECT id FROM temp.touched)""",
+       FROM papers p WHERE p.id IN (SELECT value FROM json_each(?1))""",
     """INSERT OR IGNORE INTO author_names (folded, name)
        SELECT fold(j.value), j.value FROM papers p, json_each(p.authors) j
-       WHERE p.id IN (SELECT id FROM temp.touched)""",
+       WHERE p.id IN (SELECT value FROM json_each(?1))""",
 ]
 
 
-async def _refresh_papers(conn: aiosqlite.Connection, touched: set[str]) -> None:
-    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched (id INTEGER PRIMARY KEY)")
-    await conn.execute("DELETE FROM temp.touched")
-    ids = await _ids(conn, sorted(touched))
-    await conn.executemany("INSERT INTO temp.touched (id) VALUES (?)", [(i,) for i in ids.values()])
+async def _refresh_papers(conn: aiosqlite.Connection, paper_ids: list[int]) -> None:
+    """Recompute the touched papers' current fields, search index and author names."""
+    ids = json.dumps(paper_ids)
     for sql in _REFRESH:
-        await conn.execute(sql)
+        await conn.execute(sql, (ids,))
