@@ -21,6 +21,11 @@ from bot.translator import Translator
 log = logging.getLogger(__name__)
 
 
+# The bot has no voice features: no warnings about voice libraries it does not need.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 def intents() -> discord.Intents:
     """Only what the bot uses: guild and channel events. No message content."""
     return discord.Intents(guilds=True)

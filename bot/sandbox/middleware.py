@@ -1,7 +1,8 @@
 """The request pipeline in front of every REST handler.
 
-Order: parse + record -> auth -> injected faults -> rate limits -> forbidden channels ->
-handler. Every response gets ``Via`` and the route's ``X-RateLimit-*`` headers.
+Order: parse + record -> auth -> held requests -> injected faults -> rate limits ->
+forbidden channels -> handler (-> a "handled" fault replaces the answer; a hold "after
+handling" stalls it). Every response gets ``Via`` and the route's ``X-RateLimit-*`` headers.
 """
 
 from __future__ import annotations
@@ -79,8 +80,20 @@ async def _respond(request: web.Request, handler: Handler, path: str) -> web.Str
         )
     if not _authorized(ctx, request, path):
         return json_response({"message": "401: Unauthorized", "code": 0}, 401)
+    hold = ctx.faults.take_hold(request.method, path)
+    if hold is not None and not hold.after_handling:
+        await hold.stall(path)
+    response = await _checked(ctx, request, handler, path)
+    if hold is not None and hold.after_handling:
+        await hold.stall(path)
+    return response
+
+
+async def _checked(
+    ctx: SandboxContext, request: web.Request, handler: Handler, path: str
+) -> web.StreamResponse:
     injected = ctx.faults.take(request.method, path)
-    if injected is not None:
+    if injected is not None and not injected.handled:
         return _injected(injected)
     decision = ctx.limiter.check(request.method, path, _template(request), _major(request))
     request[RATE_HEADERS_KEY] = decision.headers
@@ -90,13 +103,14 @@ async def _respond(request: web.Request, handler: Handler, path: str) -> web.Str
     if forbidden is not None:
         return _injected(forbidden)
     try:
-        return await handler(request)
+        response = await handler(request)
     except DiscordError as exc:
         return json_response(exc.body, exc.status)
     except web.HTTPNotFound:
         return json_response({"message": "404: Not Found", "code": 0}, 404)
     except web.HTTPMethodNotAllowed:
         return json_response({"message": "405: Method Not Allowed", "code": 0}, 405)
+    return _injected(injected) if injected is not None else response
 
 
 @web.middleware

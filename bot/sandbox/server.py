@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.sandbox import rest_core, rest_interactions, rest_messages
 from bot.sandbox.context import API_PREFIX, CTX, GATEWAY_PATH, SandboxConfig, SandboxContext
 from bot.sandbox.endpoints import EndpointSnapshot, current_endpoints, point_discord_py_at
-from bot.sandbox.faults import Faults
+from bot.sandbox.faults import Faults, Hold
 from bot.sandbox.gateway import GatewayHub
 from bot.sandbox.interaction_state import InteractionRegistry
 from bot.sandbox.member import MemberActions
@@ -83,6 +83,7 @@ class SandboxServer:
         self.gateway.resume_url = self.gateway_url
 
     async def stop(self) -> None:
+        self.faults.release_all()  # held requests finish, so the runner can shut down
         await self.gateway.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -153,12 +154,39 @@ class SandboxServer:
     # ---- faults --------------------------------------------------------------------------
 
     def rate_limit(
-        self, route_pattern: str, retry_after: float, count: int = 1, global_: bool = False
+        self,
+        route_pattern: str,
+        retry_after: float,
+        count: int = 1,
+        global_: bool = False,
+        *,
+        after: int = 0,
     ) -> None:
-        self.faults.rate_limit(route_pattern, retry_after, count, global_)
+        """429 the next ``count`` matching requests, once ``after`` of them went through."""
+        self.faults.rate_limit(route_pattern, retry_after, count, global_, after=after)
 
-    def fail_next(self, route_pattern: str, n: int = 1, status: int = 500) -> None:
-        self.faults.fail_next(route_pattern, n, status)
+    def fail_next(
+        self,
+        route_pattern: str,
+        n: int = 1,
+        status: int = 500,
+        *,
+        after: int = 0,
+        handled: bool = False,
+    ) -> None:
+        """Fail the next ``n`` matching requests (once ``after`` went through). ``handled``:
+        the request takes effect and only its answer is lost (replaced by the error)."""
+        self.faults.fail_next(route_pattern, n, status, after=after, handled=handled)
+
+    def hold(
+        self, route_pattern: str, *, skip: int = 0, count: int = 1, after_handling: bool = False
+    ) -> Hold:
+        """Leave the next ``count`` matching requests (after ``skip``) unanswered until
+        ``hold.release()`` (or :meth:`stop`), e.g. to kill a client mid-request. With
+        ``after_handling`` the request takes effect first: the crash-after-send gap."""
+        return self.faults.hold(
+            route_pattern, skip=skip, count=count, after_handling=after_handling
+        )
 
     def forbid_channel(self, channel_id: int) -> None:
         self.faults.forbid_channel(channel_id)
