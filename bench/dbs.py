@@ -37,7 +37,9 @@ async def _load(db: Path, folders: list[Path]) -> None:
             start = time.perf_counter()
             last = [start]
 
-            def progress(done: int, total: int, name: str, last: list[float] = last) -> None:
+            def progress(
+                done: int, total: int, name: str, last: list[float] = last, start: float = start
+            ) -> None:
                 now = time.perf_counter()
                 if now - last[0] > 30 or done == total:
                     last[0] = now
@@ -74,7 +76,8 @@ def main() -> None:
     for arg in sys.argv[1:] or ["100000"]:
         start = time.perf_counter()
         path = build(int(arg))
-        print(f"{path}: {path.stat().st_size / 2**20:.0f} MiB ({time.perf_counter() - start:.0f} s)")
+        took = time.perf_counter() - start
+        print(f"{path}: {path.stat().st_size / 2**20:.0f} MiB ({took:.0f} s)")
 
 
 if __name__ == "__main__":
