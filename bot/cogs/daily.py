@@ -211,16 +211,17 @@ class Daily(commands.Cog):
         ]
         last = await self.store.last_post(sub.channel_id)
         if last is not None:
-            lines.append(
-                text(
-                    locale,
-                    "daily_last",
-                    day=last.day.isoformat(),
-                    status=last.status,
-                    sent=last.sent,
-                    planned=last.planned,
-                )
+            line = text(
+                locale,
+                "daily_last",
+                day=last.day.isoformat(),
+                status=last.status,
+                sent=last.sent,
+                planned=last.planned,
             )
+            if last.status == "skipped" and last.reason:
+                line += f" — {last.reason}"  # why: e.g. the digest was not out in time
+            lines.append(line)
         if sub.paused_reason:
             lines.append(text(locale, "daily_paused", reason=sub.paused_reason))
         elif sub.last_error:

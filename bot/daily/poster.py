@@ -26,6 +26,7 @@ class Result:
     outcome: Outcome
     sent: int = 0
     reason: str = ""
+    transient: bool = False  # failed on Discord's side (see `transient`): not the channel's fault
 
 
 class Poster:
@@ -63,7 +64,7 @@ class Poster:
             reason = describe_http(exc)
             await self.store.release(channel.id, day, reason)
             log.warning("post of %s to channel %s stopped: %s", day, channel.id, reason)
-            return Result("failed", reason=reason)
+            return Result("failed", reason=reason, transient=transient(exc))
         await self.store.finish(channel.id, day, self.clock(), len(plan))
         return Result("posted", sent=sent)
 
@@ -72,7 +73,10 @@ class Poster:
     ) -> int:
         done = dict(claim.sent)
         if claim.resumed:
-            done |= await self._found_in_history(channel, plan, done, claim)
+            found = await self._found_in_history(channel, plan, done, claim)
+            for seq, (message_id, target_id) in sorted(found.items()):
+                await self._record(channel, day, plan, claim, seq, message_id, target_id)
+            done |= found
         thread: discord.abc.Messageable | None = None
         sent = 0
         for item in plan:
@@ -91,17 +95,29 @@ class Poster:
             )
             done[item.seq] = (message.id, message.channel.id)
             sent += 1
-            await self.store.record_message(
-                channel.id,
-                day,
-                claim.generation,
-                item.seq,
-                message.id,
-                message.channel.id,
-                planned=len(plan),
-                lease_until=self.clock() + LEASE,
-            )
+            await self._record(channel, day, plan, claim, item.seq, message.id, message.channel.id)
         return sent
+
+    async def _record(
+        self,
+        channel: discord.TextChannel,
+        day: dt.date,
+        plan: Sequence[Planned],
+        claim: Claim,
+        seq: int,
+        message_id: int,
+        target_id: int,
+    ) -> None:
+        await self.store.record_message(
+            channel.id,
+            day,
+            claim.generation,
+            seq,
+            message_id,
+            target_id,
+            planned=len(plan),
+            lease_until=self.clock() + LEASE,
+        )
 
     async def _thread(
         self,
@@ -134,25 +150,65 @@ class Poster:
         done: dict[int, tuple[int, int]],
         claim: Claim,
     ) -> dict[int, tuple[int, int]]:
-        """Messages Discord stored but the ledger missed (a crash between send and record)."""
-        pending = {p.signature(): p.seq for p in plan if p.seq not in done and not p.in_thread}
-        if not pending:
-            return {}
-        if done:
-            after = discord.Object(id=max(m for m, _ in done.values()))
+        """Messages Discord stored but the ledger missed (a crash between send and record),
+        in the channel and, for a thread post, in the thread started from the header."""
+        if any(p.seq in done for p in plan if not p.in_thread):
+            after = max(m for m, t in done.values() if t == channel.id)
         else:
             since = claim.started_at or self.clock() - LEASE
-            after = discord.Object(id=discord.utils.time_snowflake(since - dt.timedelta(minutes=1)))
+            after = discord.utils.time_snowflake(since - dt.timedelta(minutes=1))
+        found = await self._scan(channel, [p for p in plan if not p.in_thread], done, after)
+        starter = next((p for p in plan if p.thread_name), None)
+        known = done | found
+        if starter is None or starter.seq not in known:
+            return found
+        thread = await self._started_thread(channel, known[starter.seq][0])
+        if thread is not None:
+            in_thread = [m for m, t in known.values() if t == thread.id]
+            after = max(in_thread, default=thread.id)  # a thread's id is its starter's
+            found |= await self._scan(thread, [p for p in plan if p.in_thread], done, after)
+        return found
+
+    async def _scan(
+        self,
+        target: discord.TextChannel | discord.Thread,
+        items: Sequence[Planned],
+        done: dict[int, tuple[int, int]],
+        after: int,
+    ) -> dict[int, tuple[int, int]]:
+        pending = {p.signature(): p.seq for p in items if p.seq not in done}
+        if not pending:
+            return {}
         me = self.bot_user_id()
         found: dict[int, tuple[int, int]] = {}
-        async for message in channel.history(limit=HISTORY_SCAN, after=after, oldest_first=True):
+        since = discord.Object(id=after)
+        async for message in target.history(limit=HISTORY_SCAN, after=since, oldest_first=True):
             if message.author.id != me:
                 continue
             seq = pending.get(signature(message.content or None, message.embeds))
             if seq is not None and seq not in found:
-                found[seq] = (message.id, channel.id)
+                found[seq] = (message.id, target.id)
                 log.info("found message %s of a resumed post in history", message.id)
         return found
+
+    async def _started_thread(
+        self, channel: discord.TextChannel, message_id: int
+    ) -> discord.Thread | None:
+        """The thread started from a message, if there is one (it has the message's id)."""
+        cached = channel.guild.get_thread(message_id)
+        if cached is not None:
+            return cached
+        try:
+            found = await channel.guild.fetch_channel(message_id)
+        except discord.NotFound:
+            return None
+        return found if isinstance(found, discord.Thread) else None
+
+
+def transient(exc: discord.HTTPException) -> bool:
+    """429s and 5xx that outlasted discord.py's retries: Discord's trouble, gone by a later
+    tick. Unlike a 403 or 404 they say nothing about the channel and must not pause it."""
+    return exc.status == 429 or exc.status >= 500
 
 
 def describe_http(exc: discord.HTTPException) -> str:

@@ -12,7 +12,7 @@ import discord
 
 from bot.config import DailyConfig, parse_hhmm
 from bot.daily.plan import Planned, plan_post, select
-from bot.daily.poster import Poster, Result, describe_http
+from bot.daily.poster import Poster, Result, describe_http, transient
 from bot.daily.schedule import Rules, due
 from bot.models import Digest
 from bot.store import PaperStore
@@ -20,6 +20,11 @@ from bot.store.daily import DailyStore, Subscription
 
 log = logging.getLogger(__name__)
 PAUSE_AFTER = 3  # consecutive failures before a subscription is paused
+# Posts in flight at once. The Pacer sets the pace (45/s); the slots must keep it busy while
+# each channel waits on its own bucket (5 messages / 5 s: a thread post sends ~1 a second
+# once it binds) and on Discord's round trip, i.e. >= rate x ~1 s, with room to spare.
+# 16 left a thread-style fan-out at 40% of the global limit (bench/fanout.py).
+CONCURRENCY = 64
 ChannelLookup = Callable[[int], Awaitable[discord.abc.GuildChannel | discord.Thread | None]]
 
 
@@ -45,7 +50,7 @@ class Runner:
         lookup: ChannelLookup,
         *,
         source_url: Callable[[dt.date], str | None],
-        concurrency: int = 16,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self.papers, self.daily, self.poster, self.config = papers, daily, poster, config
         self.lookup, self.source_url = lookup, source_url
@@ -81,27 +86,46 @@ class Runner:
         return dict(zip(jobs, results, strict=True)), waiting
 
     async def _guarded(self, sub: Subscription, day: dt.date) -> Result:
+        async with self._slots:
+            try:
+                return await self.post(sub, day)
+            except Exception as exc:  # e.g. sqlite "database is locked": retried next tick
+                log.exception("post of %s to channel %s broke off", day, sub.channel_id)
+                return Result("failed", reason=f"unexpected error: {exc!r}"[:200], transient=True)
+
+    async def post(self, sub: Subscription, day: dt.date, *, force: bool = False) -> Result:
+        """Post `day` to the subscription's channel now; failures are recorded, not raised.
+        One post per channel at a time in this process: the ledger's lease keeps other
+        processes out, but lets its own owner back in (to resume), so a `/daily post-now`
+        during the scheduler's post of that channel would otherwise post alongside it."""
+        if sub.channel_id in self._busy:
+            return Result("busy")
         self._busy.add(sub.channel_id)
         try:
-            async with self._slots:
-                return await self.post(sub, day)
+            return await self._post(sub, day, force=force)
         finally:
             self._busy.discard(sub.channel_id)
 
-    async def post(self, sub: Subscription, day: dt.date, *, force: bool = False) -> Result:
-        """Post `day` to the subscription's channel now; failures are recorded, not raised."""
+    async def _post(self, sub: Subscription, day: dt.date, *, force: bool) -> Result:
         digest = await self.papers.digest(day)
         if digest is None:
             return Result("failed", reason=f"no digest for {day}")
         try:
             channel = await self.lookup(sub.channel_id)
         except discord.HTTPException as exc:
+            if transient(exc):
+                return Result("failed", reason=describe_http(exc), transient=True)
             return await self._failed(sub, describe_http(exc))
         if not isinstance(channel, discord.TextChannel):
             return await self._failed(sub, "The channel is gone or is not a text channel")
+        if channel.guild.unavailable or channel.guild.me is None:
+            # Before READY (or in an outage) the guild is a stub: no permissions, no locale.
+            # A plan made from it could differ from the one a resumed post started with
+            # (a thread post turning into embeds), so wait for the next tick instead.
+            return Result("busy", reason="the server is not loaded yet")
         plan = self.plan(sub, digest, channel)
         result = await self.poster.post(channel, day, plan, force=force)
-        if result.outcome == "failed":
+        if result.outcome == "failed" and not result.transient:
             return await self._failed(sub, result.reason)
         if result.outcome == "posted":
             await self.daily.record_success(sub.channel_id)

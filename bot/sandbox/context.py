@@ -29,6 +29,8 @@ class SandboxConfig:
     token_lifetime: float = 15 * 60.0  # interaction token validity for followups
     nonce_window: float = 300.0  # enforce_nonce dedup window
     heartbeat_interval_ms: int = 41_250
+    ready_delay: float = 0.0  # IDENTIFY -> READY; the bot's cache is empty meanwhile
+    latency: float = 0.0  # added to every REST answer, like the real API's round trip
     attachment_size_limit: int = 10 * 1024 * 1024
 
 

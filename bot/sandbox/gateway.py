@@ -38,6 +38,7 @@ class GatewayHub:
         self.sessions: dict[str, Session] = {}
         self.connections: set[Connection] = set()
         self.last_drop = 0.0
+        self.ready_delay = 0.0  # seconds between IDENTIFY and READY, like a slow real login
         self._closing: set[asyncio.Future[None]] = set()
         self.connection_queries: list[dict[str, str]] = []  # ?v=10&encoding=json&compress=...
 
@@ -150,6 +151,8 @@ class GatewayHub:
         )
         self.sessions[session.id] = session
         self._attach(connection, session)
+        if self.ready_delay > 0:
+            await asyncio.sleep(self.ready_delay)
         session.dispatch("READY", self._ready_payload(session))
         for guild in self.world.guilds.values():
             session.dispatch("GUILD_CREATE", guild.create_payload())

@@ -7,6 +7,7 @@ handling" stalls it). Every response gets ``Via`` and the route's ``X-RateLimit-
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -74,6 +75,8 @@ async def _record(request: web.Request, path: str) -> RecordedRequest:
 
 async def _respond(request: web.Request, handler: Handler, path: str) -> web.StreamResponse:
     ctx = ctx_of(request)
+    if ctx.config.latency > 0:
+        await asyncio.sleep(ctx.config.latency)
     if request.get(BODY_KEY) is None and request.body_exists:
         return json_response(
             {"message": "The request body contains invalid JSON.", "code": 50109}, 400
@@ -83,6 +86,9 @@ async def _respond(request: web.Request, handler: Handler, path: str) -> web.Str
     hold = ctx.faults.take_hold(request.method, path)
     if hold is not None and not hold.after_handling:
         await hold.stall(path)
+        if request.transport is None or request.transport.is_closing():
+            # The client gave up (was killed) while held: the request never took effect.
+            return json_response({"message": "client went away", "code": 0}, 499)
     response = await _checked(ctx, request, handler, path)
     if hold is not None and hold.after_handling:
         await hold.stall(path)

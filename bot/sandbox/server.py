@@ -46,6 +46,7 @@ class SandboxServer:
             self.world, self.recorder, heartbeat_interval_ms=self.config.heartbeat_interval_ms
         )
         self.gateway.token = self.config.token
+        self.gateway.ready_delay = self.config.ready_delay
         self.ctx = SandboxContext(
             self.world, self.recorder, self.faults, self.limiter, InteractionRegistry(),
             self.config, self.gateway,

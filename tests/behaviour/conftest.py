@@ -12,15 +12,23 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 import simcord.interactions as simcord_interactions
 from simcord import Env
+from simcord.backend import serializers
 
 from bot.app import PapersBot
 from bot.digest.ingest import load_files
 from bot.store import PaperStore
 
-from .support import SAMPLE_DIR, LookupBot, World, make_config
+from .support import SAMPLE_DIR, BotClock, DailyWorld, LookupBot, World, daily_config, make_config
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "daily(**settings): `daily:` config settings for the daily_bot fixture"
+    )
 
 
 @pytest.fixture
@@ -65,3 +73,69 @@ def locales(monkeypatch: pytest.MonkeyPatch) -> dict[int, str]:
 
     monkeypatch.setattr(simcord_interactions, "base_payload", base_payload)
     return chosen
+
+
+# --- daily posts (test_daily*.py override simcord_bot with daily_bot) -----------------------
+
+
+@pytest.fixture
+async def daily_papers(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    """An empty store: each daily test publishes the digests of the days it simulates."""
+    store = await PaperStore.open(tmp_path / "daily.db")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def daily_bot(request: pytest.FixtureRequest, daily_papers: PaperStore) -> PapersBot:
+    """The whole bot, lookups and daily posts; `@pytest.mark.daily(...)` sets `daily:` config."""
+    marker = request.node.get_closest_marker("daily")
+    config = daily_config(**(marker.kwargs if marker else {}))
+    return PapersBot(config, daily_papers, clock=BotClock())
+
+
+@pytest.fixture
+def daily(simcord_env: Env, daily_bot: PapersBot, daily_papers: PaperStore) -> DailyWorld:
+    guild = simcord_env.create_guild("Papers Lab")
+    channel = guild.create_text_channel("papers")
+    admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(simcord_env.create_user("alice"), roles=[admins])
+    member = guild.add_member(simcord_env.create_user("bob"))
+    assert isinstance(daily_bot.clock, BotClock)
+    return DailyWorld(
+        simcord_env, daily_bot, daily_bot.clock, daily_papers, guild, channel, admin, member
+    )
+
+
+@pytest.fixture
+def forged_channels(monkeypatch: pytest.MonkeyPatch) -> dict[int, int]:
+    """channel id -> the channel a crafted interaction names in its place (simcord, like
+    Discord's client, only offers a server's own channels as options).
+
+    The bot checks in code that /daily only manages the server's own channels; to reach that
+    check, this swaps a channel option's id and its `resolved` entry for another channel's in
+    the INTERACTION_CREATE payload simcord builds (`simcord.interactions.base_payload`).
+    """
+    swaps: dict[int, int] = {}
+    original = simcord_interactions.base_payload
+
+    def swap_values(options: list[dict[str, Any]], real: str, forged: str) -> None:
+        for option in options:
+            if option.get("value") == real:
+                option["value"] = forged
+            swap_values(option.get("options", []), real, forged)
+
+    def base_payload(backend: Any, **kwargs: Any) -> Any:
+        record, payload = original(backend, **kwargs)
+        data = payload.get("data") or {}
+        channels = data.get("resolved", {}).get("channels", {})
+        for real, forged in swaps.items():
+            if str(real) in channels:
+                entry = dict(serializers.channel_payload(backend, backend.get_channel(forged)))
+                entry["permissions"] = channels.pop(str(real))["permissions"]
+                channels[str(forged)] = entry
+                swap_values(data.get("options", []), str(real), str(forged))
+        return record, payload
+
+    monkeypatch.setattr(simcord_interactions, "base_payload", base_payload)
+    return swaps

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -15,9 +16,12 @@ from simcord import Env, InteractionResult, MemberActor
 
 import bot.sandbox
 from bot.app import PapersBot
+from bot.cogs.daily import Daily
 from bot.config import Config, load_config
+from bot.digest.parse import parse
 from bot.errors import UserFacingError, unwrap
 from bot.models import Entry, ParseResult, Section
+from bot.store import PaperStore
 
 SAMPLE_DIR = Path(bot.sandbox.__file__).resolve().parent / "sample"
 UNEXPECTED = ("Something went wrong", "문제가 생겼습니다")  # err_unexpected, en and ko
@@ -155,3 +159,158 @@ def message_payloads(env: Env, mark: int) -> Iterator[dict[str, Any]]:
                 yield data
         elif request.method in ("POST", "PATCH") and "/messages" in request.path:
             yield body
+
+
+# --- daily posts --------------------------------------------------------------------------
+#
+# The daily tests run the whole bot (both cogs) with no digest source: digests "arrive" when a
+# test publishes them into the store. Two clocks are involved:
+#
+# * simcord's world clock (starts 2026-01-01T00:00Z) drives the scheduler's 30 s tick loop and
+#   stamps messages. Each tick costs ~50 ms of real time (the bot's SQLite queries run on a
+#   thread that simcord's settling waits for), so a test can only tick through minutes, not days.
+# * the bot's own clock (`PapersBot(clock=...)`, what the scheduler reads) is the world clock
+#   plus an offset. `jump_to` moves the offset: the bot's time leaps forward with no tick in
+#   between, which to the scheduler is exactly downtime. Moving simcord's clock instead does not
+#   work: discord.py's relative loop then runs every missed iteration back to back.
+
+TICK = 30  # seconds between scheduler ticks (Daily.tick)
+POST_SECONDS = 1  # enough for a post's paced messages to go out
+
+
+def daily_config(**daily: Any) -> Config:
+    """The default config, no digest sources (no network), `daily` settings overridden."""
+    config = load_config(None, env={})
+    return dataclasses.replace(
+        config,
+        sources=dataclasses.replace(config.sources, url_template=None, folders=()),
+        daily=dataclasses.replace(config.daily, **daily),
+    )
+
+
+class BotClock:
+    """What the bot under test takes to be now: simcord's clock plus a settable offset."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta(0)
+
+    def __call__(self) -> dt.datetime:
+        return discord.utils.utcnow() + self.offset
+
+    def at(self, message: discord.Message) -> dt.datetime:
+        """When the bot sent `message`, on the bot's clock, to the second (the post's tick)."""
+        return (message.created_at + self.offset).replace(microsecond=0)
+
+
+@dataclass
+class DailyWorld:
+    env: Env
+    bot: PapersBot
+    clock: BotClock
+    papers: PaperStore
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    admin: MemberActor  # has Manage Server through a role
+    member: MemberActor  # has no special permission
+
+    def now(self) -> dt.datetime:
+        return self.env.now() + self.clock.offset
+
+    def cog(self) -> Daily:
+        cog = self.bot.get_cog("Daily")
+        assert isinstance(cog, Daily), self.bot.cogs
+        return cog
+
+    async def jump_to(self, when: dt.datetime) -> None:
+        """The bot's clock leaps to `when` (no tick in between), the tick at `when` runs, and
+        a second later any post it started is out (the pacer spaces messages 1/45 s apart)."""
+        assert when >= self.now(), f"cannot go back from {self.now()} to {when}"
+        tick = self.cog().tick.next_iteration  # on simcord's clock
+        assert tick is not None and tick >= self.env.now(), tick
+        self.clock.offset = when - tick
+        await self.env.advance_time((tick - self.env.now()).total_seconds())
+        assert self.now() == when, (self.now(), when)
+        await self.env.advance_time(POST_SECONDS)
+
+    async def run_until(self, when: dt.datetime) -> None:
+        """Time runs to `when`, every tick on the way (~50 ms each: keep it to minutes). A
+        post started by a tick is out POST_SECONDS later."""
+        gap = (when - self.now()).total_seconds()
+        assert 0 <= gap <= 30 * 60, f"ticking {gap} s costs {gap / TICK * 0.05:.0f} s of real time"
+        await self.env.advance_time(gap)
+
+
+def paper_id(day: dt.date, index: int) -> str:
+    return f"{day:%y%m}.{day.day:02d}{index:03d}"
+
+
+def paper_title(day: dt.date, index: int) -> str:
+    return f"Paper {index + 1} of {day.isoformat()}"
+
+
+def numbered_titles(day: dt.date, count: int = 3) -> list[str]:
+    """The titles of the numbered paper cards of `day`'s post (embeds style)."""
+    return [f"{i + 1}. {paper_title(day, i)}" for i in range(count)]
+
+
+def digest_text(
+    day: dt.date, votes: Sequence[int | None] = (12, 40, 7), *, summary: str = ""
+) -> str:
+    """A digest in the source's markdown: paper i is `Paper i+1 of <day>` with `votes[i]`."""
+    lines = [f"## Daily Papers ({day.isoformat()})", ""]
+    for i, vote in enumerate(votes):
+        lines += [
+            f"### [{paper_title(day, i)}](https://arxiv.org/abs/{paper_id(day, i)})",
+            "",
+            f"Vote: {'-' if vote is None else vote}",
+            "",
+            f"Authors: Author {i} Kim, Second Author",
+            "",
+            f"- ***What's New***: {summary or f'Finding number {i + 1} of {day.isoformat()}.'}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+async def publish(
+    papers: PaperStore, day: dt.date, votes: Sequence[int | None] = (12, 40, 7), **kw: str
+) -> None:
+    """The digest of `day` arrives (as the source poller would load it)."""
+    text = digest_text(day, votes, **kw)
+    stats = await papers.ingest(f"test://{day.isoformat()}.md", parse(text))
+    assert stats.entries == len(votes), stats
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def bot_posts(env: Env, channel: simcord.ChannelHandle) -> list[discord.Message]:
+    """The bot's messages in `channel` that every member sees (no ephemeral answers, no
+    "started a thread" notices)."""
+    bot_id = env.backend.bot_user.id
+    return [
+        m
+        for m in channel.history()
+        if m.author.id == bot_id and m.type is discord.MessageType.default and not m.flags.ephemeral
+    ]
+
+
+def daily_payloads(env: Env, mark: int = 0) -> list[dict[str, Any]]:
+    """The JSON of every channel message the bot POSTed after request number `mark`."""
+    return [
+        r.json
+        for r in env.http_requests[mark:]
+        if r.method == "POST"
+        and re.fullmatch(r"/channels/\d+/messages", r.path)
+        and isinstance(r.json, dict)
+    ]
+
+
+def posted_days(messages: Sequence[discord.Message]) -> list[str]:
+    """The day of each daily-post header among `messages`, in order."""
+    found = (DAILY_HEADER.search(m.content or "") for m in messages)
+    return [m[1] for m in found if m]
+
+
+DAILY_HEADER = re.compile(r"Daily Papers — (\d{4}-\d{2}-\d{2})")

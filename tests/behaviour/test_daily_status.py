@@ -1,0 +1,145 @@
+"""/daily status, and what happens when Discord refuses a channel's post."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import discord
+import pytest
+import simcord
+
+from bot.app import PapersBot
+
+from .support import DailyWorld, bot_posts, posted_days, publish, response, utc
+
+JAN_2 = dt.date(2026, 1, 2)
+NINE = utc(2026, 1, 2, 0, 0)  # 09:00 on Jan 2 in Seoul
+MINUTE = dt.timedelta(minutes=1)
+FORBIDDEN = "Missing permissions in this channel (HTTP 403, code 50013)"
+
+
+@pytest.fixture
+def simcord_bot(daily_bot: PapersBot) -> PapersBot:
+    return daily_bot
+
+
+def ts(when: dt.datetime) -> str:
+    return f"<t:{int(when.timestamp())}:F>"
+
+
+async def status_of(daily: DailyWorld) -> dict[str, str]:
+    """/daily status as the admin reads it: channel mention -> its lines."""
+    result = await daily.admin.slash(daily.channel, "daily status")
+    assert result.ephemeral
+    (embed,) = response(result).embeds
+    assert embed.title == "Daily digest posts"
+    blocks = (embed.description or "").split("\n\n")
+    return {b.split("\n", 1)[0]: b.split("\n", 1)[1] for b in blocks}
+
+
+def attempts(env: simcord.Env, channel: simcord.ChannelHandle) -> int:
+    path = f"/channels/{channel.id}/messages"
+    return sum(1 for r in env.http_requests if r.method == "POST" and r.path == path)
+
+
+async def test_status_lists_each_subscription_its_next_post_and_last_digest(
+    daily: DailyWorld,
+) -> None:
+    env, channel, guild = daily.env, daily.channel, daily.guild
+    news = guild.create_text_channel("news")
+    await daily.jump_to(utc(2026, 1, 1, 20, 0))
+    await daily.admin.slash(channel, "daily subscribe", channel=channel, timezone="Asia/Seoul")
+    await daily.admin.slash(
+        channel,
+        "daily subscribe",
+        channel=news,
+        time="18:30",
+        timezone="America/New_York",
+        style="compact",
+    )
+    elsewhere = env.create_guild("Elsewhere")  # another server's subscription is not listed
+    admins = elsewhere.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    carol = elsewhere.add_member(env.create_user("carol"), roles=[admins])
+    general = elsewhere.create_text_channel("general")
+    await carol.slash(general, "daily subscribe", channel=general)
+
+    await publish(daily.papers, JAN_2)
+    await daily.jump_to(NINE)
+
+    assert await status_of(daily) == {
+        channel.mention: "\n".join(
+            [
+                "Every day at 09:00 (Asia/Seoul), style embeds",
+                f"Next post: {ts(NINE + dt.timedelta(days=1))}",
+                "Last digest: 2026-01-02 (done, 2/2 messages)",
+            ]
+        ),
+        news.mention: "\n".join(
+            [
+                "Every day at 18:30 (America/New_York), style compact",
+                f"Next post: {ts(utc(2026, 1, 2, 23, 30))}",  # Jan 2, 18:30 EST
+            ]
+        ),
+    }
+
+
+async def test_a_refusing_channel_is_paused_after_three_failures_and_others_still_post(
+    daily: DailyWorld,
+) -> None:
+    env, channel, guild = daily.env, daily.channel, daily.guild
+    news = guild.create_text_channel("news")
+    await daily.jump_to(utc(2026, 1, 1, 20, 0))
+    for target in (channel, news):
+        await daily.admin.slash(channel, "daily subscribe", channel=target)
+    await publish(daily.papers, JAN_2)
+    # Someone takes the bot's Send Messages away in #papers: Discord answers 403 (3 times).
+    env.inject_error(
+        "POST",
+        f"/channels/{channel.id}/messages",
+        status=403,
+        code=50013,
+        message="Missing Permissions",
+        times=3,
+    )
+
+    await daily.jump_to(NINE)
+
+    assert posted_days(bot_posts(env, news)) == ["2026-01-02"]
+    assert bot_posts(env, channel) == []
+    status = await status_of(daily)
+    assert status[channel.mention].endswith(f"\n⚠️ Last error (1×): {FORBIDDEN}")
+    assert status[news.mention].endswith("\nLast digest: 2026-01-02 (done, 2/2 messages)")
+
+    await daily.run_until(NINE + 3 * MINUTE)  # retried on the next ticks; the third 403 pauses
+    assert attempts(env, channel) == 3
+    status = await status_of(daily)
+    assert status[channel.mention].endswith(
+        f"\n⏸️ Paused: {FORBIDDEN}. Fix the channel permissions, then subscribe again."
+    )
+    assert len(bot_posts(env, news)) == 2
+
+    # Permissions fixed, the admin subscribes again: the day's post goes out, once.
+    await daily.admin.slash(channel, "daily subscribe", channel=channel)
+    await daily.run_until(daily.now() + MINUTE)
+    assert posted_days(bot_posts(env, channel)) == ["2026-01-02"]
+    assert (await status_of(daily))[channel.mention].endswith(
+        "\nLast digest: 2026-01-02 (done, 2/2 messages)"
+    )
+    assert len(bot_posts(env, news)) == 2
+
+
+async def test_discord_server_errors_are_retried_without_pausing(daily: DailyWorld) -> None:
+    """Discord itself failing for a few minutes (5xx) says nothing about the channel."""
+    env, channel = daily.env, daily.channel
+    await daily.jump_to(utc(2026, 1, 1, 20, 0))
+    await daily.admin.slash(channel, "daily subscribe", channel=channel)
+    await publish(daily.papers, JAN_2)
+    env.inject_error("POST", f"/channels/{channel.id}/messages", status=503, times=4)
+
+    await daily.jump_to(NINE)
+    await daily.run_until(NINE + 2 * MINUTE + dt.timedelta(seconds=1))  # 5 ticks: 4 failures
+
+    assert attempts(env, channel) == 4 + 2
+    assert posted_days(bot_posts(env, channel)) == ["2026-01-02"]
+    status = (await status_of(daily))[channel.mention]
+    assert "Paused" not in status and status.endswith("(done, 2/2 messages)"), status
