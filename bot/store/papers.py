@@ -1,10 +1,26 @@
-"""PaperStore: every query the bot and the command line make, returning dataclasses."""
+"""PaperStore: every query the bot and the command line make, returning dataclasses.
+
+Query plans for large stores (bench/search.py measures them at 100k and 1M papers). A word
+like 모델 matches most papers, so nothing may cost in proportion to the number of matches:
+
+- relevance: bm25 ranks the newest `_POOL` matches (FTS rowid order, i.e. the most recently
+  added papers), which is every match unless more than `_POOL` match. FTS5 computes bm25
+  only for the rows it returns, so a page costs the pool, not the whole match set.
+- votes / newest / author / top: up to `_DENSE` matches are sorted; beyond that a page is
+  read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
+  paper checked against the query, stopping at the page's LIMIT.
+- a date range bounds the FTS rowids searched (min and max paper id of its days), so
+  "last 30 days" reads that range of the index, not every match.
+- counts stop at COUNT_CAP + 1, as before.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,21 +32,43 @@ from bot.digest.ids import parse_arxiv_id
 from bot.models import Digest, Paper, ParseResult
 from bot.store import db
 from bot.store.ingest_sql import IngestStats, write_files
-from bot.store.text import fold, match_query
+from bot.store.text import (
+    exact_phrase,
+    fold,
+    has_prefix,
+    match_query,
+    short_prefixes,
+)
 
 Sort = Literal["relevance", "votes", "newest"]
 COUNT_CAP = 1000  # result counts above this are shown as "1000+"
 _NARROW_RANGE_DAYS = 62  # a top-N over fewer digest days is driven from those days' rows
+_POOL = 2000  # relevance ranks at most this many matches, the newest; more than COUNT_CAP
+_DENSE = 20000  # more matches than this: pages come in order from an index, not a sort
+_BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
+_WALK = (256, 1024, 2048)  # newest titles checked per step when walking for suggestions
+_TITLE_WINDOW = 10000  # ... among this many newest papers at most
+_PROBE_NAMES = 5000  # author names checked one by one against the words, at most
+_PHRASE_NAMES = 16  # author names turned into an FTS phrase list (OR), at most
+_FEW = 2000  # an author with up to this many candidate papers: sort them all
+_ALL_IDS = (-(2**63), 2**63 - 1)
+_TOKENIZE = re.compile(r"tokenize\s*=\s*('(?:[^']|'')*')", re.IGNORECASE)
+_IN_NAMES = (
+    "EXISTS (SELECT 1 FROM json_each(p.authors) j "
+    "WHERE j.value IN (SELECT value FROM json_each(?)))"
+)
 
 _PAPER_COLS = """p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.url,
     (SELECT a.summary FROM appearances a WHERE a.paper_id = p.id AND a.day = p.last_day),
     (SELECT group_concat(day) FROM
         (SELECT day FROM appearances a WHERE a.paper_id = p.id ORDER BY day))"""
+# NULL votes sort last under DESC, so these orders are the indexes' (migration 003).
 _ORDER = {
     "relevance": "score, p.last_day DESC",
-    "votes": "p.votes IS NULL, p.votes DESC, p.last_day DESC",
-    "newest": "p.last_day DESC, p.votes IS NULL, p.votes DESC",
+    "votes": "p.votes DESC, p.last_day DESC",
+    "newest": "p.last_day DESC, p.votes DESC",
 }
+_INDEX = {"votes": "papers_most_voted", "newest": "papers_newest"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +131,8 @@ class PaperStore:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._probe_lock = asyncio.Lock()
+        self._probe_ddl: str | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> PaperStore:
@@ -161,28 +201,117 @@ class PaperStore:
         expr = match_query(query)
         if expr is None:
             return Page((), 0)
-        where = ["papers_fts MATCH ?"]
-        params: list[object] = [expr]
+        lo, hi = await self._id_bounds(since, until)
+        filters: list[str] = []
+        filter_params: list[object] = []
         if min_votes is not None:
-            where.append("p.votes >= ?")
-            params.append(min_votes)
+            filters.append("p.votes >= ?")
+            filter_params.append(min_votes)
         if since or until:
-            where.append(
+            filters.append(
                 "EXISTS (SELECT 1 FROM appearances a "
                 "WHERE a.paper_id = p.id AND a.day BETWEEN ? AND ?)"
             )
-            params.extend(_range(since, until))
-        base = "FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE " + " AND ".join(
-            where
+            filter_params.extend(_range(since, until))
+        matched = (
+            "FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
+            "WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
+            + "".join(f" AND {f}" for f in filters)
         )
-        return await self._page(
-            f"SELECT p.id, bm25(papers_fts, 10.0, 5.0, 1.0) AS score {base} "
-            f"ORDER BY {_ORDER[sort]}",
-            f"SELECT 1 {base}",
-            params,
-            limit,
-            offset,
+        params = [expr, lo, hi, *filter_params]
+        newest_pool = f"{matched} ORDER BY papers_fts.rowid DESC LIMIT {_POOL}"
+        if sort == "relevance":
+            return await self._counted(
+                "SELECT id, count(*) OVER () FROM (SELECT p.id, p.last_day, "
+                f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score {newest_pool}) p "
+                f"ORDER BY {_ORDER[sort]}, p.id",  # ties as a sort of all matches had them
+                matched,
+                params,
+                limit,
+                offset,
+            )
+        if not await self._more_than(expr, _DENSE, lo, hi):
+            return await self._counted(
+                f"SELECT p.id, count(*) OVER () {matched} ORDER BY {_ORDER[sort]}",
+                matched,
+                params,
+                limit,
+                offset,
+            )
+        if has_prefix(expr):  # checking a prefix row by row expands it every time: sort a pool
+            return await self._counted(
+                "SELECT id, count(*) OVER () FROM "
+                f"(SELECT p.id, p.votes, p.last_day {newest_pool}) p ORDER BY {_ORDER[sort]}",
+                matched,
+                params,
+                limit,
+                offset,
+            )
+        checks = [
+            *filters,
+            "EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? "
+            "AND papers_fts.rowid = p.id)",
+        ]
+        rows = await self._rows(
+            f"SELECT p.id FROM papers p INDEXED BY {_INDEX[sort]} WHERE {' AND '.join(checks)} "
+            f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+            [*filter_params, expr, limit, offset],
         )
+        return Page(
+            tuple(await self._by_ids([r[0] for r in rows])), await self._count(matched, params)
+        )
+
+    async def _id_bounds(self, since: dt.date | None, until: dt.date | None) -> tuple[int, int]:
+        """Lowest and highest paper id featured in the range (all ids if it is long or open).
+
+        Ids grow as papers are added, so a recent range is a narrow slice of the FTS index.
+        A range with no digest day gives an empty slice (every appearance has its day row).
+        """
+        if since is None and until is None:
+            return _ALL_IDS
+        row = (
+            await self._rows(
+                "SELECT count(*), min((SELECT min(paper_id) FROM appearances a "
+                "WHERE a.day = d.day)), max((SELECT max(paper_id) FROM appearances a "
+                "WHERE a.day = d.day)) FROM (SELECT day FROM days WHERE day BETWEEN ? AND ? "
+                "LIMIT ?) d",
+                (*_range(since, until), _BOUND_DAYS + 1),
+            )
+        )[0]
+        if int(row[0]) > _BOUND_DAYS:
+            return _ALL_IDS
+        if row[1] is None:
+            return 1, 0
+        return int(row[1]), int(row[2])
+
+    async def _more_than(
+        self, expr: str, count: int, lo: int = _ALL_IDS[0], hi: int = _ALL_IDS[1]
+    ) -> bool:
+        """Whether more than `count` papers (with ids in lo..hi) match the FTS expression."""
+        rows = await self._rows(
+            "SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? "
+            "AND rowid BETWEEN ? AND ? LIMIT ?)",
+            (expr, lo, hi, count + 1),
+        )
+        return int(rows[0][0]) > count
+
+    async def _count(self, base: str, params: Sequence[object]) -> int:
+        """Rows of `FROM ... WHERE ...`, counted up to COUNT_CAP + 1."""
+        rows = await self._rows(
+            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*params, COUNT_CAP + 1]
+        )
+        return int(rows[0][0])
+
+    async def _counted(
+        self, select: str, base: str, params: Sequence[object], limit: int, offset: int
+    ) -> Page:
+        """A page from `select` (id, total over all its rows); `base` counts past the end."""
+        rows = await self._rows(f"{select} LIMIT ? OFFSET ?", [*params, limit, offset])
+        if rows:
+            total = min(int(rows[0][1]), COUNT_CAP + 1)
+        else:
+            total = await self._count(base, params) if offset else 0
+        return Page(tuple(await self._by_ids([r[0] for r in rows])), total)
 
     async def _page(
         self, select: str, count: str, params: Sequence[object], limit: int, offset: int
@@ -195,22 +324,127 @@ class PaperStore:
         return Page(tuple(papers), int(total_rows[0][0]))
 
     async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
-        """Papers with an author whose name contains `name` (case- and accent-insensitive)."""
+        """Papers with an author whose name contains `name` (case- and accent-insensitive).
+
+        That is: the paper's authors match the name's words (FTS prefixes) and list one of
+        the known names containing it (author_names holds every name ever loaded).
+        """
         expr = match_query(name, column="authors", prefix=True)
         if expr is None:
             return Page((), 0)
+        rows = await self._rows(
+            "SELECT name FROM author_names WHERE instr(folded, ?)", (fold(name.strip()),)
+        )
+        names = [str(r[0]) for r in rows]
+        if not names:
+            return Page((), 0)
+        in_names = json.dumps(names)
+        order = _ORDER["newest"]
+        # Names that match the words on their own qualify every paper listing them; the others
+        # ("weak": the text is inside a word) only papers whose whole author list matches.
+        strong = await self._matching_names(names, expr)
+        weak = [n for n in names if strong is None or n not in strong]
+        candidates = expr
+        if len(names) <= _PHRASE_NAMES:  # few names: only papers listing one, as a phrase
+            phrases = f"{{authors}} : ({' OR '.join(exact_phrase(n) for n in names)})"
+            candidates = f"({expr}) AND {phrases}" if weak else phrases
         base = (
-            "FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE papers_fts MATCH ? "
-            "AND EXISTS (SELECT 1 FROM json_each(p.authors) j WHERE instr(fold(j.value), ?))"
+            "FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
+            f"WHERE papers_fts MATCH ? AND {_IN_NAMES}"
         )
-        params = [expr, fold(name.strip())]
-        return await self._page(
-            f"SELECT p.id {base} ORDER BY p.last_day DESC, p.votes DESC",
-            f"SELECT 1 {base}",
-            params,
-            limit,
-            offset,
-        )
+        params = [candidates, in_names]
+        if strong is None or (
+            len(names) <= _PHRASE_NAMES and not await self._more_than(candidates, _FEW)
+        ):
+            return await self._counted(
+                f"SELECT p.id, count(*) OVER () {base} ORDER BY {order}",
+                base,
+                params,
+                limit,
+                offset,
+            )
+        # Many papers: walk the newest first, stopping at the page.
+        if weak:
+            ids = await self._walk_authors(names, strong, expr, limit, offset)
+        else:
+            rows = await self._rows(
+                f"SELECT p.id FROM papers p INDEXED BY papers_newest WHERE {_IN_NAMES} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
+                (in_names, limit, offset),
+            )
+            ids = [int(r[0]) for r in rows]
+        if weak or len(names) <= _PHRASE_NAMES:
+            total = await self._count(base, params)
+        else:  # many names, all matching alone: any paper listing one counts
+            total = await self._count(f"FROM papers p WHERE {_IN_NAMES}", [in_names])
+        return Page(tuple(await self._by_ids(ids)), total)
+
+    async def _walk_authors(
+        self, names: Sequence[str], strong: set[str], expr: str, limit: int, offset: int
+    ) -> list[int]:
+        """Ids of a page of papers listing one of `names`, newest first: those listing a
+        `strong` name, and those whose whole author list matches `expr` (probed a batch at a
+        time, as papers_fts indexes it)."""
+        found: list[int] = []
+        position = 0
+        step = max(4 * (offset + limit), 256)
+        while len(found) < offset + limit:
+            rows = await self._rows(
+                f"SELECT p.id, {_IN_NAMES}, (SELECT group_concat(value, ', ') "
+                f"FROM json_each(p.authors)) FROM papers p INDEXED BY papers_newest "
+                f"WHERE {_IN_NAMES} ORDER BY {_ORDER['newest']} LIMIT ? OFFSET ?",
+                (json.dumps(sorted(strong)), json.dumps(list(names)), step, position),
+            )
+            weak_rows = [r for r in rows if not r[1]]
+            hits = {weak_rows[i][0] for i in await self._probe(
+                "authors", [str(r[2]) for r in weak_rows], expr
+            )}  # fmt: skip
+            found.extend(int(r[0]) for r in rows if r[1] or r[0] in hits)
+            if len(rows) < step:
+                break
+            position += step
+            step *= 4
+        return found[offset : offset + limit]
+
+    async def _matching_names(self, names: Sequence[str], expr: str) -> set[str] | None:
+        """The names that match an `{authors}` expression on their own (None: too many)."""
+        if len(names) > _PROBE_NAMES:
+            return None
+        return {names[i] for i in await self._probe("authors", names, expr)}
+
+    async def _probe(
+        self, column: Literal["title", "authors"], values: Sequence[str], expr: str
+    ) -> list[int]:
+        """Positions of the values that match `expr` as that column of papers_fts would.
+
+        A small temporary FTS table with papers_fts's tokenizer answers exactly what the big
+        index would for these texts, without a per-row query against the big index (which
+        re-expands every prefix term each time).
+        """
+        if not values:
+            return []
+        async with self._probe_lock:
+            if self._probe_ddl is None:
+                rows = await self._rows(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'"
+                )
+                found = _TOKENIZE.search(str(rows[0][0])) if rows else None
+                tokenize = f", tokenize = {found.group(1)}" if found else ""
+                self._probe_ddl = (
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5 "
+                    f"(title, authors{tokenize})"
+                )
+            await self._conn.execute(self._probe_ddl)
+            await self._conn.execute("DELETE FROM temp.probe")
+            text = "index_text(value)" if column == "title" else "value"
+            await self._conn.execute(
+                f"INSERT INTO temp.probe (rowid, {column}) SELECT key, {text} FROM json_each(?)",
+                (json.dumps(list(values)),),
+            )
+            rows = await self._rows(
+                "SELECT rowid FROM temp.probe WHERE probe MATCH ? ORDER BY rowid", (expr,)
+            )
+            return [int(r[0]) for r in rows]
 
     async def digest(self, day: dt.date | None = None) -> Digest | None:
         """A day's digest in published order, as that day showed it (the newest day if None)."""
@@ -248,18 +482,26 @@ class PaperStore:
                 "FROM papers p WHERE p.id IN (SELECT paper_id FROM appearances "
                 "WHERE day BETWEEN ? AND ?)"
             )
-        else:
-            base = (
-                "FROM papers p WHERE EXISTS (SELECT 1 FROM appearances a "
-                "WHERE a.paper_id = p.id AND a.day BETWEEN ? AND ?)"
+            return await self._page(
+                f"SELECT p.id {base} ORDER BY {_ORDER['votes']}",
+                f"SELECT 1 {base}",
+                (lo, hi),
+                limit,
+                offset,
             )
-        return await self._page(
-            f"SELECT p.id {base} ORDER BY {_ORDER['votes']}",
-            f"SELECT 1 {base}",
-            (lo, hi),
-            limit,
-            offset,
+        # A long range: the most-voted papers first, until a page of them is in the range.
+        rows = await self._rows(
+            "SELECT p.id FROM papers p INDEXED BY papers_most_voted WHERE EXISTS (SELECT 1 "
+            "FROM appearances a WHERE a.paper_id = p.id AND a.day BETWEEN ? AND ?) "
+            f"ORDER BY {_ORDER['votes']} LIMIT ? OFFSET ?",
+            (lo, hi, limit, offset),
         )
+        total = await self._rows(
+            "SELECT count(*) FROM (SELECT DISTINCT paper_id FROM appearances "
+            "WHERE day BETWEEN ? AND ? LIMIT ?)",
+            (lo, hi, COUNT_CAP + 1),
+        )
+        return Page(tuple(await self._by_ids([r[0] for r in rows])), int(total[0][0]))
 
     async def random_paper(
         self, *, since: dt.date | None = None, until: dt.date | None = None
@@ -307,12 +549,51 @@ class PaperStore:
         expr = match_query(text, column="title", prefix=True)
         if expr is None:
             return []
+        if short_prefixes(expr) or await self._more_than(expr, _DENSE):
+            walked = await self._walk_titles(expr, limit)
+            if walked is not None:
+                return walked
         rows = await self._rows(
             "SELECT p.arxiv_id, p.title FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
             "WHERE papers_fts MATCH ? ORDER BY p.last_day DESC LIMIT ?",
             (expr, limit),
         )
         return [(r[0], r[1]) for r in rows]
+
+    async def _walk_titles(self, expr: str, limit: int) -> list[tuple[str, str]] | None:
+        """The newest papers whose title matches, checked a batch at a time among the newest
+        `_TITLE_WINDOW` (None: too few there; the words are rare and the index is faster).
+
+        A short ASCII prefix first skips, in SQL, the ASCII titles that do not contain it
+        (a word starting with it contains it; titles with other characters, more bytes than
+        characters, are all checked).
+        """
+        cutoff = await self._rows(
+            "SELECT last_day FROM papers INDEXED BY papers_newest "
+            "ORDER BY last_day DESC, votes DESC LIMIT 1 OFFSET ?",
+            (_TITLE_WINDOW,),
+        )
+        where, params = ["last_day >= ?"], [cutoff[0][0] if cutoff else ""]
+        ascii_prefixes = [p.lower() for p in short_prefixes(expr) if p.isascii()]
+        if ascii_prefixes:
+            where.append("(length(title) < length(CAST(title AS BLOB)) OR instr(lower(title), ?))")
+            params.append(ascii_prefixes[0])
+        found: list[tuple[str, str]] = []
+        offset = 0
+        for step in _WALK:
+            rows = await self._rows(
+                "SELECT arxiv_id, title FROM papers INDEXED BY papers_newest "
+                f"WHERE {' AND '.join(where)} ORDER BY last_day DESC, votes DESC LIMIT ? OFFSET ?",
+                [*params, step, offset],
+            )
+            hits = await self._probe("title", [r[1] for r in rows], expr)
+            found.extend((rows[i][0], rows[i][1]) for i in hits)
+            if len(found) >= limit:
+                return found[:limit]
+            if len(rows) < step:
+                return found if not cutoff else None
+            offset += step
+        return None
 
     async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:
         """Known author names starting with `text` (case- and accent-insensitive)."""

@@ -21,6 +21,7 @@ _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_SPLIT = re.compile(f"([{_CJK}]+)")
 _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _PHRASE = re.compile(r'"([^"]*)"')
+_SHORT_PREFIX = re.compile(r'(?:^|[ (])"([^" ]{1,2})"\*')
 MAX_QUERY_TOKENS = 32
 
 
@@ -88,6 +89,25 @@ def match_query(user_input: str, *, column: str | None = None, prefix: bool = Fa
         return None
     expr = " AND ".join(terms)
     return f"{{{column}}} : ({expr})" if column else expr
+
+
+def exact_phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: its tokens, consecutive (a quoted string, quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def has_prefix(expr: str) -> bool:
+    """Whether a match_query expression holds a prefix term (`"word"*`)."""
+    return '"*' in expr
+
+
+def short_prefixes(expr: str) -> list[str]:
+    """The prefixes of one or two characters in a match_query expression (`"ab"*` -> ab).
+
+    FTS5 expands a prefix into every indexed word that starts with it before reading any row,
+    so a short prefix costs a pass over a large part of the index.
+    """
+    return _SHORT_PREFIX.findall(expr)
 
 
 def fold(text: str) -> str:

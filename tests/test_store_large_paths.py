@@ -1,0 +1,193 @@
+"""The store's paths for large match sets answer as a plain sort of every match would.
+
+On a big store, a common word (모델), a prolific author or a long date range is answered by
+walking an index in order, probing candidates, or ranking a pool, instead of sorting every
+match (bot/store/papers.py). Those paths only start beyond thresholds of thousands of rows;
+here the thresholds are lowered on a small generated store so that every path runs, and
+each answer is compared with the plain path's answer on the same store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.models import Entry, Paper, ParseResult, Section
+from bot.store import PaperStore
+from bot.store import papers as papers_module
+from bot.store.papers import Page
+
+FIRST = dt.date(2025, 1, 1)
+DAYS, PER_DAY = 90, 6
+WORDS = ["diffusion", "model", "models", "transformer", "video", "agent", "reasoning", "scaling"]
+KOREAN = ["모델을", "모델은", "확산", "강화 학습", "언어 모델", "에이전트", "추론", "비디오 생성"]
+NAMES = [
+    "Hana Seo",
+    "Seo-yeon Kim",
+    "Jose Seoane",
+    "Ada Lovelace",
+    "Alan Turing",
+    "Börje Karlsson",
+    "Min-jun Park",
+    "Grace Hopper",
+    "Kim Seon",
+    "Oskar Lind",  # "kar" inside a word, while Karlsson starts with it
+]
+
+
+def _corpus() -> list[ParseResult]:
+    rng = random.Random(7)
+    results = []
+    n = 0
+    for d in range(DAYS):
+        day = FIRST + dt.timedelta(days=d)
+        entries = []
+        for position in range(PER_DAY):
+            n += 1
+            again = n > 30 and rng.random() < 0.1  # a paper featured again on a later day
+            n_id = rng.randrange(1, n - 20) if again else n
+            title = " ".join(rng.sample(WORDS, 3)).title() + f" {n_id}"
+            summary = "\n".join(
+                f"- {' '.join(rng.sample(KOREAN, 2))} 제안합니다." for _ in range(3)
+            )
+            entries.append(
+                Entry(
+                    arxiv_id=f"2501.{n_id:05d}",
+                    title=title,
+                    url=f"https://arxiv.org/abs/2501.{n_id:05d}",
+                    line=3 + position * 6,
+                    votes=None if rng.random() < 0.1 else rng.randrange(0, 60),
+                    summary=summary,
+                    authors=tuple(rng.sample(NAMES, rng.randrange(1, 4))),
+                    thumbnail=None,
+                )
+            )
+        unique = {e.arxiv_id: e for e in entries}  # one appearance per paper and day
+        results.append(ParseResult((Section(day, 1, tuple(unique.values())),)))
+    return results
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("large") / "papers.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[PaperStore]:
+    s = await PaperStore.open(db_path)
+    if (await s.stats()).papers == 0:
+        await s.ingest_many([(f"day-{i}.md", r) for i, r in enumerate(_corpus())])
+    yield s
+    await s.close()
+
+
+def _small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every large-store path, on this small store (relevance still ranks every match)."""
+    for name, value in {
+        "_DENSE": 5,
+        "_FEW": 3,
+        "_PHRASE_NAMES": 1,
+        "_NARROW_RANGE_DAYS": 3,
+        "_WALK": (4, 8, 16),
+        "_TITLE_WINDOW": 400,
+    }.items():
+        monkeypatch.setattr(papers_module, name, value)
+
+
+def _key(sort: str, paper: Paper) -> tuple[object, ...]:
+    newest = max(paper.dates)
+    votes = -1 if paper.votes is None else paper.votes
+    return (votes, newest) if sort == "votes" else (newest, votes)
+
+
+Query = Callable[[PaperStore], Awaitable[Page]]
+
+
+def _cases() -> list[tuple[str, str, Query]]:
+    month = (FIRST + dt.timedelta(days=60), FIRST + dt.timedelta(days=89))
+    cases: list[tuple[str, str, Query]] = []
+    for word in ["모델", "확산", "강화 학습", "diffusion", "model", "transformer video", "mod"]:
+        for sort in ("votes", "newest"):
+            for offset in (0, 10, 200):
+                cases.append(
+                    (sort, f"{word} {sort} @{offset}",
+                     lambda s, w=word, so=sort, o=offset: s.search(w, sort=so, offset=o))
+                )  # fmt: skip
+            cases.append(
+                (sort, f"{word} {sort} last month",
+                 lambda s, w=word, so=sort: s.search(w, sort=so, since=month[0], until=month[1]))
+            )  # fmt: skip
+            cases.append(
+                (sort, f"{word} {sort} min 40",
+                 lambda s, w=word, so=sort: s.search(w, sort=so, min_votes=40))
+            )  # fmt: skip
+    for name in ["seo", "Hana Seo", "kim", "ada", "oane", "kar", "börje", "BORJE", "nobody"]:
+        for offset in (0, 10):
+            cases.append(
+                ("newest", f"author {name} @{offset}",
+                 lambda s, n=name, o=offset: s.by_author(n, offset=o))
+            )  # fmt: skip
+    for since, until in [(None, None), month, (FIRST, FIRST + dt.timedelta(days=1))]:
+        cases.append(
+            ("votes", f"top {since}..{until}",
+             lambda s, a=since, b=until: s.top(since=a, until=b, limit=10))
+        )  # fmt: skip
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(
+    ("sort", "query"), [(c[0], c[2]) for c in CASES], ids=[c[1] for c in CASES]
+)
+async def test_large_store_paths_answer_like_a_plain_sort(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch, sort: str, query: Query
+) -> None:
+    plain = await query(store)
+    _small_thresholds(monkeypatch)
+    fast = await query(store)
+
+    assert fast.total == plain.total
+    # Ties (same votes and day) may list different papers; the sequence of keys may not differ.
+    assert [_key(sort, p) for p in fast.papers] == [_key(sort, p) for p in plain.papers]
+    tied_keys = {_key(sort, p) for p in plain.papers}
+    assert all(_key(sort, p) in tied_keys for p in fast.papers)
+
+
+@pytest.mark.parametrize("text", ["dif", "mo", "model", "tr", "video sc", "zz", "d"])
+async def test_title_suggestions_walk_finds_the_newest_matching_titles(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    plain = await store.title_suggestions(text, limit=10)
+    _small_thresholds(monkeypatch)
+    fast = await store.title_suggestions(text, limit=10)
+
+    assert len(fast) == len(plain)
+    words = text.lower().split()
+    for _arxiv_id, title in fast:
+        title_words = title.lower().split()
+        assert all(any(t.startswith(w) for t in title_words) for w in words), title
+
+
+async def test_relevance_ranks_the_newest_pool_when_more_match(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = await store.search("diffusion", limit=1000)
+    monkeypatch.setattr(papers_module, "_POOL", 20)  # the pool is always larger than the cap:
+    monkeypatch.setattr(papers_module, "COUNT_CAP", 10)
+    pooled = await store.search("diffusion", limit=1000)
+
+    assert everything.total > 20
+    assert pooled.total == 11  # "10+": a full pool means more matches than the cap
+    async with store.connection.execute("SELECT arxiv_id FROM papers ORDER BY id") as cursor:
+        added = {row[0]: n for n, row in enumerate(await cursor.fetchall())}
+    newest = sorted(everything.papers, key=lambda p: added[p.arxiv_id], reverse=True)[:20]
+    assert len(pooled.papers) == 20
+    assert {p.arxiv_id for p in pooled.papers} == {p.arxiv_id for p in newest}
+    ranked = [p.arxiv_id for p in everything.papers if p in newest]
+    assert [p.arxiv_id for p in pooled.papers] == ranked  # in bm25 order, as before
