@@ -69,9 +69,10 @@ async def test_failures_pause_after_the_limit_and_saving_unpauses(store: PaperSt
     assert await daily.record_failure(1, "403", pause_after=3)
     paused = await daily.subscription(1)
     assert paused is not None and paused.paused_reason == "403" and paused.failures == 3
-    await daily.save_subscription(sub, NOW)
+    await daily.save_subscription(sub, NOW + dt.timedelta(hours=5))
     fresh = await daily.subscription(1)
     assert fresh is not None and fresh.paused_reason is None and fresh.failures == 0
+    assert fresh.created_at == NOW  # saving again keeps when it was made
 
 
 async def test_config_subscriptions_follow_the_config(store: PaperStore) -> None:

@@ -94,6 +94,16 @@ def test_catch_up_after_downtime_posts_the_missed_day_only_within_the_window() -
     assert due(utc(2025, 5, 9, 7, 0), r, days, set()) == []
 
 
+def test_a_day_whose_post_time_came_before_the_subscription_is_not_due() -> None:
+    day = dt.date(2025, 5, 9)
+    made = utc(2025, 5, 9, 3, 0)  # 12:00 in Seoul, three hours after that day's 09:00
+    assert due(utc(2025, 5, 9, 3, 1), rules(), {day}, set(), not_before=made) == []
+    made_earlier = utc(2025, 5, 8, 23, 0)  # 08:00 in Seoul: the 09:00 post is its first
+    assert [
+        d.day for d in due(utc(2025, 5, 9, 3, 1), rules(), {day}, set(), not_before=made_earlier)
+    ] == [day]
+
+
 def test_settled_days_are_not_posted_again() -> None:
     day = dt.date(2025, 5, 9)
     assert due(utc(2025, 5, 9, 0, 5), rules(), {day}, {day}) == []

@@ -69,7 +69,7 @@ class Runner:
             settled = await self.daily.settled_days(
                 sub.channel_id, now.date() - dt.timedelta(days=14)
             )
-            for decision in due(now, rules, available, settled):
+            for decision in due(now, rules, available, settled, not_before=sub.created_at):
                 if decision.action == "skip":
                     log.info(
                         "skipping %s for channel %s: %s",

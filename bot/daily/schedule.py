@@ -52,9 +52,19 @@ def next_post(now: dt.datetime, rules: Rules) -> dt.datetime:
 
 
 def due(
-    now: dt.datetime, rules: Rules, available: Set[dt.date], settled: Set[dt.date]
+    now: dt.datetime,
+    rules: Rules,
+    available: Set[dt.date],
+    settled: Set[dt.date],
+    *,
+    not_before: dt.datetime | None = None,
 ) -> list[Decision]:
-    """Decisions for every local day whose post time has passed and is still in the window."""
+    """Decisions for every local day whose post time has passed and is still in the window.
+
+    A day whose post time came before `not_before` (when the subscription was made) is not
+    due: a new subscription starts at its next post time, as /daily subscribe tells the
+    admin, rather than posting at once a day it did not exist for.
+    """
     local_today = now.astimezone(rules.tz).date()
     days_back = rules.window.days + 2
     decisions = []
@@ -62,6 +72,8 @@ def due(
         day = local_today - dt.timedelta(days=offset)
         at = post_at(day, rules)
         if at > now or now - at > rules.window or day in settled:
+            continue
+        if not_before is not None and at < not_before:
             continue
         decisions.append(_decide(day, now, at, rules, available))
     return decisions

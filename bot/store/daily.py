@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiosqlite
@@ -29,6 +29,7 @@ class Subscription:
     paused_reason: str | None = None
     failures: int = 0
     last_error: str | None = None
+    created_at: dt.datetime | None = None  # when it was first saved (None: not saved yet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,13 @@ _SUB_COLS = (
 )
 
 
+_SELECT_SUB = f"SELECT {_SUB_COLS}, created_at FROM subscriptions"
+
+
+def _subscription(row: Any) -> Subscription:
+    return replace(Subscription(*row[:-1]), created_at=dt.datetime.fromisoformat(row[-1]))
+
+
 def _iso(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).isoformat()
 
@@ -86,8 +94,8 @@ class DailyStore:
     async def save_subscription(self, sub: Subscription, now: dt.datetime) -> None:
         """Create or replace a subscription; saving clears its errors and any pause."""
         await self._write(
-            f"INSERT INTO subscriptions ({_SUB_COLS}, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?) "
+            f"INSERT INTO subscriptions ({_SUB_COLS}, updated_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, NULL, ?, ?) "
             "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
             "post_time = excluded.post_time, timezone = excluded.timezone, "
             "style = excluded.style, min_votes = excluded.min_votes, "
@@ -104,6 +112,7 @@ class DailyStore:
                 sub.max_papers,
                 sub.origin,
                 sub.created_by,
+                _iso(now),
                 _iso(now),
             ),
         )
@@ -124,19 +133,17 @@ class DailyStore:
 
     async def subscriptions(self, *, guild_id: int | None = None) -> list[Subscription]:
         if guild_id is None:
-            rows = await self._rows(f"SELECT {_SUB_COLS} FROM subscriptions ORDER BY channel_id")
+            rows = await self._rows(f"{_SELECT_SUB} ORDER BY channel_id")
         else:
             rows = await self._rows(
-                f"SELECT {_SUB_COLS} FROM subscriptions WHERE guild_id = ? ORDER BY channel_id",
+                f"{_SELECT_SUB} WHERE guild_id = ? ORDER BY channel_id",
                 (guild_id,),
             )
-        return [Subscription(*r) for r in rows]
+        return [_subscription(r) for r in rows]
 
     async def subscription(self, channel_id: int) -> Subscription | None:
-        rows = await self._rows(
-            f"SELECT {_SUB_COLS} FROM subscriptions WHERE channel_id = ?", (channel_id,)
-        )
-        return Subscription(*rows[0]) if rows else None
+        rows = await self._rows(f"{_SELECT_SUB} WHERE channel_id = ?", (channel_id,))
+        return _subscription(rows[0]) if rows else None
 
     async def sync_config(self, subs: list[Subscription], now: dt.datetime) -> None:
         """Make config-file subscriptions match the config; command ones are left alone."""

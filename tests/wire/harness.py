@@ -177,11 +177,11 @@ class DailyBot:
     async def subscribe(
         self, channel: str, *, style: str = "embeds", post_time: str = "09:00"
     ) -> Subscription:
-        """What `/daily subscribe` saves."""
+        """What `/daily subscribe` saved, the day before (so today's post is due)."""
         found = self.server.channel(channel)
         assert found.guild_id is not None
         sub = Subscription(found.id, found.guild_id, post_time, "Asia/Seoul", style)
-        await self.ledger.save_subscription(sub, self.clock())
+        await self.ledger.save_subscription(sub, self.clock() - dt.timedelta(days=1))
         return sub
 
     async def plan(self, channel: str, day: dt.date = DAILY_DAY) -> list[Planned]:
