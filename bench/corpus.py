@@ -19,9 +19,9 @@ OUT = ROOT / "bench" / "out"
 PAPERS_PER_DAY = 50
 sys.path.insert(0, str(ROOT))
 
-from bot.digest.ingest import find_files, read_digest  # noqa: E402
-from bot.digest.parse import parse  # noqa: E402
-from bot.models import Entry  # noqa: E402
+from bot.digest.ingest import find_files, read_digest
+from bot.digest.parse import parse
+from bot.models import Entry
 
 
 def shared_files() -> list[Path]:

@@ -52,7 +52,8 @@ def _corpus() -> list[ParseResult]:
             n_id = rng.randrange(1, n - 20) if again else n
             title = " ".join(rng.sample(WORDS, 3)).title() + f" {n_id}"
             summary = "\n".join(
-                f"- {' '.join(rng.sample(KOREAN, 2))} 제안합니다." for _ in range(3)
+                f"- {' '.join(rng.sample(KOREAN, 2))} {rng.choice(WORDS)} 제안합니다."
+                for _ in range(3)
             )
             entries.append(
                 Entry(
@@ -191,3 +192,19 @@ async def test_relevance_ranks_the_newest_pool_when_more_match(
     assert {p.arxiv_id for p in pooled.papers} == {p.arxiv_id for p in newest}
     ranked = [p.arxiv_id for p in everything.papers if p in newest]
     assert [p.arxiv_id for p in pooled.papers] == ranked  # in bm25 order, as before
+
+
+async def test_relevance_over_a_dense_match_puts_title_matches_first(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = await store.search("video", limit=1000)
+    monkeypatch.setattr(papers_module, "_DENSE", 5)
+    tiered = await store.search("video", limit=1000)
+
+    assert tiered.total == everything.total
+    assert {p.arxiv_id for p in tiered.papers} == {p.arxiv_id for p in everything.papers}
+    in_title = ["video" in p.title.lower() for p in tiered.papers]
+    assert any(in_title) and not all(in_title)
+    assert in_title == sorted(in_title, reverse=True)  # every title match before the others
+    second = await store.search("video", limit=10, offset=10)
+    assert [p.arxiv_id for p in second.papers] == [p.arxiv_id for p in tiered.papers[10:20]]

@@ -4,8 +4,9 @@ Query plans for large stores (bench/search.py measures them at 100k and 1M paper
 like 모델 matches most papers, so nothing may cost in proportion to the number of matches:
 
 - relevance: bm25 ranks the newest `_POOL` matches (FTS rowid order, i.e. the most recently
-  added papers), which is every match unless more than `_POOL` match. FTS5 computes bm25
-  only for the rows it returns, so a page costs the pool, not the whole match set.
+  added papers), which is every match unless more than `_POOL` match. Beyond `_DENSE`
+  matches bm25 itself is too dear (it counts each phrase over the whole index), and the
+  pool is ranked by where the words occur: title, then authors, then summaries (`_tiered`).
 - votes / newest / author / top: up to `_DENSE` matches are sorted; beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
   paper checked against the query, stopping at the page's LIMIT.
@@ -43,7 +44,10 @@ from bot.store.text import (
 Sort = Literal["relevance", "votes", "newest"]
 COUNT_CAP = 1000  # result counts above this are shown as "1000+"
 _NARROW_RANGE_DAYS = 62  # a top-N over fewer digest days is driven from those days' rows
-_POOL = 2000  # relevance ranks at most this many matches, the newest; more than COUNT_CAP
+# Relevance ranks at most this many matches, the newest. bm25 costs ~25 us a row at 1M papers
+# (bench/search.py: 2000 put a three-word Korean query at p99 78 ms); one more than COUNT_CAP
+# so that a full pool still reads as "1000+".
+_POOL = COUNT_CAP + 1
 _DENSE = 20000  # more matches than this: pages come in order from an index, not a sort
 _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
 _WALK = (256, 1024, 2048)  # newest titles checked per step when walking for suggestions
@@ -221,6 +225,8 @@ class PaperStore:
         params = [expr, lo, hi, *filter_params]
         newest_pool = f"{matched} ORDER BY papers_fts.rowid DESC LIMIT {_POOL}"
         if sort == "relevance":
+            if await self._more_than(expr, _DENSE, lo, hi):
+                return await self._tiered(expr, newest_pool, params, limit, offset)
             return await self._counted(
                 "SELECT id, count(*) OVER () FROM (SELECT p.id, p.last_day, "
                 f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score {newest_pool}) p "
@@ -260,6 +266,31 @@ class PaperStore:
         return Page(
             tuple(await self._by_ids([r[0] for r in rows])), await self._count(matched, params)
         )
+
+    async def _tiered(
+        self, expr: str, newest_pool: str, params: Sequence[object], limit: int, offset: int
+    ) -> Page:
+        """Relevance for a word most papers match: among the newest `_POOL` matches, those
+        with the words in the title first, then in the authors, then the rest, newest first.
+
+        bm25 needs each phrase's document frequency, which FTS5 counts by reading the
+        phrase's whole doclist on every query (~23 ms for 모델 at 1M papers, more for a
+        phrase); these three lookups read only the pool's slice of the index.
+        """
+        pool = [int(r[0]) for r in await self._rows(f"SELECT p.id {newest_pool}", params)]
+        if not pool:
+            return Page((), 0)
+        lo, hi = min(pool), max(pool)
+        tiers: list[set[int]] = []
+        for column in ("title", "authors"):
+            rows = await self._rows(
+                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                (f"{{{column}}} : ({expr})", lo, hi),
+            )
+            tiers.append({int(r[0]) for r in rows})
+        ranked = sorted(pool, key=lambda i: (i not in tiers[0], i not in tiers[1]))  # stable
+        page = ranked[offset : offset + limit]
+        return Page(tuple(await self._by_ids(page)), min(len(pool), COUNT_CAP + 1))
 
     async def _id_bounds(self, since: dt.date | None, until: dt.date | None) -> tuple[int, int]:
         """Lowest and highest paper id featured in the range (all ids if it is long or open).

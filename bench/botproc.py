@@ -1,0 +1,85 @@
+"""The real PapersBot against a sandbox server, for bench/interactions.py.
+
+    python bench/botproc.py --db bench/out/db-1000000.db --api http://127.0.0.1:PORT/api/v10 \
+        --gateway ws://127.0.0.1:PORT/gateway
+
+`config(...)` and `start_bot(...)` are shared with the single-process mode of the benchmark;
+run as a script it is the bot's own process (its own event loop and core), stopped with
+SIGTERM. The configuration is the default one pointed at the sandbox, with no digest
+sources: no folder to watch and no URL to poll (no network), so only member commands load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import signal
+import sys
+from pathlib import Path
+
+from storeimpl import ROOT
+
+sys.path.insert(0, str(ROOT))
+from bot.app import PapersBot
+from bot.config import Config
+from bot.sandbox.endpoints import point_discord_py_at
+from bot.store import PaperStore
+
+TOKEN = "bench-token"
+
+
+def config(db: Path, api_base: str, gateway_url: str) -> Config:
+    base = Config()
+    return dataclasses.replace(
+        base,
+        database=str(db),
+        log_level="WARNING",
+        discord=dataclasses.replace(base.discord, api_base=api_base, gateway_url=gateway_url),
+        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
+    )
+
+
+async def start_bot(
+    db: Path, api_base: str, gateway_url: str
+) -> tuple[PapersBot, PaperStore, asyncio.Task[None]]:
+    """Open the store, start the bot, wait until it is ready (commands synced)."""
+    point_discord_py_at(api_base, gateway_url)
+    store = await PaperStore.open(db)
+    bot = PapersBot(config(db, api_base, gateway_url), store, guild_ready_timeout=0.2)
+    task = asyncio.create_task(bot.start(TOKEN))
+    await asyncio.wait_for(bot.wait_until_ready(), 60)
+    return bot, store, task
+
+
+async def stop_bot(bot: PapersBot, store: PaperStore, task: asyncio.Task[None]) -> None:
+    await bot.close()
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+    await store.close()
+
+
+async def _main(args: argparse.Namespace) -> None:
+    bot, store, task = await start_bot(Path(args.db), args.api, args.gateway)
+    print("ready", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await asyncio.wait(
+        [asyncio.create_task(stop.wait()), task], return_when=asyncio.FIRST_COMPLETED
+    )
+    await stop_bot(bot, store, task)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--gateway", required=True)
+    asyncio.run(_main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
