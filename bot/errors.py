@@ -66,4 +66,8 @@ class PapersTree(app_commands.CommandTree[discord.Client]):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        if interaction.client.is_closed():  # shutting down: the HTTP session is gone
+            name = interaction.command.qualified_name if interaction.command else "?"
+            log.info("/%s interrupted: the bot is shutting down", name)
+            return
         await answer_error(interaction, describe(interaction, error))

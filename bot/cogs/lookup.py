@@ -11,8 +11,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot import render
+from bot.answer import Answer
 from bot.errors import UserFacingError
 from bot.i18n_text import text
+from bot.models import Paper
 from bot.store import Page, PaperStore, Sort
 from bot.views import PAGE_SIZE, PageFetcher, ResultsView, paper_links
 
@@ -86,7 +88,8 @@ class Lookup(commands.Cog):
         empty: str,
         heading: bool = False,
     ) -> None:
-        first = await fetch(0, self.page_size)
+        answer = Answer(interaction, ephemeral=ephemeral)
+        first = await answer.fetch(fetch(0, self.page_size))
         if not first.papers:
             raise UserFacingError(empty)
         view = ResultsView(
@@ -98,10 +101,7 @@ class Lookup(commands.Cog):
             page_size=self.page_size,
             heading=heading,
         )
-        await interaction.response.send_message(
-            embeds=view.embeds(), view=view, ephemeral=ephemeral
-        )
-        view.message = await interaction.original_response()
+        view.message = await answer.send(embeds=view.embeds(), view=view)
 
     async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
         """A period ends at the newest digest day, so a quiet week still shows something."""
@@ -127,18 +127,21 @@ class Lookup(commands.Cog):
             Only you see the answer
         """
         locale = _locale(interaction)
-        cleaned = clean_query(query)
+        answer = Answer(interaction, ephemeral=ephemeral)
+        found = await answer.fetch(self._find(clean_query(query)))
+        if found is None:
+            raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
+        await answer.send(
+            embeds=[render.paper_embed(found, locale=locale)], view=paper_links(found, locale)
+        )
+
+    async def _find(self, cleaned: str) -> Paper | None:
+        """A paper by id or link, else the best title match."""
         found = await self.store.get(cleaned)
         if found is None and cleaned:
             best = await self.store.search(cleaned, limit=1)  # bm25 ranks title words first
             found = best.papers[0] if best.papers else None
-        if found is None:
-            raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
-        await interaction.response.send_message(
-            embed=render.paper_embed(found, locale=locale),
-            view=paper_links(found, locale),
-            ephemeral=ephemeral,
-        )
+        return found
 
     @paper.autocomplete("query")
     async def paper_autocomplete(
@@ -210,7 +213,7 @@ class Lookup(commands.Cog):
         """
         locale = _locale(interaction)
         day = parse_day(date, locale) if date else None
-        digest = await self.store.digest(day)
+        digest = await Answer(interaction, ephemeral=ephemeral).fetch(self.store.digest(day))
         if digest is None:
             key = "err_no_digest_day" if day else "err_no_digests"
             raise UserFacingError(text(locale, key, day=day.isoformat() if day else ""))
@@ -252,9 +255,9 @@ class Lookup(commands.Cog):
         ephemeral: bool
             Only you see the answer
         """
-        since, until = await self._period(period)
 
         async def fetch(offset: int, limit: int) -> Page:
+            since, until = await self._period(period)
             return await self.store.top(since=since, until=until, limit=limit, offset=offset)
 
         locale = _locale(interaction)
@@ -307,15 +310,17 @@ class Lookup(commands.Cog):
             Only you see the answer
         """
         locale = _locale(interaction)
-        since, until = await self._period(period)
-        paper = await self.store.random_paper(since=since, until=until)
+        answer = Answer(interaction, ephemeral=ephemeral)
+        paper = await answer.fetch(self._random(period))
         if paper is None:
             raise UserFacingError(text(locale, "err_no_digests"))
-        await interaction.response.send_message(
-            embed=render.paper_embed(paper, locale=locale),
-            view=paper_links(paper, locale),
-            ephemeral=ephemeral,
+        await answer.send(
+            embeds=[render.paper_embed(paper, locale=locale)], view=paper_links(paper, locale)
         )
+
+    async def _random(self, period: str) -> Paper | None:
+        since, until = await self._period(period)
+        return await self.store.random_paper(since=since, until=until)
 
     @app_commands.command(name=_("help"), description=_("What this bot does"))
     async def help(self, interaction: discord.Interaction) -> None:

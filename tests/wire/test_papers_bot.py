@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import answer as answer_module
 from bot.app import PapersBot
 from bot.models import Entry, ParseResult, Section
 from bot.sandbox.scene import SEOUL, SceneClock, running_world
 from bot.sandbox.server import SandboxServer
+from bot.store import Page
 
 HUGE = Entry(
     arxiv_id="2505.09999",
@@ -115,3 +119,33 @@ async def test_members_cannot_manage_daily_posts(world: tuple[SandboxServer, Pap
     assert result.ephemeral and "Manage Server" in (result.content or "")
     status = await server.invoke_command("daily", subcommand="status", user="sandbox-owner")
     assert "No channel in this server" in (status.content or "")
+
+
+async def test_a_slow_lookup_is_deferred_then_answered_in_full(
+    world: tuple[SandboxServer, PapersBot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy bot on a huge store: Discord gets "thinking…" in time, then the results."""
+    server, bot = world
+    monkeypatch.setattr(answer_module, "DEFER_AFTER", 0.05)
+    search = bot.store.search
+
+    async def slow_search(*args: Any, **kwargs: Any) -> Page:
+        await asyncio.sleep(0.3)
+        return await search(*args, **kwargs)
+
+    monkeypatch.setattr(bot.store, "search", slow_search)
+
+    result = await server.invoke_command("search", {"query": "모델"}, user="minji")
+
+    assert result.callback_type == 5 and not result.ephemeral
+    assert result.latency is not None and result.latency < 0.3  # deferred before the results
+    assert result.rejections == [] and result.message is not None
+    assert result.message["embeds"][0]["description"] == "Results 1–5 of 10 for `모델`"
+    turned = await server.click(result.message, "results:next", user="minji")  # buttons work
+    assert turned.callback_type == 7 and turned.rejections == []
+
+    quiet = await server.invoke_command(
+        "paper", {"query": "no such words zq", "ephemeral": True}, user="minji"
+    )
+    assert quiet.callback_type == 5 and quiet.ephemeral  # deferred quietly, as asked
+    assert "No paper matches" in (quiet.messages[-1].get("content") or "")

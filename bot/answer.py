@@ -1,0 +1,56 @@
+"""Answering a slash command within Discord's 3 seconds, however long the lookup takes.
+
+Discord drops an interaction that gets no response within 3 s ("The application did not
+respond"). Most lookups take milliseconds, but a busy bot on a big store can queue one for
+longer; then the command is deferred (the member sees "thinking…") and its answer arrives
+as the followup, which Discord accepts for 15 minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import discord
+
+T = TypeVar("T")
+DEFER_AFTER = 1.5  # seconds of lookup before deferring; leaves room for Discord's round trip
+
+
+class Answer:
+    """One interaction's answer: `fetch` the data, then `send` it."""
+
+    def __init__(self, interaction: discord.Interaction, *, ephemeral: bool) -> None:
+        self.interaction = interaction
+        self.ephemeral = ephemeral
+        self._deadline = asyncio.get_running_loop().time() + DEFER_AFTER
+
+    async def fetch(self, work: Awaitable[T]) -> T:
+        """`work`'s result; past the deadline the interaction is deferred while it runs."""
+        task = asyncio.ensure_future(work)
+        if self.interaction.response.is_done():
+            return await task
+        remaining = self._deadline - asyncio.get_running_loop().time()
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), max(remaining, 0.0))
+        except TimeoutError:
+            await self.interaction.response.defer(ephemeral=self.ephemeral, thinking=True)
+            return await task
+
+    async def send(
+        self,
+        *,
+        embeds: list[discord.Embed],
+        view: discord.ui.View | None = None,
+    ) -> discord.InteractionMessage | discord.WebhookMessage:
+        """The answer: the response itself, or the followup of a deferred interaction."""
+        extra: dict[str, Any] = {} if view is None else {"view": view}
+        if self.interaction.response.is_done():
+            return await self.interaction.followup.send(
+                embeds=embeds, ephemeral=self.ephemeral, wait=True, **extra
+            )
+        await self.interaction.response.send_message(
+            embeds=embeds, ephemeral=self.ephemeral, **extra
+        )
+        return await self.interaction.original_response()
