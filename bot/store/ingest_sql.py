@@ -91,14 +91,23 @@ async def write_files(
     conn: aiosqlite.Connection, items: Sequence[tuple[str, ParseResult]], now: dt.datetime
 ) -> list[IngestStats]:
     """Write parsed files in one transaction (all or none); each replaces the days it holds."""
+    touched: set[int] = set()
     async with transaction(conn):
-        return [await _write_file(conn, source, result, now) for source, result in items]
+        stats = [await _write_file(conn, source, result, now, touched) for source, result in items]
+        if touched:  # once for the batch: one set-based pass instead of one per file
+            await _refresh_papers(conn, sorted(touched))
+    return stats
 
 
 async def _write_file(
-    conn: aiosqlite.Connection, source: str, result: ParseResult, now: dt.datetime
+    conn: aiosqlite.Connection,
+    source: str,
+    result: ParseResult,
+    now: dt.datetime,
+    refresh: set[int],
 ) -> IngestStats:
-    """Replace the days this file holds with its content; an unchanged file is a no-op."""
+    """Replace the days this file holds with its content; an unchanged file is a no-op.
+    The ids of the papers whose current fields and index need refreshing go to `refresh`."""
     days, problems = merge_days(result)
     stats = IngestStats(sections=len(result.sections), days=sorted(days))
     stats.problems = [*result.problems, *problems]
@@ -106,8 +115,7 @@ async def _write_file(
     all_ids = list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v))
     existing = await _ids(conn, all_ids)
     touched = await _write_days(conn, source, days, existing, now)
-    if touched:
-        await _refresh_papers(conn, list(touched.values()))
+    refresh.update(touched.values())
     stats.new_papers = sum(1 for a in touched if a not in existing)
     stats.updated_papers = len(touched) - stats.new_papers
     return stats

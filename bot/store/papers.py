@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +37,7 @@ from bot.store.text import (
     exact_phrase,
     fold,
     has_prefix,
+    index_text,
     match_query,
     short_prefixes,
 )
@@ -137,10 +138,21 @@ class PaperStore:
         self._conn = conn
         self._probe_lock = asyncio.Lock()
         self._probe_ddl: str | None = None
+        self._index_memo: dict[str, str] = {}
 
     @classmethod
     async def open(cls, path: str | Path) -> PaperStore:
-        return cls(await db.connect(path))
+        store = cls(await db.connect(path))
+        await store._conn.create_function("index_text", 1, store._index_text, deterministic=True)
+        return store
+
+    def _index_text(self, text: str | None) -> str:
+        """SQL's index_text: answered from the memo when a loader computed it already."""
+        if text is not None:
+            found = self._index_memo.get(text)
+            if found is not None:
+                return found
+        return index_text(text)
 
     async def close(self) -> None:
         await self._conn.close()
@@ -160,9 +172,18 @@ class PaperStore:
         """Write one parsed file; the days it holds are replaced by its content."""
         return (await self.ingest_many([(source, result)]))[0]
 
-    async def ingest_many(self, items: Sequence[tuple[str, ParseResult]]) -> list[IngestStats]:
-        """Write several parsed files in one transaction (much faster for bulk loads)."""
-        return await write_files(self._conn, items, dt.datetime.now(dt.UTC))
+    async def ingest_many(
+        self, items: Sequence[tuple[str, ParseResult]], *, indexed: Mapping[str, str] | None = None
+    ) -> list[IngestStats]:
+        """Write several parsed files in one transaction (much faster for bulk loads).
+
+        `indexed` may hold `index_text` of the texts, computed elsewhere (another process).
+        """
+        self._index_memo.update(indexed or {})
+        try:
+            return await write_files(self._conn, items, dt.datetime.now(dt.UTC))
+        finally:
+            self._index_memo.clear()
 
     async def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         async with self._conn.execute(sql, params) as cur:
