@@ -50,6 +50,20 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     return conn
 
 
+async def connect_reader(path: str | Path) -> aiosqlite.Connection:
+    """A read-only connection to a database `connect` opened (and migrated) already."""
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA query_only = ON")
+        await conn.create_function("index_text", 1, index_text, deterministic=True)
+        await conn.create_function("fold", 1, fold, deterministic=True)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
 async def _migrate(conn: aiosqlite.Connection) -> None:
     async with conn.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()

@@ -44,6 +44,7 @@ from bot.store.text import (
 
 Sort = Literal["relevance", "votes", "newest"]
 COUNT_CAP = 1000  # result counts above this are shown as "1000+"
+READERS = 2  # read-only connections beside the writing one
 _NARROW_RANGE_DAYS = 62  # a top-N over fewer digest days is driven from those days' rows
 # Relevance ranks at most this many matches, the newest. bm25 costs ~25 us a row at 1M papers
 # (bench/search.py: 2000 put a three-word Korean query at p99 78 ms); one more than COUNT_CAP
@@ -134,15 +135,31 @@ def _range(since: dt.date | None, until: dt.date | None) -> tuple[str, str]:
 class PaperStore:
     """The papers database. Open with `await PaperStore.open(path)`; close when done."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, readers: Sequence[aiosqlite.Connection] = ()
+    ) -> None:
         self._conn = conn
+        self._all_readers = tuple(readers)
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
         self._probe_lock = asyncio.Lock()
         self._probe_ddl: str | None = None
         self._index_memo: dict[str, str] = {}
 
     @classmethod
     async def open(cls, path: str | Path) -> PaperStore:
-        store = cls(await db.connect(path))
+        conn = await db.connect(path)
+        readers: list[aiosqlite.Connection] = []
+        try:
+            if str(path) != ":memory:":
+                readers = [await db.connect_reader(path) for _ in range(READERS)]
+        except BaseException:
+            for reader in readers:
+                await reader.close()
+            await conn.close()
+            raise
+        store = cls(conn, readers)
         await store._conn.create_function("index_text", 1, store._index_text, deterministic=True)
         return store
 
@@ -155,6 +172,8 @@ class PaperStore:
         return index_text(text)
 
     async def close(self) -> None:
+        for reader in self._all_readers:
+            await reader.close()
         await self._conn.close()
 
     async def __aenter__(self) -> PaperStore:
@@ -186,6 +205,18 @@ class PaperStore:
             self._index_memo.clear()
 
     async def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """A read, on an idle read-only connection: one slow query does not hold up the rest
+        (SQLite reads in parallel under WAL, each connection in its own thread)."""
+        if not self._all_readers:
+            return await self._main_rows(sql, params)
+        reader = await self._readers.get()
+        try:
+            async with reader.execute(sql, params) as cur:
+                return list(await cur.fetchall())
+        finally:
+            self._readers.put_nowait(reader)
+
+    async def _main_rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         async with self._conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
@@ -493,7 +524,7 @@ class PaperStore:
                 f"INSERT INTO temp.probe (rowid, {column}) SELECT key, {text} FROM json_each(?)",
                 (json.dumps(list(values)),),
             )
-            rows = await self._rows(
+            rows = await self._main_rows(  # temp tables belong to their connection
                 "SELECT rowid FROM temp.probe WHERE probe MATCH ? ORDER BY rowid", (expr,)
             )
             return [int(r[0]) for r in rows]
