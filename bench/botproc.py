@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import json
 import signal
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from bot.app import PapersBot
 from bot.config import Config
 from bot.sandbox.endpoints import point_discord_py_at
 from bot.store import PaperStore
+from bot.store.cache import ENTRIES
 
 TOKEN = "bench-token"
 
@@ -42,11 +44,11 @@ def config(db: Path, api_base: str, gateway_url: str) -> Config:
 
 
 async def start_bot(
-    db: Path, api_base: str, gateway_url: str
+    db: Path, api_base: str, gateway_url: str, cache_entries: int = ENTRIES
 ) -> tuple[PapersBot, PaperStore, asyncio.Task[None]]:
     """Open the store, start the bot, wait until it is ready (commands synced)."""
     point_discord_py_at(api_base, gateway_url)
-    store = await PaperStore.open(db)
+    store = await PaperStore.open(db, cache_entries=cache_entries)
     bot = PapersBot(config(db, api_base, gateway_url), store, guild_ready_timeout=0.2)
     task = asyncio.create_task(bot.start(TOKEN))
     await asyncio.wait_for(bot.wait_until_ready(), 60)
@@ -61,7 +63,7 @@ async def stop_bot(bot: PapersBot, store: PaperStore, task: asyncio.Task[None]) 
 
 
 async def _main(args: argparse.Namespace) -> None:
-    bot, store, task = await start_bot(Path(args.db), args.api, args.gateway)
+    bot, store, task = await start_bot(Path(args.db), args.api, args.gateway, args.cache)
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -70,6 +72,7 @@ async def _main(args: argparse.Namespace) -> None:
     await asyncio.wait(
         [asyncio.create_task(stop.wait()), task], return_when=asyncio.FIRST_COMPLETED
     )
+    print(json.dumps({"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}))
     await stop_bot(bot, store, task)
 
 
@@ -78,6 +81,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--api", required=True)
     parser.add_argument("--gateway", required=True)
+    parser.add_argument("--cache", type=int, default=ENTRIES, help="lookup cache entries")
     asyncio.run(_main(parser.parse_args()))
 
 

@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import contextlib
 import contextvars
+import json
 import os
 import random
 import resource
@@ -51,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from bot.sandbox.endpoints import current_endpoints, restore_endpoints
 from bot.sandbox.interaction_state import InteractionRecord
 from bot.sandbox.server import SandboxServer
+from bot.store.cache import ENTRIES
 
 KO_QUERIES = [
     "모델",
@@ -244,10 +246,10 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, str(Path(__file__).with_name("botproc.py")),
                 "--db", str(db), "--api", server.api_base, "--gateway", server.gateway_url,
-                stdout=asyncio.subprocess.PIPE,
+                "--cache", str(args.cache), stdout=asyncio.subprocess.PIPE,
             )  # fmt: skip
         else:
-            inline = await start_bot(db, server.api_base, server.gateway_url)
+            inline = await start_bot(db, server.api_base, server.gateway_url, args.cache)
         await _wait_synced(server)
         print(f"  bot ready in {time.perf_counter() - started:.1f} s", flush=True)
         warm = Outcome()
@@ -264,20 +266,45 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
         )
         elapsed = time.perf_counter() - start
         cpu = _cpu_of(pid) - cpu0
-        report(mode, args, out, elapsed, cpu)
+        if proc is not None:
+            cache = await _stop(proc)
+            proc = None
+        else:
+            store = inline[1]
+            cache = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
+        report(mode, args, out, elapsed, cpu, cache)
     finally:
         if proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.terminate()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(proc.wait(), 15)
+            await _stop(proc)
         if inline is not None:
             await stop_bot(*inline)
         await server.stop()
         restore_endpoints(snapshot)
 
 
-def report(mode: str, args: argparse.Namespace, out: Outcome, elapsed: float, cpu: float) -> None:
+async def _stop(proc: asyncio.subprocess.Process) -> dict[str, int]:
+    """Stop the bot process; its lookup cache's hits and misses (its last line of output)."""
+    with contextlib.suppress(ProcessLookupError):
+        proc.terminate()
+    output = b""
+    with contextlib.suppress(TimeoutError):
+        output, _ = await asyncio.wait_for(proc.communicate(), 15)
+    for line in reversed(output.decode(errors="replace").splitlines()):
+        with contextlib.suppress(ValueError):
+            found = json.loads(line)
+            if isinstance(found, dict):
+                return {k: int(v) for k, v in found.items()}
+    return {}
+
+
+def report(
+    mode: str,
+    args: argparse.Namespace,
+    out: Outcome,
+    elapsed: float,
+    cpu: float,
+    cache: dict[str, int],
+) -> None:
     done = sum(len(v) for v in out.latencies.values())
     missed = sum(out.unanswered.values())
     who = "bot process" if mode == "split" else "whole process (bot + server + members)"
@@ -303,6 +330,14 @@ def report(mode: str, args: argparse.Namespace, out: Outcome, elapsed: float, cp
             f"{percentile(values, 0.5):8.1f} {percentile(values, 0.99):8.1f} "
             f"{values[-1]:8.1f} {missed_kind:>10}"
         )
+    hits, misses = cache.get("cache_hits", 0), cache.get("cache_misses", 0)
+    if args.cache <= 0:
+        print("lookup cache: off")
+    elif hits + misses:
+        print(
+            f"lookup cache ({args.cache} entries): {hits} of {hits + misses} store lookups "
+            f"answered from memory ({hits / (hits + misses):.0%}), warm-up included"
+        )
     for error in out.errors:
         print(f"  error: {error}")
 
@@ -317,6 +352,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds between commands")
     parser.add_argument("--mode", choices=["split", "inline", "both"], default="both")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cache", type=int, default=ENTRIES, help="the bot's lookup cache entries (0: off)"
+    )
     parser.add_argument("--db", type=Path, help="this database instead of the cached one")
     args = parser.parse_args()
     db = args.db or build(args.papers)

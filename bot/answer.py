@@ -43,14 +43,15 @@ class Answer:
         *,
         embeds: list[discord.Embed],
         view: discord.ui.View | None = None,
-    ) -> discord.InteractionMessage | discord.WebhookMessage:
-        """The answer: the response itself, or the followup of a deferred interaction."""
+    ) -> None:
+        """The answer: the response itself, or the followup of a deferred interaction (which
+        takes the "thinking…" message's place, so either way it is the original response)."""
         extra: dict[str, Any] = {} if view is None else {"view": view}
         if self.interaction.response.is_done():
-            return await self.interaction.followup.send(
+            await self.interaction.followup.send(  # wait: the view is stored under its id
                 embeds=embeds, ephemeral=self.ephemeral, wait=True, **extra
             )
+            return
         await self.interaction.response.send_message(
             embeds=embeds, ephemeral=self.ephemeral, **extra
         )
-        return await self.interaction.original_response()

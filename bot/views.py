@@ -39,7 +39,9 @@ class ResultsView(discord.ui.View):
         self.fetch, self.page, self.owner = fetch, first, owner
         self.title, self.locale, self.page_size = title, locale, page_size
         self.index = 0
-        self.message: discord.Message | discord.InteractionMessage | None = None
+        # The command's interaction: its original response is this view's message. Kept
+        # instead of the message object, which would hold every embed for the view's life.
+        self.interaction: discord.Interaction | None = None
         self.previous.label = text(locale, "previous")
         self.next.label = text(locale, "next")
         self._sync()
@@ -140,9 +142,9 @@ class ResultsView(discord.ui.View):
         for item in self.children:
             if isinstance(item, discord.ui.Button | discord.ui.Select):
                 item.disabled = True
-        if self.message is not None:
+        if self.interaction is not None:
             try:
-                await self.message.edit(view=self)
+                await self.interaction.edit_original_response(view=self)
             except discord.HTTPException:
                 log.debug("could not disable an expired results view")
 

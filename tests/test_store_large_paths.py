@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,7 +80,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 async def store(db_path: Path) -> AsyncIterator[PaperStore]:
-    s = await PaperStore.open(db_path)
+    s = await PaperStore.open(db_path, cache_entries=0)  # each test asks twice, paths differing
     if (await s.stats()).papers == 0:
         await s.ingest_many([(f"day-{i}.md", r) for i, r in enumerate(_corpus())])
     yield s
@@ -192,6 +193,38 @@ async def test_relevance_ranks_the_newest_pool_when_more_match(
     assert {p.arxiv_id for p in pooled.papers} == {p.arxiv_id for p in newest}
     ranked = [p.arxiv_id for p in everything.papers if p in newest]
     assert [p.arxiv_id for p in pooled.papers] == ranked  # in bm25 order, as before
+
+
+async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bm25's cost is the word's matches in the whole store, not in the range searched."""
+    since = FIRST + dt.timedelta(days=DAYS - 5)
+    everything = await store.search("video", since=since, limit=1000)
+    lo, hi = await store._id_bounds(since, None)  # the slice of the index the range reads
+    in_slice = len(await store._rows(
+        "SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'video' AND rowid BETWEEN ? AND ?",
+        (lo, hi),
+    ))  # fmt: skip
+    assert (await store.search("video")).total > in_slice >= everything.total > 5
+    monkeypatch.setattr(papers_module, "_DENSE", in_slice)  # the range is not dense
+    tiered_calls: list[str] = []
+    tiered = PaperStore._tiered
+
+    async def spy(self: PaperStore, expr: str, *args: Any) -> Page:
+        tiered_calls.append(expr)
+        return await tiered(self, expr, *args)
+
+    monkeypatch.setattr(PaperStore, "_tiered", spy)
+    ranked = await store.search("video", since=since, limit=1000)
+
+    assert tiered_calls  # ranked by tiers: the store holds more than _DENSE matches
+    assert ranked.total == everything.total
+    assert {p.arxiv_id for p in ranked.papers} == {p.arxiv_id for p in everything.papers}
+    in_title = ["video" in p.title.lower() for p in ranked.papers]
+    assert any(in_title) and not all(in_title)
+    assert in_title == sorted(in_title, reverse=True)
+    assert all(any(since <= d for d in p.dates) for p in ranked.papers)
 
 
 async def test_relevance_over_a_dense_match_puts_title_matches_first(

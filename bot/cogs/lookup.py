@@ -101,7 +101,8 @@ class Lookup(commands.Cog):
             page_size=self.page_size,
             heading=heading,
         )
-        view.message = await answer.send(embeds=view.embeds(), view=view)
+        view.interaction = interaction  # to disable the buttons when they expire
+        await answer.send(embeds=view.embeds(), view=view)
 
     async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
         """A period ends at the newest digest day, so a quiet week still shows something."""

@@ -5,8 +5,9 @@ like 모델 matches most papers, so nothing may cost in proportion to the number
 
 - relevance: bm25 ranks the newest `_POOL` matches (FTS rowid order, i.e. the most recently
   added papers), which is every match unless more than `_POOL` match. Beyond `_DENSE`
-  matches bm25 itself is too dear (it counts each phrase over the whole index), and the
-  pool is ranked by where the words occur: title, then authors, then summaries (`_tiered`).
+  matches in the whole store (even when a date range holds few of them) bm25 itself is too
+  dear (it counts each phrase over the whole index), and the pool is ranked by where the
+  words occur: title, then authors, then summaries (`_tiered`).
 - votes / newest / author / top: up to `_DENSE` matches are sorted; beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
   paper checked against the query, stopping at the page's LIMIT.
@@ -19,19 +20,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import aiosqlite
 
 from bot.digest.ids import parse_arxiv_id
 from bot.models import Digest, Paper, ParseResult
 from bot.store import db
+from bot.store.cache import ENTRIES, LookupCache
 from bot.store.ingest_sql import IngestStats, write_files
 from bot.store.text import (
     exact_phrase,
@@ -44,7 +47,7 @@ from bot.store.text import (
 
 Sort = Literal["relevance", "votes", "newest"]
 COUNT_CAP = 1000  # result counts above this are shown as "1000+"
-READERS = 2  # read-only connections beside the writing one
+READERS = 6  # read-only connections beside the writing one
 _NARROW_RANGE_DAYS = 62  # a top-N over fewer digest days is driven from those days' rows
 # Relevance ranks at most this many matches, the newest. bm25 costs ~25 us a row at 1M papers
 # (bench/search.py: 2000 put a three-word Korean query at p99 78 ms); one more than COUNT_CAP
@@ -75,6 +78,21 @@ _ORDER = {
     "newest": "p.last_day DESC, p.votes DESC",
 }
 _INDEX = {"votes": "papers_most_voted", "newest": "papers_newest"}
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _remembered(
+    method: Callable[Concatenate[PaperStore, _P], Awaitable[_R]],
+) -> Callable[Concatenate[PaperStore, _P], Awaitable[_R]]:
+    """A lookup whose answers the store's LookupCache keeps until the data changes
+    (callers share them: pages are frozen; lists returned must not be changed)."""
+
+    async def lookup(store: PaperStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        return await store.cache.get(key, lambda: method(store, *args, **kwargs))
+
+    return functools.update_wrapper(lookup, method)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +154,13 @@ class PaperStore:
     """The papers database. Open with `await PaperStore.open(path)`; close when done."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, readers: Sequence[aiosqlite.Connection] = ()
+        self,
+        conn: aiosqlite.Connection,
+        readers: Sequence[aiosqlite.Connection] = (),
+        cache: LookupCache | None = None,
     ) -> None:
         self._conn = conn
+        self.cache = cache or LookupCache(None)
         self._all_readers = tuple(readers)
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in readers:
@@ -148,18 +170,21 @@ class PaperStore:
         self._index_memo: dict[str, str] = {}
 
     @classmethod
-    async def open(cls, path: str | Path) -> PaperStore:
+    async def open(cls, path: str | Path, *, cache_entries: int = ENTRIES) -> PaperStore:
+        """Open (creating and migrating) the store; `cache_entries` answers are remembered
+        until the data changes (0: none)."""
         conn = await db.connect(path)
         readers: list[aiosqlite.Connection] = []
         try:
             if str(path) != ":memory:":
                 readers = [await db.connect_reader(path) for _ in range(READERS)]
+            cache = LookupCache(path, entries=cache_entries)
         except BaseException:
             for reader in readers:
                 await reader.close()
             await conn.close()
             raise
-        store = cls(conn, readers)
+        store = cls(conn, readers, cache)
         await store._conn.create_function("index_text", 1, store._index_text, deterministic=True)
         return store
 
@@ -172,6 +197,7 @@ class PaperStore:
         return index_text(text)
 
     async def close(self) -> None:
+        self.cache.close()
         for reader in self._all_readers:
             await reader.close()
         await self._conn.close()
@@ -203,6 +229,7 @@ class PaperStore:
             return await write_files(self._conn, items, dt.datetime.now(dt.UTC))
         finally:
             self._index_memo.clear()
+            self.cache.changed()
 
     async def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         """A read, on an idle read-only connection: one slow query does not hold up the rest
@@ -234,6 +261,7 @@ class PaperStore:
         by_id = {r[0]: _paper(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
+    @_remembered
     async def get(self, id_or_link: str) -> Paper | None:
         """A paper by arXiv id (any version) or an arXiv / Hugging Face link."""
         arxiv_id = parse_arxiv_id(id_or_link)
@@ -242,6 +270,7 @@ class PaperStore:
         found = await self._papers("WHERE p.arxiv_id = ?", (arxiv_id,))
         return found[0] if found else None
 
+    @_remembered
     async def search(
         self,
         query: str,
@@ -277,7 +306,9 @@ class PaperStore:
         params = [expr, lo, hi, *filter_params]
         newest_pool = f"{matched} ORDER BY papers_fts.rowid DESC LIMIT {_POOL}"
         if sort == "relevance":
-            if await self._more_than(expr, _DENSE, lo, hi):
+            # bm25 reads each phrase's matches over the whole index, whatever the date range:
+            # a word that many papers have is ranked by tiers even within a few days.
+            if await self._more_than(expr, _DENSE):
                 return await self._tiered(expr, newest_pool, params, limit, offset)
             return await self._counted(
                 "SELECT id, count(*) OVER () FROM (SELECT p.id, p.last_day, "
@@ -406,6 +437,7 @@ class PaperStore:
         papers = await self._by_ids([r[0] for r in rows])
         return Page(tuple(papers), int(total_rows[0][0]))
 
+    @_remembered
     async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
         """Papers with an author whose name contains `name` (case- and accent-insensitive).
 
@@ -529,6 +561,7 @@ class PaperStore:
             )
             return [int(r[0]) for r in rows]
 
+    @_remembered
     async def digest(self, day: dt.date | None = None) -> Digest | None:
         """A day's digest in published order, as that day showed it (the newest day if None)."""
         if day is None:
@@ -546,6 +579,7 @@ class PaperStore:
         )
         return Digest(day, tuple(_paper(r) for r in rows)) if rows else None
 
+    @_remembered
     async def top(
         self,
         *,
@@ -602,6 +636,7 @@ class PaperStore:
         found = await self._by_ids([rows[0][0]]) if rows else []
         return found[0] if found else None
 
+    @_remembered
     async def days(self, *, limit: int | None = None, prefix: str = "") -> list[DayInfo]:
         """Digest days, newest first, optionally those starting with `prefix` (e.g. "2024-06")."""
         rows = await self._rows(
@@ -610,6 +645,7 @@ class PaperStore:
         )
         return [DayInfo(dt.date.fromisoformat(d), n) for d, n in rows]
 
+    @_remembered
     async def title_suggestions(self, text: str, *, limit: int = 25) -> list[tuple[str, str]]:
         """(arxiv_id, title) pairs for autocomplete: id prefix, else title words."""
         text = text.strip()
@@ -678,6 +714,7 @@ class PaperStore:
             offset += step
         return None
 
+    @_remembered
     async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:
         """Known author names starting with `text` (case- and accent-insensitive)."""
         key = fold(text.strip())
