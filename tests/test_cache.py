@@ -25,6 +25,12 @@ async def _value(v: object) -> object:
     return v
 
 
+def _watched_by(store: PaperStore, path: Path, clock: Clock, **kw: float) -> None:
+    """Give `store` a cache on a fake clock (closing the one it opened with)."""
+    store.cache.close()
+    store.cache = LookupCache(path, clock=clock, **kw)  # closed with the store
+
+
 async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
     cache = LookupCache(None, entries=2)
     calls: list[str] = []
@@ -101,7 +107,7 @@ async def test_loading_in_another_process_shows_within_the_check_interval(
     path = tmp_path / "p.db"
     async with await PaperStore.open(path) as bot, await PaperStore.open(path) as loader:
         clock = Clock()
-        bot.cache = LookupCache(path, check_every=1.0, clock=clock)
+        _watched_by(bot, path, clock, check_every=1.0)
         await loader.ingest("a.md", day(D, entry("2406.00001", "Scaling Diffusion")))
         assert (await bot.search("diffusion")).total == 1
 
@@ -113,7 +119,6 @@ async def test_loading_in_another_process_shows_within_the_check_interval(
 
         assert (await bot.search("diffusion")).total == 2
         assert (await bot.top()).total == 2
-        bot.cache.close()
 
 
 async def test_a_write_that_changes_nothing_the_bot_reads_still_clears(tmp_path: Path) -> None:
@@ -121,7 +126,7 @@ async def test_a_write_that_changes_nothing_the_bot_reads_still_clears(tmp_path:
     path = tmp_path / "p.db"
     async with await PaperStore.open(path) as store:
         clock = Clock()
-        store.cache = LookupCache(path, clock=clock)
+        _watched_by(store, path, clock)
         await store.ingest("a.md", day(D, entry("2406.00001", "Scaling Diffusion")))
         clock.now += 5
         await store.search("diffusion")  # the load is seen here: a miss
@@ -134,4 +139,3 @@ async def test_a_write_that_changes_nothing_the_bot_reads_still_clears(tmp_path:
         await store.search("diffusion")
 
         assert (store.cache.hits, store.cache.misses) == (1, 2)
-        store.cache.close()
