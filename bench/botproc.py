@@ -15,9 +15,11 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 
 from storeimpl import ROOT
@@ -30,6 +32,36 @@ from bot.store import PaperStore
 from bot.store.cache import ENTRIES
 
 TOKEN = "bench-token"
+
+
+class GcWatch:
+    """Full (generation 2) garbage collections while installed: how many, how long.
+
+    A full collection stops the whole process, every command in flight with it, for a time
+    that grows with the number of live container objects.
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
+
+    def stats(self) -> dict[str, int]:
+        gc.callbacks.remove(self._on_gc)
+        return {
+            "gc_full": len(self.pauses),
+            "gc_full_max_us": round(max(self.pauses, default=0.0) * 1e6),
+            "gc_full_total_us": round(sum(self.pauses) * 1e6),
+            "gc_objects": len(gc.get_objects()),
+        }
 
 
 def config(db: Path, api_base: str, gateway_url: str) -> Config:
@@ -64,6 +96,7 @@ async def stop_bot(bot: PapersBot, store: PaperStore, task: asyncio.Task[None]) 
 
 async def _main(args: argparse.Namespace) -> None:
     bot, store, task = await start_bot(Path(args.db), args.api, args.gateway, args.cache)
+    watch = GcWatch()
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -72,7 +105,8 @@ async def _main(args: argparse.Namespace) -> None:
     await asyncio.wait(
         [asyncio.create_task(stop.wait()), task], return_when=asyncio.FIRST_COMPLETED
     )
-    print(json.dumps({"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}))
+    stats = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
+    print(json.dumps(stats | watch.stats()))
     await stop_bot(bot, store, task)
 
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botproc import start_bot, stop_bot
+from botproc import GcWatch, start_bot, stop_bot
 from dbs import build
 from search import pad, percentile
 from storeimpl import ROOT
@@ -250,6 +250,7 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
             )  # fmt: skip
         else:
             inline = await start_bot(db, server.api_base, server.gateway_url, args.cache)
+            watch = GcWatch()
         await _wait_synced(server)
         print(f"  bot ready in {time.perf_counter() - started:.1f} s", flush=True)
         warm = Outcome()
@@ -272,6 +273,7 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
         else:
             store = inline[1]
             cache = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
+            cache |= watch.stats()
         report(mode, args, out, elapsed, cpu, cache)
     finally:
         if proc is not None:
@@ -337,6 +339,12 @@ def report(
         print(
             f"lookup cache ({args.cache} entries): {hits} of {hits + misses} store lookups "
             f"answered from memory ({hits / (hits + misses):.0%}), warm-up included"
+        )
+    if "gc_full" in cache:
+        print(
+            f"full garbage collections in the bot: {cache['gc_full']}, longest "
+            f"{cache['gc_full_max_us'] / 1000:.1f} ms, {cache['gc_full_total_us'] / 1000:.1f} ms "
+            f"in all; {cache['gc_objects']:,} live objects at the end (warm-up included)"
         )
     for error in out.errors:
         print(f"  error: {error}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -237,6 +239,71 @@ async def test_suggestions_for_autocomplete(loaded: PaperStore) -> None:
     assert len(await loaded.title_suggestions("")) == 4
 
 
+async def test_a_paper_by_title_words(loaded: PaperStore) -> None:
+    exact = await loaded.by_title("scaling diffusion-transformers")  # case, punctuation
+    assert exact is not None and exact.arxiv_id == "2406.00001"
+    start = await loaded.by_title("Video Generation")
+    assert start is not None and start.arxiv_id == "2407.00009"
+    assert await loaded.by_title("확산 모델") is None  # summary words: not a title
+    assert await loaded.by_title("Scaling Prompting") is None  # every word, in one title
+
+
+async def test_the_closest_title_wins_over_the_newest(store: PaperStore) -> None:
+    await store.ingest(
+        "a.md",
+        day(
+            D1,
+            entry("2406.00011", "Diffusion Models"),
+            entry("2406.00012", "Diffusion Models Beat GANs"),
+            entry("2406.00013", "Faster Diffusion Models for Video Generation"),
+        ),
+    )
+    await store.ingest("b.md", day(D2, entry("2406.00014", "Latent Diffusion Models, Again")))
+
+    for words, expected in [
+        ("diffusion models", "2406.00011"),  # equal, though three newer titles have the words
+        ("Diffusion Models Beat", "2406.00012"),  # starts with them
+        ("models video", "2406.00013"),  # the only one with both
+        ("latent", "2406.00014"),
+    ]:
+        found = await store.by_title(words)
+        assert found is not None and found.arxiv_id == expected, words
+
+
+async def test_a_renamed_paper_is_found_by_its_new_title_only(store: PaperStore) -> None:
+    await store.ingest("a.md", day(D1, entry("2406.00021", "Working Title for Agents")))
+    await store.ingest("b.md", day(D2, entry("2406.00021", "Agents That Plan Ahead")))
+
+    assert await store.by_title("working title") is None
+    assert [a for a, _ in await store.title_suggestions("work")] == []
+    renamed = await store.by_title("agents that plan ahead")
+    assert renamed is not None and renamed.title == "Agents That Plan Ahead"
+    assert await store.title_suggestions("plan ah") == [("2406.00021", "Agents That Plan Ahead")]
+
+
+async def test_an_older_database_gets_its_titles_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = await PaperStore.open(path)
+    for i, result in enumerate(CORPUS):
+        await store.ingest(f"day{i}.md", result)
+    await store.close()
+    with sqlite3.connect(path) as conn:  # as migration 004 left it
+        conn.execute("DROP TABLE titles_fts")
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+
+    reopened = await PaperStore.open(path)
+    try:
+        found = await reopened.by_title("video generation at scale")
+        assert found is not None and found.arxiv_id == "2407.00009"
+        assert [t for _, t in await reopened.title_suggestions("scal")] == [
+            "Video Generation at Scale",
+            "Scaling Diffusion Transformers",
+        ]
+    finally:
+        await reopened.close()
+
+
 HOSTILE = [
     '"',
     '"unbalanced',
@@ -265,6 +332,7 @@ async def test_hostile_input_never_raises(loaded: PaperStore, text: str) -> None
     await loaded.by_author(text)
     await loaded.get(text)
     await loaded.title_suggestions(text)
+    await loaded.by_title(text)
     await loaded.author_suggestions(text)
     await loaded.days(prefix=text)
     assert (await loaded.stats()).papers == 4  # and nothing was dropped
@@ -279,3 +347,4 @@ async def test_search_input_property(loaded: PaperStore, text: str) -> None:
     assert len(page.papers) <= 10
     await loaded.by_author(text)
     await loaded.title_suggestions(text)
+    await loaded.by_title(text)

@@ -94,8 +94,6 @@ def _small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
         "_FEW": 3,
         "_PHRASE_NAMES": 1,
         "_NARROW_RANGE_DAYS": 3,
-        "_WALK": (4, 8, 16),
-        "_TITLE_WINDOW": 400,
     }.items():
         monkeypatch.setattr(papers_module, name, value)
 
@@ -162,18 +160,28 @@ async def test_large_store_paths_answer_like_a_plain_sort(
 
 
 @pytest.mark.parametrize("text", ["dif", "mo", "model", "tr", "video sc", "zz", "d"])
-async def test_title_suggestions_walk_finds_the_newest_matching_titles(
-    store: PaperStore, monkeypatch: pytest.MonkeyPatch, text: str
+async def test_title_suggestions_are_the_newest_featured_of_the_newest_added_matches(
+    store: PaperStore, text: str
 ) -> None:
-    plain = await store.title_suggestions(text, limit=10)
-    _small_thresholds(monkeypatch)
-    fast = await store.title_suggestions(text, limit=10)
+    limit = 10
+    found = await store.title_suggestions(text, limit=limit)
 
-    assert len(fast) == len(plain)
+    async with store.connection.execute(
+        "SELECT arxiv_id, title, last_day, coalesce(votes, -1) FROM papers ORDER BY id DESC"
+    ) as cursor:
+        rows = list(await cursor.fetchall())
     words = text.lower().split()
-    for _arxiv_id, title in fast:
-        title_words = title.lower().split()
-        assert all(any(t.startswith(w) for t in title_words) for w in words), title
+    matching = [
+        r for r in rows if all(any(t.startswith(w) for t in r[1].lower().split()) for w in words)
+    ]
+    pool = matching[: limit * papers_module._TITLE_POOL]
+    expected = sorted(pool, key=lambda r: (r[2], r[3]), reverse=True)[:limit]
+    by_id = {r[0]: r for r in rows}
+
+    assert len(found) == len(expected)
+    assert [(by_id[a][2], by_id[a][3]) for a, _ in found] == [(r[2], r[3]) for r in expected]
+    assert {a for a, _ in found} <= {r[0] for r in pool}
+    assert all(title == by_id[a][1] for a, title in found)
 
 
 async def test_relevance_ranks_the_newest_pool_when_more_match(

@@ -137,9 +137,11 @@ class Lookup(commands.Cog):
         )
 
     async def _find(self, cleaned: str) -> Paper | None:
-        """A paper by id or link, else the best title match."""
-        found = await self.store.get(cleaned)
-        if found is None and cleaned:
+        """A paper by id or link, else by title words, else the best search match."""
+        if not cleaned:
+            return None
+        found = await self.store.get(cleaned) or await self.store.by_title(cleaned)
+        if found is None:
             best = await self.store.search(cleaned, limit=1)  # bm25 ranks title words first
             found = best.papers[0] if best.papers else None
         return found

@@ -176,6 +176,7 @@ _REFRESH = [
        WHERE id IN (SELECT value FROM json_each(?1))
          AND EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     "DELETE FROM papers_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
+    "DELETE FROM titles_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
     """DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?1))
          AND NOT EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     """INSERT INTO papers_fts (rowid, title, authors, body)
@@ -184,6 +185,9 @@ _REFRESH = [
               index_text((SELECT group_concat(summary, char(10)) FROM
                           (SELECT DISTINCT summary FROM appearances WHERE paper_id = p.id)))
        FROM papers p WHERE p.id IN (SELECT value FROM json_each(?1))""",
+    """INSERT INTO titles_fts (rowid, title)
+       SELECT p.id, index_text(p.title) FROM papers p
+       WHERE p.id IN (SELECT value FROM json_each(?1))""",
     """INSERT OR IGNORE INTO author_names (folded, name)
        SELECT fold(j.value), j.value FROM papers p, json_each(p.authors) j
        WHERE p.id IN (SELECT value FROM json_each(?1))""",

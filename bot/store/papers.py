@@ -37,12 +37,12 @@ from bot.store import db
 from bot.store.cache import ENTRIES, LookupCache
 from bot.store.ingest_sql import IngestStats, write_files
 from bot.store.text import (
+    closest_title,
     exact_phrase,
     fold,
     has_prefix,
     index_text,
     match_query,
-    short_prefixes,
 )
 
 Sort = Literal["relevance", "votes", "newest"]
@@ -55,8 +55,8 @@ _NARROW_RANGE_DAYS = 62  # a top-N over fewer digest days is driven from those d
 _POOL = COUNT_CAP + 1
 _DENSE = 20000  # more matches than this: pages come in order from an index, not a sort
 _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
-_WALK = (256, 1024, 2048)  # newest titles checked per step when walking for suggestions
-_TITLE_WINDOW = 10000  # ... among this many newest papers at most
+_TITLE_POOL = 4  # title suggestions: newest featured among this many x limit newest added
+_TITLE_CANDIDATES = 50  # /paper by title words: the closest title among this many newest
 _PROBE_NAMES = 5000  # author names checked one by one against the words, at most
 _PHRASE_NAMES = 16  # author names turned into an FTS phrase list (OR), at most
 _FEW = 2000  # an author with up to this many candidate papers: sort them all
@@ -647,7 +647,12 @@ class PaperStore:
 
     @_remembered
     async def title_suggestions(self, text: str, *, limit: int = 25) -> list[tuple[str, str]]:
-        """(arxiv_id, title) pairs for autocomplete: id prefix, else title words."""
+        """(arxiv_id, title) pairs for autocomplete: id prefix, else title words.
+
+        Title words are prefixes ("large lang"); of the `_TITLE_POOL` x `limit` most recently
+        added papers whose title has them (titles_fts, read in rowid order and stopped there),
+        the newest featured come first.
+        """
         text = text.strip()
         if not text:
             rows = await self._rows(
@@ -668,51 +673,31 @@ class PaperStore:
         expr = match_query(text, column="title", prefix=True)
         if expr is None:
             return []
-        if short_prefixes(expr) or await self._more_than(expr, _DENSE):
-            walked = await self._walk_titles(expr, limit)
-            if walked is not None:
-                return walked
         rows = await self._rows(
-            "SELECT p.arxiv_id, p.title FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
-            "WHERE papers_fts MATCH ? ORDER BY p.last_day DESC LIMIT ?",
-            (expr, limit),
+            "SELECT arxiv_id, title FROM (SELECT p.arxiv_id, p.title, p.last_day, p.votes "
+            "FROM titles_fts t JOIN papers p ON p.id = t.rowid WHERE titles_fts MATCH ? "
+            "ORDER BY t.rowid DESC LIMIT ?) ORDER BY last_day DESC, votes DESC LIMIT ?",
+            (expr, limit * _TITLE_POOL, limit),
         )
         return [(r[0], r[1]) for r in rows]
 
-    async def _walk_titles(self, expr: str, limit: int) -> list[tuple[str, str]] | None:
-        """The newest papers whose title matches, checked a batch at a time among the newest
-        `_TITLE_WINDOW` (None: too few there; the words are rare and the index is faster).
-
-        A short ASCII prefix first skips, in SQL, the ASCII titles that do not contain it
-        (a word starting with it contains it; titles with other characters, more bytes than
-        characters, are all checked).
-        """
-        cutoff = await self._rows(
-            "SELECT last_day FROM papers INDEXED BY papers_newest "
-            "ORDER BY last_day DESC, votes DESC LIMIT 1 OFFSET ?",
-            (_TITLE_WINDOW,),
+    @_remembered
+    async def by_title(self, text: str) -> Paper | None:
+        """The paper whose title best matches words from it (`closest_title`), if any has
+        them all: of the `_TITLE_CANDIDATES` most recently added such papers."""
+        expr = match_query(text, column="title")
+        if expr is None:
+            return None
+        rows = await self._rows(
+            "SELECT t.rowid, p.title FROM titles_fts t JOIN papers p ON p.id = t.rowid "
+            "WHERE titles_fts MATCH ? ORDER BY t.rowid DESC LIMIT ?",
+            (expr, _TITLE_CANDIDATES),
         )
-        where, params = ["last_day >= ?"], [cutoff[0][0] if cutoff else ""]
-        ascii_prefixes = [p.lower() for p in short_prefixes(expr) if p.isascii()]
-        if ascii_prefixes:
-            where.append("(length(title) < length(CAST(title AS BLOB)) OR instr(lower(title), ?))")
-            params.append(ascii_prefixes[0])
-        found: list[tuple[str, str]] = []
-        offset = 0
-        for step in _WALK:
-            rows = await self._rows(
-                "SELECT arxiv_id, title FROM papers INDEXED BY papers_newest "
-                f"WHERE {' AND '.join(where)} ORDER BY last_day DESC, votes DESC LIMIT ? OFFSET ?",
-                [*params, step, offset],
-            )
-            hits = await self._probe("title", [r[1] for r in rows], expr)
-            found.extend((rows[i][0], rows[i][1]) for i in hits)
-            if len(found) >= limit:
-                return found[:limit]
-            if len(rows) < step:
-                return found if not cutoff else None
-            offset += step
-        return None
+        best = closest_title(text, [(int(r[0]), str(r[1])) for r in rows])
+        if best is None:
+            return None
+        found = await self._by_ids([best])
+        return found[0] if found else None
 
     @_remembered
     async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:

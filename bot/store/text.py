@@ -15,13 +15,13 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _CJK = "\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_SPLIT = re.compile(f"([{_CJK}]+)")
 _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _PHRASE = re.compile(r'"([^"]*)"')
-_SHORT_PREFIX = re.compile(r'(?:^|[ (])"([^" ]{1,2})"\*')
 MAX_QUERY_TOKENS = 32
 
 
@@ -101,13 +101,25 @@ def has_prefix(expr: str) -> bool:
     return '"*' in expr
 
 
-def short_prefixes(expr: str) -> list[str]:
-    """The prefixes of one or two characters in a match_query expression (`"ab"*` -> ab).
+def closest_title(words: str, titles: Sequence[tuple[int, str]]) -> int | None:
+    """The id of the title closest to `words` among titles that contain them all: one equal
+    to them, else one starting with them, else the shortest; the first given among equals.
 
-    FTS5 expands a prefix into every indexed word that starts with it before reading any row,
-    so a short prefix costs a pass over a large part of the index.
+    Compared case-, accent- and punctuation-insensitively ("gpt-4 technical report" is the
+    title "GPT-4 Technical Report").
     """
-    return _SHORT_PREFIX.findall(expr)
+    wanted = _words_of(words)
+    best: tuple[tuple[bool, bool, int], int] | None = None
+    for paper_id, title in titles:
+        have = _words_of(title)
+        key = (have != wanted, not have.startswith(wanted), len(have))
+        if best is None or key < best[0]:
+            best = (key, paper_id)
+    return None if best is None else best[1]
+
+
+def _words_of(text: str) -> str:
+    return " ".join(_TOKEN.findall(fold(text)))
 
 
 def fold(text: str) -> str:
