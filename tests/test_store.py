@@ -281,7 +281,16 @@ async def test_a_renamed_paper_is_found_by_its_new_title_only(store: PaperStore)
     assert await store.title_suggestions("plan ah") == [("2406.00021", "Agents That Plan Ahead")]
 
 
-async def test_an_older_database_gets_its_titles_indexed(tmp_path: Path) -> None:
+async def test_a_paper_is_found_by_its_latest_authors_only(store: PaperStore) -> None:
+    await store.ingest("a.md", day(D1, entry("2406.00031", "Agents", authors=("Ada Byron",))))
+    await store.ingest("b.md", day(D2, entry("2406.00031", "Agents", authors=("Mary Shelley",))))
+
+    assert (await store.by_author("byron")).papers == ()
+    (found,) = (await store.by_author("shelley")).papers
+    assert found.authors == ("Mary Shelley",)
+
+
+async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = await PaperStore.open(path)
     for i, result in enumerate(CORPUS):
@@ -289,6 +298,7 @@ async def test_an_older_database_gets_its_titles_indexed(tmp_path: Path) -> None
     await store.close()
     with sqlite3.connect(path) as conn:  # as migration 004 left it
         conn.execute("DROP TABLE titles_fts")
+        conn.execute("DROP TABLE authors_fts")
         conn.execute("PRAGMA user_version = 4")
     conn.close()
 
@@ -300,6 +310,8 @@ async def test_an_older_database_gets_its_titles_indexed(tmp_path: Path) -> None
             "Video Generation at Scale",
             "Scaling Diffusion Transformers",
         ]
+        by_karlsson = await reopened.by_author("karls")
+        assert [p.arxiv_id for p in by_karlsson.papers] == ["2406.00003"]
     finally:
         await reopened.close()
 

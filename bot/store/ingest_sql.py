@@ -177,6 +177,7 @@ _REFRESH = [
          AND EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     "DELETE FROM papers_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
     "DELETE FROM titles_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
+    "DELETE FROM authors_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
     """DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?1))
          AND NOT EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     """INSERT INTO papers_fts (rowid, title, authors, body)
@@ -187,6 +188,9 @@ _REFRESH = [
        FROM papers p WHERE p.id IN (SELECT value FROM json_each(?1))""",
     """INSERT INTO titles_fts (rowid, title)
        SELECT p.id, index_text(p.title) FROM papers p
+       WHERE p.id IN (SELECT value FROM json_each(?1))""",
+    """INSERT INTO authors_fts (rowid, authors)
+       SELECT p.id, (SELECT group_concat(value, ', ') FROM json_each(p.authors)) FROM papers p
        WHERE p.id IN (SELECT value FROM json_each(?1))""",
     """INSERT OR IGNORE INTO author_names (folded, name)
        SELECT fold(j.value), j.value FROM papers p, json_each(p.authors) j

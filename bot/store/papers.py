@@ -399,11 +399,17 @@ class PaperStore:
         return int(row[1]), int(row[2])
 
     async def _more_than(
-        self, expr: str, count: int, lo: int = _ALL_IDS[0], hi: int = _ALL_IDS[1]
+        self,
+        expr: str,
+        count: int,
+        lo: int = _ALL_IDS[0],
+        hi: int = _ALL_IDS[1],
+        *,
+        index: Literal["papers_fts", "authors_fts"] = "papers_fts",
     ) -> bool:
         """Whether more than `count` papers (with ids in lo..hi) match the FTS expression."""
         rows = await self._rows(
-            "SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? "
+            f"SELECT count(*) FROM (SELECT 1 FROM {index} WHERE {index} MATCH ? "
             "AND rowid BETWEEN ? AND ? LIMIT ?)",
             (expr, lo, hi, count + 1),
         )
@@ -441,8 +447,9 @@ class PaperStore:
     async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
         """Papers with an author whose name contains `name` (case- and accent-insensitive).
 
-        That is: the paper's authors match the name's words (FTS prefixes) and list one of
-        the known names containing it (author_names holds every name ever loaded).
+        That is: the paper's authors match the name's words (FTS prefixes, in authors_fts)
+        and list one of the known names containing it (author_names holds every name ever
+        loaded).
         """
         expr = match_query(name, column="authors", prefix=True)
         if expr is None:
@@ -464,12 +471,13 @@ class PaperStore:
             phrases = f"{{authors}} : ({' OR '.join(exact_phrase(n) for n in names)})"
             candidates = f"({expr}) AND {phrases}" if weak else phrases
         base = (
-            "FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
-            f"WHERE papers_fts MATCH ? AND {_IN_NAMES}"
+            "FROM authors_fts JOIN papers p ON p.id = authors_fts.rowid "
+            f"WHERE authors_fts MATCH ? AND {_IN_NAMES}"
         )
         params = [candidates, in_names]
         if strong is None or (
-            len(names) <= _PHRASE_NAMES and not await self._more_than(candidates, _FEW)
+            len(names) <= _PHRASE_NAMES
+            and not await self._more_than(candidates, _FEW, index="authors_fts")
         ):
             return await self._counted(
                 f"SELECT p.id, count(*) OVER () {base} ORDER BY {order}",
