@@ -25,7 +25,7 @@ from pathlib import Path
 from storeimpl import ROOT
 
 sys.path.insert(0, str(ROOT))
-from bot.app import PapersBot
+from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
 from bot.sandbox.endpoints import point_discord_py_at
 from bot.store import PaperStore
@@ -96,6 +96,7 @@ async def stop_bot(bot: PapersBot, store: PaperStore, task: asyncio.Task[None]) 
 
 async def _main(args: argparse.Namespace) -> None:
     bot, store, task = await start_bot(Path(args.db), args.api, args.gateway, args.cache)
+    keep_startup_objects()  # as `papers-bot run` does before connecting
     watch = GcWatch()
     print("ready", flush=True)
     stop = asyncio.Event()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import secrets
@@ -29,6 +30,15 @@ discord.VoiceClient.warn_dave = False
 def intents() -> discord.Intents:
     """Only what the bot uses: guild and channel events. No message content."""
     return discord.Intents(guilds=True)
+
+
+def keep_startup_objects() -> None:
+    """Exempt everything start-up built (modules, classes, the command tree) from full
+    garbage collections: it lives as long as the process, and a full collection stops every
+    command in flight for as long as it takes to traverse the objects it covers
+    (bench/interactions.py times them)."""
+    gc.collect()
+    gc.freeze()
 
 
 class PapersBot(commands.Bot):

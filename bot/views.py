@@ -15,6 +15,7 @@ from bot.store import COUNT_CAP, Page
 
 log = logging.getLogger(__name__)
 PageFetcher = Callable[[int, int], Awaitable[Page]]  # (offset, limit) -> Page
+PaperOpener = Callable[[str], Awaitable[Paper | None]]  # arXiv id -> the paper, if still there
 PAGE_SIZE = 5
 VIEW_TIMEOUT = 180.0
 
@@ -25,8 +26,8 @@ class ResultsView(discord.ui.View):
     def __init__(
         self,
         fetch: PageFetcher,
-        first: Page,
         *,
+        open_paper: PaperOpener,
         owner: int,
         title: str,
         locale: str,
@@ -36,44 +37,48 @@ class ResultsView(discord.ui.View):
     ) -> None:
         super().__init__(timeout=timeout)
         self.heading = heading
-        self.fetch, self.page, self.owner = fetch, first, owner
+        self.fetch, self.open_paper, self.owner = fetch, open_paper, owner
         self.title, self.locale, self.page_size = title, locale, page_size
         self.index = 0
+        self.total = 0
         # The command's interaction: its original response is this view's message. Kept
         # instead of the message object, which would hold every embed for the view's life.
         self.interaction: discord.Interaction | None = None
         self.previous.label = text(locale, "previous")
         self.next.label = text(locale, "next")
-        self._sync()
+        self.choose.placeholder = text(locale, "open_paper")
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.page.total // self.page_size))
+        return max(1, -(-self.total // self.page_size))
 
-    def embeds(self) -> list[discord.Embed]:
-        return render.result_page(
-            self.page.papers,
-            page=self.index + 1,
-            per_page=self.page_size,
-            total=f"{COUNT_CAP}+" if self.page.capped else self.page.total,
-            title=self.title,
-            locale=self.locale,
-            heading=self.heading,
-        )
+    def show(self, page: Page) -> list[discord.Embed]:
+        """`page` (the `index`th) as embeds, with the buttons and the menu set for it.
 
-    def _sync(self) -> None:
+        The papers themselves are not kept: a view lives for minutes, thousands at once on a
+        busy bot, and every object it holds lengthens each full garbage collection.
+        """
+        self.total = page.total
         self.previous.disabled = self.index == 0
-        self.next.disabled = (self.index + 1) * self.page_size >= self.page.total
+        self.next.disabled = (self.index + 1) * self.page_size >= page.total
         self.choose.options = [
             discord.SelectOption(
                 label=render.shorten(p.title, 100),
                 value=p.arxiv_id,
                 description=f"arXiv:{p.arxiv_id}",
             )
-            for p in self.page.papers
+            for p in page.papers
         ] or [discord.SelectOption(label="-", value="-")]
-        self.choose.placeholder = text(self.locale, "open_paper")
-        self.choose.disabled = not self.page.papers
+        self.choose.disabled = not page.papers
+        return render.result_page(
+            page.papers,
+            page=self.index + 1,
+            per_page=self.page_size,
+            total=f"{COUNT_CAP}+" if page.capped else page.total,
+            title=self.title,
+            locale=self.locale,
+            heading=self.heading,
+        )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Anyone may open a paper from the menu (ephemeral); only the owner turns pages."""
@@ -89,9 +94,10 @@ class ResultsView(discord.ui.View):
         index = max(0, self.index + step)
         page = await self.fetch(index * self.page_size, self.page_size)
         if page.papers or index == 0:
-            self.index, self.page = index, page
-        self._sync()
-        await interaction.response.edit_message(embeds=self.embeds(), view=self)
+            self.index = index
+        else:  # the results shrank since: stay, and show what this page holds now
+            page = await self.fetch(self.index * self.page_size, self.page_size)
+        await interaction.response.edit_message(embeds=self.show(page), view=self)
 
     @discord.ui.button(
         style=discord.ButtonStyle.secondary, emoji="◀️", row=1, custom_id="results:previous"
@@ -118,7 +124,7 @@ class ResultsView(discord.ui.View):
     async def choose(
         self, interaction: discord.Interaction, select: discord.ui.Select[ResultsView]
     ) -> None:
-        chosen = next((p for p in self.page.papers if p.arxiv_id == select.values[0]), None)
+        chosen = await self.open_paper(select.values[0])
         if chosen is None:
             gone = text(str(interaction.locale), "gone")
             await interaction.response.send_message(gone, ephemeral=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import keep_startup_objects
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "bot" / "sandbox" / "sample"
@@ -129,3 +131,12 @@ def test_a_broken_config_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "daily.tiem" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_start_up_objects_are_left_out_of_full_collections() -> None:
+    gc.unfreeze()
+    try:
+        keep_startup_objects()
+        assert gc.get_freeze_count() > 1000  # at least the modules' functions and classes
+    finally:
+        gc.unfreeze()

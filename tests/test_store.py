@@ -290,6 +290,23 @@ async def test_a_paper_is_found_by_its_latest_authors_only(store: PaperStore) ->
     assert found.authors == ("Mary Shelley",)
 
 
+async def test_names_with_quotes_and_names_inside_names(store: PaperStore) -> None:
+    await store.ingest(
+        "a.md",
+        day(
+            D1,
+            entry("2406.00041", "One", authors=('Jo "JJ" Smith', "Wei Li")),
+            entry("2406.00042", "Two", authors=("Li",)),
+            entry("2406.00043", "Three", authors=("Lin Li-Wei",)),
+        ),
+    )
+
+    assert [p.arxiv_id for p in (await store.by_author('"JJ" Smith')).papers] == ["2406.00041"]
+    assert [p.arxiv_id for p in (await store.by_author("wei li")).papers] == ["2406.00041"]
+    found = {p.arxiv_id for p in (await store.by_author("li")).papers}
+    assert found == {"2406.00041", "2406.00042", "2406.00043"}
+
+
 async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = await PaperStore.open(path)

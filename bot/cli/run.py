@@ -10,7 +10,7 @@ import sys
 
 import discord
 
-from bot.app import PapersBot
+from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
 from bot.sandbox.endpoints import point_discord_py_at
 from bot.store import PaperStore
@@ -70,6 +70,7 @@ async def run(args: argparse.Namespace, config: Config, store: PaperStore) -> in
                 for line in await bot.sync_commands():
                     print(f"synced {line}")
                 return 0
+            keep_startup_objects()
             await bot.start(token)
     except discord.LoginFailure:
         print(f"papers-bot: Discord refused the token in {TOKEN_VAR}.", file=sys.stderr)

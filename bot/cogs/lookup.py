@@ -94,7 +94,7 @@ class Lookup(commands.Cog):
             raise UserFacingError(empty)
         view = ResultsView(
             fetch,
-            first,
+            open_paper=self.store.get,
             owner=interaction.user.id,
             title=title,
             locale=_locale(interaction),
@@ -102,7 +102,7 @@ class Lookup(commands.Cog):
             heading=heading,
         )
         view.interaction = interaction  # to disable the buttons when they expire
-        await answer.send(embeds=view.embeds(), view=view)
+        await answer.send(embeds=view.show(first), view=view)
 
     async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
         """A period ends at the newest digest day, so a quiet week still shows something."""

@@ -193,3 +193,23 @@ async def test_two_result_lists_page_independently(world: World) -> None:
     refused = await world.alice.click(bobs, label="Previous")
     assert refused.ephemeral and response(refused).content == NOT_YOURS
     assert world.env.errors == []
+
+
+async def test_results_that_shrank_since_are_shown_as_they_are_now(
+    world: World, paper_store: PaperStore
+) -> None:
+    message = await search(world)
+    # The day is loaded again with three of its papers: the other twenty leave the store.
+    await paper_store.ingest(
+        "synthetic", synthetic_result(dt.date(2025, 6, 1), synthetic_entries(3))
+    )
+
+    gone = await world.alice.select(message, ["2506.10021"])
+    assert gone.ephemeral
+    assert response(gone).content.startswith("That paper is no longer available.")
+
+    stayed = response(await world.alice.click(message, label="Next"))
+    assert header(stayed) == "Results 1–3 of 3 for `transformer`"
+    assert numbers(stayed) == [2, 1, 0]
+    assert button(stayed, "Previous")["disabled"] and button(stayed, "Next")["disabled"]
+    assert world.env.errors == []
