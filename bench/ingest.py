@@ -56,6 +56,7 @@ def _bare(files: list[Path], db: Path) -> float:
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.create_function("index_text", 1, index_text, deterministic=True)  # migrations use it
     for _, _, sql in migrations():
         conn.executescript(sql)
     start = time.perf_counter()
@@ -75,6 +76,10 @@ def _bare(files: list[Path], db: Path) -> float:
     conn.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?)", papers)
     conn.executemany("INSERT INTO appearances VALUES (?,?,?,?,?,?,?,?,?,?,?)", apps)
     conn.executemany("INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?,?,?,?)", fts)
+    conn.executemany("INSERT INTO titles_fts (rowid, title) VALUES (?,?)", [f[:2] for f in fts])
+    conn.executemany(
+        "INSERT INTO authors_fts (rowid, authors) VALUES (?,?)", [(f[0], f[2]) for f in fts]
+    )
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
