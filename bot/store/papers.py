@@ -538,7 +538,7 @@ class PaperStore:
             )
             weak_rows = [r for r in rows if not r[1]]
             hits = {weak_rows[i][0] for i in await self._probe(
-                "authors", [str(r[2]) for r in weak_rows], expr
+                [str(r[2]) for r in weak_rows], expr
             )}  # fmt: skip
             found.extend(int(r[0]) for r in rows if r[1] or r[0] in hits)
             if len(rows) < step:
@@ -551,12 +551,10 @@ class PaperStore:
         """The names that match an `{authors}` expression on their own (None: too many)."""
         if len(names) > _PROBE_NAMES:
             return None
-        return {names[i] for i in await self._probe("authors", names, expr)}
+        return {names[i] for i in await self._probe(names, expr)}
 
-    async def _probe(
-        self, column: Literal["title", "authors"], values: Sequence[str], expr: str
-    ) -> list[int]:
-        """Positions of the values that match `expr` as that column of papers_fts would.
+    async def _probe(self, values: Sequence[str], expr: str) -> list[int]:
+        """Positions of the author lists (or names) that match `expr` as authors_fts would.
 
         A small temporary FTS table with papers_fts's tokenizer answers exactly what the big
         index would for these texts, without a per-row query against the big index (which
@@ -572,14 +570,12 @@ class PaperStore:
                 found = _TOKENIZE.search(str(rows[0][0])) if rows else None
                 tokenize = f", tokenize = {found.group(1)}" if found else ""
                 self._probe_ddl = (
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5 "
-                    f"(title, authors{tokenize})"
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5 (authors{tokenize})"
                 )
             await self._conn.execute(self._probe_ddl)
             await self._conn.execute("DELETE FROM temp.probe")
-            text = "index_text(value)" if column == "title" else "value"
             await self._conn.execute(
-                f"INSERT INTO temp.probe (rowid, {column}) SELECT key, {text} FROM json_each(?)",
+                "INSERT INTO temp.probe (rowid, authors) SELECT key, value FROM json_each(?)",
                 (json.dumps(list(values)),),
             )
             rows = await self._main_rows(  # temp tables belong to their connection
