@@ -64,6 +64,33 @@ class GcWatch:
         }
 
 
+class LoopStalls:
+    """Event-loop stalls while running: how often a 5 ms sleep came back more than
+    `threshold` late, and the longest. Every interaction handled by the loop waits that long.
+    """
+
+    def __init__(self, threshold: float = 0.02, tick: float = 0.005) -> None:
+        self.threshold, self.tick = threshold, tick
+        self.stalls: list[float] = []
+        self._task = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.tick)
+            late = time.perf_counter() - before - self.tick
+            if late > self.threshold:
+                self.stalls.append(late)
+
+    def stats(self, prefix: str) -> dict[str, int]:
+        self._task.cancel()
+        return {
+            f"{prefix}_stalls": len(self.stalls),
+            f"{prefix}_stall_max_us": round(max(self.stalls, default=0.0) * 1e6),
+            f"{prefix}_stall_total_us": round(sum(self.stalls) * 1e6),
+        }
+
+
 def config(db: Path, api_base: str, gateway_url: str) -> Config:
     base = Config()
     return dataclasses.replace(
@@ -98,6 +125,7 @@ async def _main(args: argparse.Namespace) -> None:
     bot, store, task = await start_bot(Path(args.db), args.api, args.gateway, args.cache)
     keep_startup_objects()  # as `papers-bot run` does before connecting
     watch = GcWatch()
+    stalls = LoopStalls()
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -107,7 +135,7 @@ async def _main(args: argparse.Namespace) -> None:
         [asyncio.create_task(stop.wait()), task], return_when=asyncio.FIRST_COMPLETED
     )
     stats = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
-    print(json.dumps(stats | watch.stats()))
+    print(json.dumps(stats | watch.stats() | stalls.stats("bot")))
     await stop_bot(bot, store, task)
 
 

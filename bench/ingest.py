@@ -78,7 +78,8 @@ def _bare(files: list[Path], db: Path) -> float:
     conn.executemany("INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?,?,?,?)", fts)
     conn.executemany("INSERT INTO titles_fts (rowid, title) VALUES (?,?)", [f[:2] for f in fts])
     conn.executemany(
-        "INSERT INTO authors_fts (rowid, authors) VALUES (?,?)", [(f[0], f[2]) for f in fts]
+        "INSERT OR IGNORE INTO paper_authors VALUES (?,?,?,?)",
+        [(a, p[7], -1 if p[4] is None else p[4], p[0]) for p in papers for a in json.loads(p[3])],
     )
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start

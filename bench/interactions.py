@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from botproc import GcWatch, start_bot, stop_bot
+from botproc import GcWatch, LoopStalls, start_bot, stop_bot
 from dbs import build
 from search import pad, percentile
 from storeimpl import ROOT
@@ -266,18 +266,20 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
         cpu0 = _cpu_of(pid)
         start = time.perf_counter()
         with _harness_gc_paused(mode == "split"):
+            stalls = LoopStalls()
             await asyncio.gather(
                 *(_member(server, u, i, s, budget, args.think, out) for i, u in enumerate(users))
             )
+            harness_stalls = stalls.stats("harness")
         elapsed = time.perf_counter() - start
         cpu = _cpu_of(pid) - cpu0
         if proc is not None:
-            cache = await _stop(proc)
+            cache = await _stop(proc) | harness_stalls
             proc = None
         else:
             store = inline[1]
             cache = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
-            cache |= watch.stats()
+            cache |= watch.stats() | harness_stalls
         report(mode, args, out, elapsed, cpu, cache)
     finally:
         if proc is not None:
@@ -369,6 +371,14 @@ def report(
             f"{cache['gc_full_max_us'] / 1000:.1f} ms, {cache['gc_full_total_us'] / 1000:.1f} ms "
             f"in all; {cache['gc_objects']:,} live objects at the end (warm-up included)"
         )
+    for who in ("bot", "harness"):
+        if f"{who}_stalls" in cache:
+            print(
+                f"event-loop stalls over 20 ms in the {who}"
+                f"{' process' if who == 'bot' else ' (sandbox and members)'}: "
+                f"{cache[f'{who}_stalls']}, longest {cache[f'{who}_stall_max_us'] / 1000:.1f} ms, "
+                f"{cache[f'{who}_stall_total_us'] / 1000:.1f} ms in all"
+            )
     for error in out.errors:
         print(f"  error: {error}")
 

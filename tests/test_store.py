@@ -217,6 +217,12 @@ async def test_author_lookup_is_case_and_accent_insensitive_and_partial(loaded: 
         assert [p.arxiv_id for p in page.papers] == ["2406.00003"], name
     assert (await loaded.by_author("Nobody Here")).papers == ()
     assert await loaded.author_suggestions("bör") == ["Börje Karlsson"]
+    assert await loaded.author_suggestions("  LOVE ") == ["Ada Lovelace"]
+    assert await loaded.author_suggestions("a", limit=3) == [
+        "Ada Lovelace",
+        "Alan Turing",
+        "Börje Karlsson",  # starting with "a" first, then containing it
+    ]
 
 
 async def test_top_days_stats_and_digest_order(loaded: PaperStore) -> None:
@@ -290,6 +296,40 @@ async def test_a_paper_is_found_by_its_latest_authors_only(store: PaperStore) ->
     assert found.authors == ("Mary Shelley",)
 
 
+async def _author_rows(store: PaperStore, sql: str) -> set[tuple[object, ...]]:
+    async with store.connection.execute(sql) as cursor:
+        return {tuple(r) for r in await cursor.fetchall()}
+
+
+async def test_author_rows_follow_each_papers_latest_appearance(store: PaperStore) -> None:
+    async def check() -> None:
+        assert await _author_rows(
+            store, "SELECT name, last_day, votes, paper_id FROM paper_authors"
+        ) == await _author_rows(
+            store,
+            "SELECT j.value, p.last_day, coalesce(p.votes, -1), p.id "
+            "FROM papers p, json_each(p.authors) j",
+        )
+
+    one = entry("2406.00051", "One", 3, authors=("Ada Byron", "Mary Shelley"))
+    two = entry("2406.00052", "Two", None, authors=("Ada Byron", "Ada Byron"))
+    await store.ingest("d1.md", day(D1, one, two))
+    await check()
+    again = entry("2406.00051", "One", None, authors=("Mary Shelley", "Percy Shelley"))
+    await store.ingest("d2.md", day(D2, again))
+    await check()
+    assert [p.arxiv_id for p in (await store.by_author("ada byron")).papers] == ["2406.00052"]
+    await store.ingest("d2.md", day(D2, entry("2406.00053", "Three", 9, authors=("X Y",))))
+    await check()  # One's latest appearance is D1 again
+    assert {p.arxiv_id for p in (await store.by_author("ada byron")).papers} == {
+        "2406.00051",
+        "2406.00052",
+    }
+    await store.ingest("d1.md", day(D1, two))  # One is gone from every day
+    await check()
+    assert [p.arxiv_id for p in (await store.by_author("shelley")).papers] == []
+
+
 async def test_names_with_quotes_and_names_inside_names(store: PaperStore) -> None:
     await store.ingest(
         "a.md",
@@ -315,7 +355,7 @@ async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: P
     await store.close()
     with sqlite3.connect(path) as conn:  # as migration 004 left it
         conn.execute("DROP TABLE titles_fts")
-        conn.execute("DROP TABLE authors_fts")
+        conn.execute("DROP TABLE paper_authors")
         conn.execute("PRAGMA user_version = 4")
     conn.close()
 

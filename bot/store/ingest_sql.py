@@ -168,6 +168,11 @@ async def _insert_missing(conn: aiosqlite.Connection, entries: list[Entry], day:
 
 
 _REFRESH = [
+    # Its author rows are keyed by its current fields: out before they change.
+    """DELETE FROM paper_authors WHERE (name, last_day, votes, paper_id) IN (
+           SELECT j.value, p.last_day, coalesce(p.votes, -1), p.id
+           FROM papers p, json_each(p.authors) j
+           WHERE p.id IN (SELECT value FROM json_each(?1)))""",
     # The paper's current fields are its latest appearance's.
     """UPDATE papers SET (title, authors, votes, thumbnail, url, last_day) = (
            SELECT a.title, a.authors, a.votes, a.thumbnail, a.url, a.day FROM appearances a
@@ -177,7 +182,6 @@ _REFRESH = [
          AND EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     "DELETE FROM papers_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
     "DELETE FROM titles_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
-    "DELETE FROM authors_fts WHERE rowid IN (SELECT value FROM json_each(?1))",
     """DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?1))
          AND NOT EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = papers.id)""",
     """INSERT INTO papers_fts (rowid, title, authors, body)
@@ -189,8 +193,9 @@ _REFRESH = [
     """INSERT INTO titles_fts (rowid, title)
        SELECT p.id, index_text(p.title) FROM papers p
        WHERE p.id IN (SELECT value FROM json_each(?1))""",
-    """INSERT INTO authors_fts (rowid, authors)
-       SELECT p.id, (SELECT group_concat(value, ', ') FROM json_each(p.authors)) FROM papers p
+    """INSERT OR IGNORE INTO paper_authors (name, last_day, votes, paper_id)
+       SELECT j.value, p.last_day, coalesce(p.votes, -1), p.id
+       FROM papers p, json_each(p.authors) j
        WHERE p.id IN (SELECT value FROM json_each(?1))""",
     """INSERT OR IGNORE INTO author_names (folded, name)
        SELECT fold(j.value), j.value FROM papers p, json_each(p.authors) j

@@ -23,7 +23,6 @@ import datetime as dt
 import functools
 import json
 import random
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,6 @@ from bot.store.cache import ENTRIES, LookupCache
 from bot.store.ingest_sql import IngestStats, write_files
 from bot.store.text import (
     closest_title,
-    exact_phrase,
     fold,
     has_prefix,
     index_text,
@@ -57,15 +55,9 @@ _DENSE = 20000  # more matches than this: pages come in order from an index, not
 _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
 _TITLE_POOL = 4  # title suggestions: newest featured among this many x limit newest added
 _TITLE_CANDIDATES = 50  # /paper by title words: the closest title among this many newest
-_PROBE_NAMES = 5000  # author names checked one by one against the words, at most
-_PHRASE_NAMES = 16  # author names turned into an FTS phrase list (OR), at most
-_FEW = 2000  # an author with up to this many candidate papers: sort them all
+_MERGE_NAMES = 100  # /author: up to this many names containing the text are merged
+_SORTED = 5000  # /author, more names: up to this many of their papers are sorted, not walked
 _ALL_IDS = (-(2**63), 2**63 - 1)
-_TOKENIZE = re.compile(r"tokenize\s*=\s*('(?:[^']|'')*')", re.IGNORECASE)
-_IN_NAMES = (
-    "EXISTS (SELECT 1 FROM json_each(p.authors) j "
-    "WHERE j.value IN (SELECT value FROM json_each(?)))"
-)
 
 _PAPER_COLS = """p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.url,
     (SELECT a.summary FROM appearances a WHERE a.paper_id = p.id AND a.day = p.last_day),
@@ -77,6 +69,7 @@ _ORDER = {
     "votes": "p.votes DESC, p.last_day DESC",
     "newest": "p.last_day DESC, p.votes DESC",
 }
+_AUTHOR_ORDER = "last_day DESC, votes DESC, paper_id DESC"  # paper_authors (-1: no votes)
 _INDEX = {"votes": "papers_most_voted", "newest": "papers_newest"}
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -146,22 +139,6 @@ def _paper(row: Sequence[Any]) -> Paper:
     )
 
 
-def _lists_one_of(names: Sequence[str]) -> tuple[str, list[object]]:
-    """SQL that is true when paper `p` lists one of `names`, and its parameters.
-
-    Up to `_PHRASE_NAMES` names are looked for as quoted strings in the authors' JSON text,
-    as the loader wrote it (`json.dumps(..., ensure_ascii=False)`; a quote inside a name is
-    escaped there, so a quoted name cannot match inside another): no JSON parsing per row,
-    half the cost of json_each when walking many rows. More names: json_each against them.
-    """
-    if not names:
-        return "0", []
-    if len(names) > _PHRASE_NAMES:
-        return _IN_NAMES, [json.dumps(list(names))]
-    quoted = [json.dumps(n, ensure_ascii=False) for n in names]
-    return "(" + " OR ".join("instr(p.authors, ?)" for _ in quoted) + ")", [*quoted]
-
-
 def _range(since: dt.date | None, until: dt.date | None) -> tuple[str, str]:
     return (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
 
@@ -181,8 +158,6 @@ class PaperStore:
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in readers:
             self._readers.put_nowait(reader)
-        self._probe_lock = asyncio.Lock()
-        self._probe_ddl: str | None = None
         self._index_memo: dict[str, str] = {}
 
     @classmethod
@@ -420,12 +395,10 @@ class PaperStore:
         count: int,
         lo: int = _ALL_IDS[0],
         hi: int = _ALL_IDS[1],
-        *,
-        index: Literal["papers_fts", "authors_fts"] = "papers_fts",
     ) -> bool:
         """Whether more than `count` papers (with ids in lo..hi) match the FTS expression."""
         rows = await self._rows(
-            f"SELECT count(*) FROM (SELECT 1 FROM {index} WHERE {index} MATCH ? "
+            "SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? "
             "AND rowid BETWEEN ? AND ? LIMIT ?)",
             (expr, lo, hi, count + 1),
         )
@@ -461,127 +434,71 @@ class PaperStore:
 
     @_remembered
     async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
-        """Papers with an author whose name contains `name` (case- and accent-insensitive).
+        """Papers listing an author whose name contains `name` (case- and accent-insensitive,
+        as the paper's latest appearance lists them), newest first.
 
-        That is: the paper's authors match the name's words (FTS prefixes, in authors_fts)
-        and list one of the known names containing it (author_names holds every name ever
-        loaded).
+        paper_authors (migration 007) holds each name's papers newest first: for up to
+        `_MERGE_NAMES` matching names, each one's first `offset + limit` rows are merged.
         """
-        expr = match_query(name, column="authors", prefix=True)
-        if expr is None:
+        text = " ".join(fold(name).split())
+        if not text:
             return Page((), 0)
         rows = await self._rows(
-            "SELECT name FROM author_names WHERE instr(folded, ?)", (fold(name.strip()),)
+            "SELECT name FROM author_names WHERE instr(folded, ?) LIMIT ?",
+            (text, _MERGE_NAMES + 1),
         )
         names = [str(r[0]) for r in rows]
         if not names:
             return Page((), 0)
-        lists_one, lists_params = _lists_one_of(names)
-        order = _ORDER["newest"]
-        # Names that match the words on their own qualify every paper listing them; the others
-        # ("weak": the text is inside a word) only papers whose whole author list matches.
-        strong = await self._matching_names(names, expr)
-        weak = [n for n in names if strong is None or n not in strong]
-        candidates = expr
-        if len(names) <= _PHRASE_NAMES:  # few names: only papers listing one, as a phrase
-            phrases = f"{{authors}} : ({' OR '.join(exact_phrase(n) for n in names)})"
-            candidates = f"({expr}) AND {phrases}" if weak else phrases
-        base = (
-            "FROM authors_fts JOIN papers p ON p.id = authors_fts.rowid "
-            f"WHERE authors_fts MATCH ? AND {lists_one}"
+        if len(names) > _MERGE_NAMES:
+            return await self._by_many_names(text, limit, offset)
+        newest = (
+            "SELECT * FROM (SELECT paper_id, last_day, votes FROM paper_authors WHERE name = ? "
+            f"ORDER BY {_AUTHOR_ORDER} LIMIT ?)"
         )
-        params = [candidates, *lists_params]
-        if strong is None or (
-            len(names) <= _PHRASE_NAMES
-            and not await self._more_than(candidates, _FEW, index="authors_fts")
-        ):
+        rows = await self._rows(
+            "SELECT DISTINCT paper_id, last_day, votes FROM ("
+            + " UNION ALL ".join([newest] * len(names))
+            + f") ORDER BY {_AUTHOR_ORDER} LIMIT ? OFFSET ?",
+            [*(v for n in names for v in (n, offset + limit)), limit, offset],
+        )
+        if len(names) == 1:  # a name lists a paper once
+            total = await self._count("FROM paper_authors WHERE name = ?", names)
+        else:
+            marks = ",".join("?" * len(names))
+            total = await self._count(
+                f"FROM (SELECT DISTINCT paper_id FROM paper_authors WHERE name IN ({marks}))",
+                names,
+            )
+        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total)
+
+    async def _by_many_names(self, text: str, limit: int, offset: int) -> Page:
+        """/author for text that more than `_MERGE_NAMES` names contain ("li", "an"): up to
+        `_SORTED` author rows are sorted; more, and the papers are walked newest first (such
+        text is in most author lists, so a page comes after a few rows)."""
+        in_names = "name IN (SELECT name FROM author_names WHERE instr(folded, ?))"
+        base = f"FROM (SELECT DISTINCT paper_id FROM paper_authors WHERE {in_names})"
+        rows = await self._rows(
+            f"SELECT count(*) FROM (SELECT 1 FROM paper_authors WHERE {in_names} LIMIT ?)",
+            (text, _SORTED + 1),
+        )
+        if int(rows[0][0]) <= _SORTED:
             return await self._counted(
-                f"SELECT p.id, count(*) OVER () {base} ORDER BY {order}",
+                "SELECT paper_id, count(*) OVER () FROM (SELECT DISTINCT paper_id, last_day, "
+                f"votes FROM paper_authors WHERE {in_names}) ORDER BY {_AUTHOR_ORDER}",
                 base,
-                params,
+                [text],
                 limit,
                 offset,
             )
-        # Many papers: walk the newest first, stopping at the page.
-        if weak:
-            ids = await self._walk_authors(names, strong, expr, limit, offset)
-        else:
-            rows = await self._rows(
-                f"SELECT p.id FROM papers p INDEXED BY papers_newest WHERE {lists_one} "
-                f"ORDER BY {order} LIMIT ? OFFSET ?",
-                (*lists_params, limit, offset),
-            )
-            ids = [int(r[0]) for r in rows]
-        if weak or len(names) <= _PHRASE_NAMES:
-            total = await self._count(base, params)
-        else:  # many names, all matching alone: any paper listing one counts
-            total = await self._count(f"FROM papers p WHERE {lists_one}", lists_params)
-        return Page(tuple(await self._by_ids(ids)), total)
-
-    async def _walk_authors(
-        self, names: Sequence[str], strong: set[str], expr: str, limit: int, offset: int
-    ) -> list[int]:
-        """Ids of a page of papers listing one of `names`, newest first: those listing a
-        `strong` name, and those whose whole author list matches `expr` (probed a batch at a
-        time, as papers_fts indexes it)."""
-        found: list[int] = []
-        position = 0
-        step = max(4 * (offset + limit), 256)
-        lists_strong, strong_params = _lists_one_of(sorted(strong))
-        lists_one, lists_params = _lists_one_of(names)
-        while len(found) < offset + limit:
-            rows = await self._rows(
-                f"SELECT p.id, {lists_strong}, (SELECT group_concat(value, ', ') "
-                f"FROM json_each(p.authors)) FROM papers p INDEXED BY papers_newest "
-                f"WHERE {lists_one} ORDER BY {_ORDER['newest']} LIMIT ? OFFSET ?",
-                (*strong_params, *lists_params, step, position),
-            )
-            weak_rows = [r for r in rows if not r[1]]
-            hits = {weak_rows[i][0] for i in await self._probe(
-                [str(r[2]) for r in weak_rows], expr
-            )}  # fmt: skip
-            found.extend(int(r[0]) for r in rows if r[1] or r[0] in hits)
-            if len(rows) < step:
-                break
-            position += step
-            step *= 4
-        return found[offset : offset + limit]
-
-    async def _matching_names(self, names: Sequence[str], expr: str) -> set[str] | None:
-        """The names that match an `{authors}` expression on their own (None: too many)."""
-        if len(names) > _PROBE_NAMES:
-            return None
-        return {names[i] for i in await self._probe(names, expr)}
-
-    async def _probe(self, values: Sequence[str], expr: str) -> list[int]:
-        """Positions of the author lists (or names) that match `expr` as authors_fts would.
-
-        A small temporary FTS table with papers_fts's tokenizer answers exactly what the big
-        index would for these texts, without a per-row query against the big index (which
-        re-expands every prefix term each time).
-        """
-        if not values:
-            return []
-        async with self._probe_lock:
-            if self._probe_ddl is None:
-                rows = await self._rows(
-                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'papers_fts'"
-                )
-                found = _TOKENIZE.search(str(rows[0][0])) if rows else None
-                tokenize = f", tokenize = {found.group(1)}" if found else ""
-                self._probe_ddl = (
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.probe USING fts5 (authors{tokenize})"
-                )
-            await self._conn.execute(self._probe_ddl)
-            await self._conn.execute("DELETE FROM temp.probe")
-            await self._conn.execute(
-                "INSERT INTO temp.probe (rowid, authors) SELECT key, value FROM json_each(?)",
-                (json.dumps(list(values)),),
-            )
-            rows = await self._main_rows(  # temp tables belong to their connection
-                "SELECT rowid FROM temp.probe WHERE probe MATCH ? ORDER BY rowid", (expr,)
-            )
-            return [int(r[0]) for r in rows]
+        rows = await self._rows(
+            "SELECT p.id FROM papers p INDEXED BY papers_newest WHERE EXISTS (SELECT 1 FROM "
+            f"json_each(p.authors) j WHERE j.value IN (SELECT name FROM author_names "
+            f"WHERE instr(folded, ?))) ORDER BY {_ORDER['newest']} LIMIT ? OFFSET ?",
+            (text, limit, offset),
+        )
+        total = await self._count(base, [text])
+        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total)
 
     @_remembered
     async def digest(self, day: dt.date | None = None) -> Digest | None:
@@ -723,14 +640,22 @@ class PaperStore:
 
     @_remembered
     async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:
-        """Known author names starting with `text` (case- and accent-insensitive)."""
-        key = fold(text.strip())
+        """Known author names starting with `text`, then others containing it (case- and
+        accent-insensitive, each group alphabetical): the names /author would look for."""
+        key = " ".join(fold(text).split())
         rows = await self._rows(
             "SELECT name FROM author_names WHERE folded >= ? AND folded < ? "
             "ORDER BY folded LIMIT ?",
             (key, key + "\uffff", limit),
         )
-        return [r[0] for r in rows]
+        names = [str(r[0]) for r in rows]
+        if key and len(names) < limit:
+            rows = await self._rows(
+                "SELECT name FROM author_names WHERE instr(folded, ?) > 1 ORDER BY folded LIMIT ?",
+                (key, limit - len(names)),
+            )
+            names += [str(r[0]) for r in rows]
+        return names
 
     async def stats(self) -> Stats:
         row = (

@@ -91,11 +91,6 @@ def match_query(user_input: str, *, column: str | None = None, prefix: bool = Fa
     return f"{{{column}}} : ({expr})" if column else expr
 
 
-def exact_phrase(text: str) -> str:
-    """`text` as one FTS5 phrase: its tokens, consecutive (a quoted string, quotes doubled)."""
-    return '"' + text.replace('"', '""') + '"'
-
-
 def has_prefix(expr: str) -> bool:
     """Whether a match_query expression holds a prefix term (`"word"*`)."""
     return '"*' in expr
