@@ -43,15 +43,20 @@ class Answer:
         *,
         embeds: list[discord.Embed],
         view: discord.ui.View | None = None,
-    ) -> None:
+    ) -> int | None:
         """The answer: the response itself, or the followup of a deferred interaction (which
-        takes the "thinking…" message's place, so either way it is the original response)."""
+        takes the "thinking…" message's place, so either way it is the original response).
+        Returns the message's id when Discord told it."""
         extra: dict[str, Any] = {} if view is None else {"view": view}
         if self.interaction.response.is_done():
-            await self.interaction.followup.send(  # wait: the view is stored under its id
+            sent = await self.interaction.followup.send(  # wait: the view is stored under its id
                 embeds=embeds, ephemeral=self.ephemeral, wait=True, **extra
             )
-            return
-        await self.interaction.response.send_message(
+            return sent.id
+        callback = await self.interaction.response.send_message(
             embeds=embeds, ephemeral=self.ephemeral, **extra
         )
+        if callback.message_id is not None:
+            return callback.message_id
+        resource = callback.resource
+        return resource.id if isinstance(resource, discord.InteractionMessage) else None

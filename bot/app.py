@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.errors import PapersTree
 from bot.store import PaperStore
 from bot.translator import Translator
+from bot.views import OpenPaper, PageTurn, ResultLists
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,19 @@ class PapersBot(commands.Bot):
         self.store = store
         self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.result_lists = ResultLists(open_paper=store.get)  # found by the results' buttons
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(Translator())
-        await self.add_cog(Lookup(self.store))
+        self.add_dynamic_items(PageTurn, OpenPaper)
+        await self.add_cog(Lookup(self.store, self.result_lists))
         await self.add_extra_cogs()
         if self.config.discord.sync_on_start:
             await self.sync_commands()
+
+    async def close(self) -> None:
+        self.result_lists.close()
+        await super().close()
 
     async def add_extra_cogs(self) -> None:
         """Cogs beyond lookups (daily posts); a seam for tests that want fewer."""

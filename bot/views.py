@@ -1,9 +1,23 @@
-"""Paginated result lists: owner-only Previous/Next buttons, a menu to open one paper."""
+"""Paginated result lists: owner-only Previous/Next buttons, a menu to open one paper.
+
+A results message's components carry a key in their custom ids (`results:KEY:next`); the
+list behind it is a small `ResultList` record in `ResultLists`, found again from the key
+when a button is pressed (discord.py's dynamic items). No live `discord.ui.View` waits per
+message: a busy bot has thousands of lists open at once, and every object they hold would
+lengthen each full garbage collection. A list expires `VIEW_TIMEOUT` seconds after its last
+use; one sweeper then disables its message's buttons.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import re
+import secrets
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import discord
 
@@ -14,62 +28,44 @@ from bot.models import Paper
 from bot.store import COUNT_CAP, Page
 
 log = logging.getLogger(__name__)
-PageFetcher = Callable[[int, int], Awaitable[Page]]  # (offset, limit) -> Page
 PaperOpener = Callable[[str], Awaitable[Paper | None]]  # arXiv id -> the paper, if still there
 PAGE_SIZE = 5
 VIEW_TIMEOUT = 180.0
+_KEY = r"(?P<key>[0-9a-f]{16})"
 
 
-class ResultsView(discord.ui.View):
-    """Pages through `fetch` results; only `owner` may press; disables itself on timeout."""
+class PageFetcher(Protocol):
+    """A page of the list: `fetch(offset=..., limit=...)`."""
 
-    def __init__(
-        self,
-        fetch: PageFetcher,
-        *,
-        open_paper: PaperOpener,
-        owner: int,
-        title: str,
-        locale: str,
-        page_size: int = PAGE_SIZE,
-        timeout: float = VIEW_TIMEOUT,
-        heading: bool = False,
-    ) -> None:
-        super().__init__(timeout=timeout)
-        self.heading = heading
-        self.fetch, self.open_paper, self.owner = fetch, open_paper, owner
-        self.title, self.locale, self.page_size = title, locale, page_size
-        self.index = 0
-        self.total = 0
-        # The command's interaction: its original response is this view's message. Kept
-        # instead of the message object, which would hold every embed for the view's life.
-        self.interaction: discord.Interaction | None = None
-        self.previous.label = text(locale, "previous")
-        self.next.label = text(locale, "next")
-        self.choose.placeholder = text(locale, "open_paper")
+    def __call__(self, *, offset: int, limit: int) -> Awaitable[Page]: ...
+
+
+@dataclass(slots=True)
+class ResultList:
+    """What one results message pages through: the query (`fetch`), whose it is, where it
+    is. No papers and no discord.py objects: it lives for minutes, thousands at once."""
+
+    fetch: PageFetcher
+    owner: int
+    title: str
+    locale: str
+    page_size: int = PAGE_SIZE
+    heading: bool = False
+    index: int = 0
+    total: int = 0
+    expires: float = 0.0
+    # The command's interaction, to disable the buttons at expiry (its token lasts 15 min).
+    application_id: int = 0
+    token: str = ""
+    message_id: int | None = None
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
     def show(self, page: Page) -> list[discord.Embed]:
-        """`page` (the `index`th) as embeds, with the buttons and the menu set for it.
-
-        The papers themselves are not kept: a view lives for minutes, thousands at once on a
-        busy bot, and every object it holds lengthens each full garbage collection.
-        """
+        """`page` (the `index`th) as embeds; remembers its total for the buttons."""
         self.total = page.total
-        self.previous.disabled = self.index == 0
-        self.next.disabled = (self.index + 1) * self.page_size >= page.total
-        self.choose.options = [
-            discord.SelectOption(
-                label=render.shorten(p.title, 100),
-                value=p.arxiv_id,
-                description=f"arXiv:{p.arxiv_id}",
-            )
-            for p in page.papers
-        ] or [discord.SelectOption(label="-", value="-")]
-        self.choose.disabled = not page.papers
         return render.result_page(
             page.papers,
             page=self.index + 1,
@@ -80,79 +76,213 @@ class ResultsView(discord.ui.View):
             heading=self.heading,
         )
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Anyone may open a paper from the menu (ephemeral); only the owner turns pages."""
-        data: Mapping[str, object] = interaction.data or {}
-        if interaction.user.id == self.owner or data.get("custom_id") == self.choose.custom_id:
-            return True
-        await interaction.response.send_message(
-            text(str(interaction.locale), "not_your_buttons"), ephemeral=True
+    def components(self, key: str, page: Page | None) -> discord.ui.View:
+        """The message's buttons and menu for `page`; all disabled when `page` is None."""
+        view = discord.ui.View(timeout=None)
+        view.add_item(
+            discord.ui.Select(
+                custom_id=f"results:{key}:open",
+                placeholder=text(self.locale, "open_paper"),
+                options=[
+                    discord.SelectOption(
+                        label=render.shorten(p.title, 100),
+                        value=p.arxiv_id,
+                        description=f"arXiv:{p.arxiv_id}",
+                    )
+                    for p in (page.papers if page else ())
+                ]
+                or [discord.SelectOption(label="-", value="-")],
+                disabled=page is None or not page.papers,
+                row=0,
+            )
         )
-        return False
+        last = page is None or (self.index + 1) * self.page_size >= page.total
+        for step, emoji, style, disabled in (
+            ("previous", "◀️", discord.ButtonStyle.secondary, page is None or self.index == 0),
+            ("next", "▶️", discord.ButtonStyle.primary, last),
+        ):
+            view.add_item(
+                discord.ui.Button(
+                    custom_id=f"results:{key}:{step}",
+                    label=text(self.locale, step),
+                    emoji=emoji,
+                    style=style,
+                    disabled=disabled,
+                    row=1,
+                )
+            )
+        view.stop()  # only rendered: presses come back through PageTurn and OpenPaper
+        return view
 
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
-        index = max(0, self.index + step)
-        page = await self.fetch(index * self.page_size, self.page_size)
+
+class ResultLists:
+    """The open result lists by key, each expiring `timeout` seconds after its last use."""
+
+    def __init__(self, *, open_paper: PaperOpener, timeout: float = VIEW_TIMEOUT) -> None:
+        self.open_paper = open_paper
+        self.timeout = timeout
+        self._lists: OrderedDict[str, ResultList] = OrderedDict()  # least recently used first
+        self._client: discord.Client | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._edits: set[asyncio.Task[None]] = set()
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def add(self, results: ResultList) -> str:
+        key = secrets.token_hex(8)  # a restarted bot never mistakes an old button for a new list
+        self._lists[key] = results
+        self._touch(key, results)
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.create_task(self._sweep(), name="results-expiry")
+        return key
+
+    def opened(self, key: str, interaction: discord.Interaction, message_id: int | None) -> None:
+        """The list's message is out: remember how to disable its buttons later."""
+        results = self._lists.get(key)
+        if results is not None:
+            self._client = interaction.client
+            results.application_id = interaction.application_id
+            results.token = interaction.token
+            results.message_id = message_id
+
+    def discard(self, key: str) -> None:
+        self._lists.pop(key, None)
+
+    def use(self, key: str) -> ResultList | None:
+        """The list, its clock restarted; None once it has expired (or was never here)."""
+        results = self._lists.get(key)
+        if results is not None:
+            self._touch(key, results)
+        return results
+
+    def _touch(self, key: str, results: ResultList) -> None:
+        results.expires = asyncio.get_running_loop().time() + self.timeout
+        self._lists.move_to_end(key)
+
+    async def _sweep(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._lists:
+            key, oldest = next(iter(self._lists.items()))
+            if oldest.expires > loop.time():
+                await asyncio.sleep(max(oldest.expires - loop.time(), 1.0))
+                continue
+            del self._lists[key]
+            task = asyncio.create_task(self._disable(key, oldest))
+            self._edits.add(task)
+            task.add_done_callback(self._edits.discard)
+
+    async def _disable(self, key: str, results: ResultList) -> None:
+        if self._client is None or results.message_id is None or not results.token:
+            return
+        hook = discord.Webhook.partial(results.application_id, results.token, client=self._client)
+        try:
+            await hook.edit_message(results.message_id, view=results.components(key, None))
+        except discord.HTTPException:
+            log.debug("could not disable an expired results message")
+
+    def close(self) -> None:
+        for task in (self._sweeper, *self._edits):
+            if task is not None:
+                task.cancel()
+        self._lists.clear()
+
+
+def _lists_of(interaction: discord.Interaction) -> ResultLists | None:
+    found = getattr(interaction.client, "result_lists", None)
+    return found if isinstance(found, ResultLists) else None
+
+
+async def _expired(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message(
+        text(str(interaction.locale), "results_expired"), ephemeral=True
+    )
+
+
+class PageTurn(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"results:{_KEY}:(?P<step>previous|next)",
+):
+    """Previous / Next on a results message: only the member who ran the command."""
+
+    def __init__(self, item: discord.ui.Button[Any], key: str, step: int) -> None:
+        super().__init__(item)
+        self.key, self.step = key, step
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PageTurn:
+        if not isinstance(item, discord.ui.Button):
+            raise TypeError(f"{item.custom_id!r} is not a button")  # type: ignore[attr-defined]
+        return cls(item, match["key"], -1 if match["step"] == "previous" else 1)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._turn(interaction)
+        except Exception as error:  # the same answer as a failing command, never a silent fail
+            await answer_error(interaction, describe(interaction, error))
+
+    async def _turn(self, interaction: discord.Interaction) -> None:
+        lists = _lists_of(interaction)
+        results = lists.use(self.key) if lists else None
+        if results is None:
+            await _expired(interaction)
+            return
+        if interaction.user.id != results.owner:
+            await interaction.response.send_message(
+                text(str(interaction.locale), "not_your_buttons"), ephemeral=True
+            )
+            return
+        index = max(0, results.index + self.step)
+        page = await results.fetch(offset=index * results.page_size, limit=results.page_size)
         if page.papers or index == 0:
-            self.index = index
+            results.index = index
         else:  # the results shrank since: stay, and show what this page holds now
-            page = await self.fetch(self.index * self.page_size, self.page_size)
-        await interaction.response.edit_message(embeds=self.show(page), view=self)
+            offset = results.index * results.page_size
+            page = await results.fetch(offset=offset, limit=results.page_size)
+        embeds = results.show(page)
+        await interaction.response.edit_message(
+            embeds=embeds, view=results.components(self.key, page)
+        )
 
-    @discord.ui.button(
-        style=discord.ButtonStyle.secondary, emoji="◀️", row=1, custom_id="results:previous"
-    )
-    async def previous(
-        self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
-    ) -> None:
-        await self._turn(interaction, -1)
 
-    @discord.ui.button(
-        style=discord.ButtonStyle.primary, emoji="▶️", row=1, custom_id="results:next"
-    )
-    async def next(
-        self, interaction: discord.Interaction, _: discord.ui.Button[ResultsView]
-    ) -> None:
-        await self._turn(interaction, +1)
+class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"results:{_KEY}:open"):
+    """The menu on a results message: anyone may open a paper (an ephemeral card)."""
 
-    @discord.ui.select(
-        cls=discord.ui.Select["ResultsView"],
-        row=0,
-        custom_id="results:open",
-        options=[discord.SelectOption(label="-")],
-    )
-    async def choose(
-        self, interaction: discord.Interaction, select: discord.ui.Select[ResultsView]
-    ) -> None:
-        chosen = await self.open_paper(select.values[0])
+    def __init__(self, item: discord.ui.Select[Any], key: str) -> None:
+        super().__init__(item)
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> OpenPaper:
+        if not isinstance(item, discord.ui.Select):
+            raise TypeError(f"{item.custom_id!r} is not a menu")  # type: ignore[attr-defined]
+        return cls(item, match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._open(interaction)
+        except Exception as error:
+            await answer_error(interaction, describe(interaction, error))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        lists = _lists_of(interaction)
+        if lists is None or lists.use(self.key) is None:
+            await _expired(interaction)
+            return
+        locale = str(interaction.locale)
+        chosen = await lists.open_paper(self.item.values[0])
         if chosen is None:
-            gone = text(str(interaction.locale), "gone")
-            await interaction.response.send_message(gone, ephemeral=True)
+            await interaction.response.send_message(text(locale, "gone"), ephemeral=True)
             return
         await interaction.response.send_message(
-            embed=render.paper_embed(chosen, locale=str(interaction.locale)),
-            view=paper_links(chosen, str(interaction.locale)),
+            embed=render.paper_embed(chosen, locale=locale),
+            view=paper_links(chosen, locale),
             ephemeral=True,
         )
-
-    async def on_error(
-        self,
-        interaction: discord.Interaction,
-        error: Exception,
-        item: discord.ui.Item[ResultsView],
-    ) -> None:
-        """The same answer as a failing command: a short ephemeral note, never a silent fail."""
-        await answer_error(interaction, describe(interaction, error))
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
-                item.disabled = True
-        if self.interaction is not None:
-            try:
-                await self.interaction.edit_original_response(view=self)
-            except discord.HTTPException:
-                log.debug("could not disable an expired results view")
 
 
 def paper_links(paper: Paper, locale: str) -> discord.ui.View:

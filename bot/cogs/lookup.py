@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import discord
 from discord import app_commands
@@ -16,7 +17,7 @@ from bot.errors import UserFacingError
 from bot.i18n_text import text
 from bot.models import Paper
 from bot.store import Page, PaperStore, Sort
-from bot.views import PAGE_SIZE, PageFetcher, ResultsView, paper_links
+from bot.views import PAGE_SIZE, PageFetcher, ResultList, ResultLists, paper_links
 
 MAX_QUERY = 300  # characters of a query we look at; Discord allows up to 6000
 _PERIOD_DAYS = {"day": 0, "week": 6, "month": 29, "year": 364}
@@ -74,8 +75,11 @@ def _locale(interaction: discord.Interaction) -> str:
 class Lookup(commands.Cog):
     """Slash commands that read the paper store."""
 
-    def __init__(self, store: PaperStore, *, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, store: PaperStore, lists: ResultLists, *, page_size: int = PAGE_SIZE
+    ) -> None:
         self.store = store
+        self.lists = lists
         self.page_size = page_size
 
     async def _send_page(
@@ -89,20 +93,25 @@ class Lookup(commands.Cog):
         heading: bool = False,
     ) -> None:
         answer = Answer(interaction, ephemeral=ephemeral)
-        first = await answer.fetch(fetch(0, self.page_size))
+        first = await answer.fetch(fetch(offset=0, limit=self.page_size))
         if not first.papers:
             raise UserFacingError(empty)
-        view = ResultsView(
+        results = ResultList(
             fetch,
-            open_paper=self.store.get,
             owner=interaction.user.id,
             title=title,
             locale=_locale(interaction),
             page_size=self.page_size,
             heading=heading,
         )
-        view.interaction = interaction  # to disable the buttons when they expire
-        await answer.send(embeds=view.show(first), view=view)
+        embeds = results.show(first)
+        key = self.lists.add(results)
+        try:
+            message_id = await answer.send(embeds=embeds, view=results.components(key, first))
+        except BaseException:
+            self.lists.discard(key)
+            raise
+        self.lists.opened(key, interaction, message_id)
 
     async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
         """A period ends at the newest digest day, so a quiet week still shows something."""
@@ -188,16 +197,7 @@ class Lookup(commands.Cog):
         cleaned = clean_query(query)
         order: Sort = "votes" if sort == "votes" else "newest" if sort == "newest" else "relevance"
 
-        async def fetch(offset: int, limit: int) -> Page:
-            return await self.store.search(
-                cleaned,
-                since=start,
-                until=end,
-                sort=order,
-                limit=limit,
-                offset=offset,
-            )
-
+        fetch = partial(self.store.search, cleaned, since=start, until=end, sort=order)
         empty = text(locale, "err_no_results", query=shown(query))
         await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
 
@@ -220,15 +220,16 @@ class Lookup(commands.Cog):
         if digest is None:
             key = "err_no_digest_day" if day else "err_no_digests"
             raise UserFacingError(text(locale, key, day=day.isoformat() if day else ""))
-        papers = digest.papers
-
-        async def fetch(offset: int, limit: int) -> Page:
-            return Page(papers[offset : offset + limit], len(papers))
-
         title = text(locale, "daily_title", day=digest.day.isoformat())
+        fetch = partial(self._digest_page, digest.day)
         await self._send_page(
             interaction, fetch, title=title, ephemeral=ephemeral, empty=title, heading=True
         )
+
+    async def _digest_page(self, day: dt.date, *, offset: int, limit: int) -> Page:
+        digest = await self.store.digest(day)
+        papers = digest.papers if digest else ()
+        return Page(tuple(papers[offset : offset + limit]), len(papers))
 
     @digest.autocomplete("date")
     async def digest_autocomplete(
@@ -258,17 +259,17 @@ class Lookup(commands.Cog):
         ephemeral: bool
             Only you see the answer
         """
-
-        async def fetch(offset: int, limit: int) -> Page:
-            since, until = await self._period(period)
-            return await self.store.top(since=since, until=until, limit=limit, offset=offset)
-
         locale = _locale(interaction)
         title = text(locale, f"period_{period}" if period in _PERIOD_DAYS else "period_all")
         empty = text(locale, "err_no_digests")
+        fetch = partial(self._top_page, period)
         await self._send_page(
             interaction, fetch, title=title, ephemeral=ephemeral, empty=empty, heading=True
         )
+
+    async def _top_page(self, period: str, *, offset: int, limit: int) -> Page:
+        since, until = await self._period(period)
+        return await self.store.top(since=since, until=until, limit=limit, offset=offset)
 
     @app_commands.command(name=_("author"), description=_("Papers by an author"))
     async def author(
@@ -284,11 +285,8 @@ class Lookup(commands.Cog):
             Only you see the answer
         """
         cleaned = clean_query(name)
-
-        async def fetch(offset: int, limit: int) -> Page:
-            return await self.store.by_author(cleaned, limit=limit, offset=offset)
-
         empty = text(_locale(interaction), "err_no_author", name=shown(name))
+        fetch = partial(self.store.by_author, cleaned)
         await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
 
     @author.autocomplete("name")

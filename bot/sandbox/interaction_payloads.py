@@ -172,6 +172,20 @@ def wrap_subcommand(path: list[str], leaf: list[Json]) -> list[Json]:
     return options
 
 
+def custom_ids(components: list[Json]) -> list[str]:
+    """Every custom id on a message's components, depth first (rows, containers, ...)."""
+    found: list[str] = []
+    for component in components:
+        if isinstance(component.get("custom_id"), str):
+            found.append(component["custom_id"])
+        children = list(component.get("components") or [])
+        for key in ("accessory", "component"):
+            if isinstance(component.get(key), dict):
+                children.append(component[key])
+        found.extend(custom_ids(children))
+    return found
+
+
 def find_component(components: list[Json], custom_id: str) -> Json | None:
     """Depth-first search through rows, containers, sections and accessories."""
     for component in components:

@@ -18,6 +18,7 @@ from bot.app import PapersBot
 from bot.config import Config
 from bot.digest.ingest import find_files, load_files
 from bot.sandbox.endpoints import restore_endpoints
+from bot.sandbox.interaction_payloads import custom_ids
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.transcript import Transcript
 from bot.store import PaperStore
@@ -112,7 +113,8 @@ async def play(t: Transcript, server: SandboxServer, bot: PapersBot, clock: Scen
     result = await _show(t, server, "minji", "/search query:모델", options={"query": "모델"})
     t.step("Turning the page")
     t.member("minji", "clicks ▶️")
-    await server.click(result.message, "results:next", user="minji")
+    (turn,) = [i for i in custom_ids(result.message["components"]) if i.endswith(":next")]
+    await server.click(result.message, turn, user="minji")
     page = server.world.find_message(int(result.message["id"]))  # edited in place
     if page is not None:
         t.message(page)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import simcord
 
-from bot.store import Page, PaperStore
+from bot.app import PapersBot
+from bot.store import PaperStore
 
 from .support import (
     UNEXPECTED,
@@ -136,8 +137,9 @@ async def test_menu_opens_the_full_paper_only_for_the_chooser(world: World) -> N
     assert world.env.errors == []
 
 
-async def test_pages_expire_after_three_idle_minutes(world: World) -> None:
+async def test_pages_expire_after_three_idle_minutes(world: World, simcord_bot: PapersBot) -> None:
     message = await search(world)
+    assert len(simcord_bot.result_lists) == 1  # a small record per message, no live view
     page = response(await world.alice.click(message, label="Next"))
 
     await world.env.advance_time(170)
@@ -148,6 +150,7 @@ async def test_pages_expire_after_three_idle_minutes(world: World) -> None:
     await world.env.advance_time(11)
 
     expired = world.channel.history()[0]
+    assert len(simcord_bot.result_lists) == 0
     assert header(expired) == f"Results 1–5 of {COUNT} for `transformer`"  # content kept
     assert all(c["disabled"] for c in components(expired))
     with pytest.raises(simcord.SetupError, match="disabled"):
@@ -158,22 +161,25 @@ async def test_pages_expire_after_three_idle_minutes(world: World) -> None:
 
 
 async def test_a_failure_while_turning_is_answered(
-    world: World, paper_store: PaperStore, monkeypatch: pytest.MonkeyPatch
+    world: World,
+    paper_store: PaperStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     message = await search(world)
 
-    async def broken(*args: object, **kwargs: object) -> Page:
+    async def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(paper_store, "search", broken)
+    monkeypatch.setattr(paper_store, "_rows", broken)  # every read of the store fails
     result = await world.alice.click(message, label="Next")
 
     # Not "This interaction failed": an ephemeral note with a code to quote to the admins.
     answer = response(result)
     assert result.ephemeral and answer.content.startswith(UNEXPECTED[0])
-    assert "error `" in answer.content
-    (error,) = world.env.errors
-    assert isinstance(error, RuntimeError)
+    code = answer.content.split("error `")[1].split("`")[0]
+    (logged,) = [r for r in caplog.records if code in r.getMessage()]  # the admins' side
+    assert logged.exc_info is not None and isinstance(logged.exc_info[1], RuntimeError)
     assert header(world.channel.history()[0]) == f"Results 1–5 of {COUNT} for `transformer`"
 
 

@@ -13,6 +13,7 @@ import pytest
 from bot import answer as answer_module
 from bot.app import PapersBot
 from bot.models import Entry, ParseResult, Section
+from bot.sandbox.interaction_payloads import custom_ids
 from bot.sandbox.scene import SEOUL, SceneClock, running_world
 from bot.sandbox.server import SandboxServer
 from bot.store import Page
@@ -27,6 +28,12 @@ HUGE = Entry(
     summary="- **What's New**: @everyone <@123456789> " + "대규모 언어 모델을 학습합니다. " * 700,
     thumbnail="https://example.org/x.mp4",
 )
+
+
+def results_button(message: dict[str, Any], step: str) -> str:
+    """The custom id of a results message's `previous` / `next` button (results:KEY:step)."""
+    (found,) = [i for i in custom_ids(message["components"]) if i.endswith(f":{step}")]
+    return found
 
 
 @pytest.fixture
@@ -73,12 +80,53 @@ async def test_search_pages_and_the_owner_only_buttons(
     server, _ = world
     first = await server.invoke_command("search", {"query": "모델"}, user="minji")
     assert first.rejections == [] and first.message is not None
-    refused = await server.click(first.message, "results:next", user="alex")
+    refused = await server.click(first.message, results_button(first.message, "next"), user="alex")
     assert refused.ephemeral and "Only the member who ran the command" in (refused.content or "")
-    turned = await server.click(first.message, "results:next", user="minji")
+    turned = await server.click(first.message, results_button(first.message, "next"), user="minji")
     assert turned.callback_type == 7 and turned.rejections == []
     page = server.world.find_message(int(first.message["id"]))
     assert page is not None and "Results 6–" in page["embeds"][0]["description"]
+
+
+async def test_results_buttons_are_disabled_when_the_list_expires(
+    world: tuple[SandboxServer, PapersBot],
+) -> None:
+    server, bot = world
+    bot.result_lists.timeout = 0.2
+    first = await server.invoke_command("search", {"query": "모델"}, user="minji")
+    assert first.message is not None
+    message_id = int(first.message["id"])
+
+    async with asyncio.timeout(5):  # the sweeper edits it through the command's webhook
+        while True:
+            current = server.world.find_message(message_id)
+            assert current is not None
+            parts = [c for row in current["components"] for c in row["components"]]
+            if all(c.get("disabled") for c in parts):
+                break
+            await asyncio.sleep(0.05)
+    assert current["embeds"] == first.message["embeds"]  # the page itself stays
+    assert len(bot.result_lists) == 0
+    (edit,) = server.requests("PATCH", "/webhooks/*/*/messages/*")
+    assert edit.path.endswith(f"/messages/{message_id}")
+
+    with pytest.raises(ValueError, match="disabled"):  # as Discord refuses it
+        await server.click(first.message, results_button(first.message, "next"), user="minji")
+
+
+async def test_buttons_of_a_list_the_bot_no_longer_has_are_explained(
+    world: tuple[SandboxServer, PapersBot],
+) -> None:
+    server, bot = world
+    first = await server.invoke_command("search", {"query": "모델"}, user="minji")
+    assert first.message is not None
+    bot.result_lists.close()  # as after a restart: the message's buttons are still enabled
+
+    late = await server.click(first.message, results_button(first.message, "next"), user="minji")
+
+    assert late.ephemeral and "expired" in (late.content or "")
+    page = server.world.find_message(int(first.message["id"]))
+    assert page is not None and page["embeds"] == first.message["embeds"]
 
 
 async def test_hostile_input_gets_an_ephemeral_answer(
@@ -141,7 +189,9 @@ async def test_a_slow_lookup_is_deferred_then_answered_in_full(
     assert result.latency is not None and result.latency < 0.3  # deferred before the results
     assert result.rejections == [] and result.message is not None
     assert result.message["embeds"][0]["description"] == "Results 1–5 of 10 for `모델`"
-    turned = await server.click(result.message, "results:next", user="minji")  # buttons work
+    turned = await server.click(
+        result.message, results_button(result.message, "next"), user="minji"
+    )  # buttons work
     assert turned.callback_type == 7 and turned.rejections == []
 
     quiet = await server.invoke_command(
