@@ -10,6 +10,9 @@ fixed mix (/paper by id and by title words, /search in Korean and English with e
 /author, /top, /digest, and the autocompletes of /paper, /author and /digest) until
 `--commands` have been issued in all. A member waits for each answer (plus `--think`
 seconds on average, exponential) before the next: a closed loop, `--members` in flight.
+With `--think`, each member also pauses so before its first command: members come in as
+they go on, rather than all firing in the same millisecond when the run starts
+(`--together` keeps that burst: 50 commands at once, then the answers' knock-on waves).
 
 Latency is the sandbox's own: from the INTERACTION_CREATE dispatch to the interaction
 callback request arriving (InteractionResult.latency), i.e. what a member's client waits for.
@@ -190,6 +193,7 @@ async def _member(
     budget: list[int],
     think: float,
     out: Outcome,
+    together: bool = False,
 ) -> None:
     rng = random.Random(seed)
     kinds = [k for k, _, _ in MIX]
@@ -197,6 +201,8 @@ async def _member(
     actions = {k: a for k, _, a in MIX}
     box: list[InteractionRecord] = []
     _captured.set(box)
+    if think > 0 and not together:  # members come in as they go on, not all at t=0
+        await asyncio.sleep(rng.expovariate(1 / think))
     while budget[0] > 0:
         budget[0] -= 1
         kind = rng.choices(kinds, weights)[0]
@@ -268,7 +274,10 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
         with _harness_gc_paused(mode == "split"):
             stalls = LoopStalls()
             await asyncio.gather(
-                *(_member(server, u, i, s, budget, args.think, out) for i, u in enumerate(users))
+                *(
+                    _member(server, u, i, s, budget, args.think, out, args.together)
+                    for i, u in enumerate(users)
+                )
             )
             harness_stalls = stalls.stats("harness")
         elapsed = time.perf_counter() - start
@@ -393,6 +402,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds between commands")
     parser.add_argument("--mode", choices=["split", "inline", "both"], default="both")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--together", action="store_true", help="every member's first command at the same instant"
+    )
     parser.add_argument(
         "--cache", type=int, default=ENTRIES, help="the bot's lookup cache entries (0: off)"
     )

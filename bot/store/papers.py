@@ -228,15 +228,13 @@ class PaperStore:
         if not self._all_readers:
             return await self._main_rows(sql, params)
         reader = await self._readers.get()
-        try:
-            async with reader.execute(sql, params) as cur:
-                return list(await cur.fetchall())
+        try:  # one trip to the connection's thread: execute, fetch and close there
+            return list(await reader.execute_fetchall(sql, params))
         finally:
             self._readers.put_nowait(reader)
 
     async def _main_rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def _papers(self, where: str, params: Sequence[object] = ()) -> list[Paper]:
         return [
