@@ -49,7 +49,7 @@ class Answer:
         Returns the message's id when Discord told it."""
         extra: dict[str, Any] = {} if view is None else {"view": view}
         if self.interaction.response.is_done():
-            sent = await self.interaction.followup.send(  # wait: the view is stored under its id
+            sent = await self.interaction.followup.send(  # wait: for the message's id
                 embeds=embeds, ephemeral=self.ephemeral, wait=True, **extra
             )
             return sent.id

@@ -52,20 +52,14 @@ class ResultList:
     page_size: int = PAGE_SIZE
     heading: bool = False
     index: int = 0
-    total: int = 0
     expires: float = 0.0
     # The command's interaction, to disable the buttons at expiry (its token lasts 15 min).
     application_id: int = 0
     token: str = ""
     message_id: int | None = None
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
     def show(self, page: Page) -> list[discord.Embed]:
-        """`page` (the `index`th) as embeds; remembers its total for the buttons."""
-        self.total = page.total
+        """`page` (the `index`th) as embeds."""
         return render.result_page(
             page.papers,
             page=self.index + 1,
@@ -193,6 +187,15 @@ def _lists_of(interaction: discord.Interaction) -> ResultLists | None:
     return found if isinstance(found, ResultLists) else None
 
 
+async def _answering(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Run a press; a failure gets the same answer as a failing command, never silence
+    (discord.py only logs what a dynamic item's callback raises)."""
+    try:
+        await work
+    except Exception as error:
+        await answer_error(interaction, describe(interaction, error))
+
+
 async def _expired(interaction: discord.Interaction) -> None:
     await interaction.response.send_message(
         text(str(interaction.locale), "results_expired"), ephemeral=True
@@ -218,10 +221,7 @@ class PageTurn(
         return cls(item, match["key"], -1 if match["step"] == "previous" else 1)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._turn(interaction)
-        except Exception as error:  # the same answer as a failing command, never a silent fail
-            await answer_error(interaction, describe(interaction, error))
+        await _answering(interaction, self._turn(interaction))
 
     async def _turn(self, interaction: discord.Interaction) -> None:
         lists = _lists_of(interaction)
@@ -263,10 +263,7 @@ class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"resu
         return cls(item, match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._open(interaction)
-        except Exception as error:
-            await answer_error(interaction, describe(interaction, error))
+        await _answering(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
         lists = _lists_of(interaction)
