@@ -21,9 +21,13 @@ DEFER_AFTER = 1.5  # seconds of lookup before deferring; leaves room for Discord
 class Answer:
     """One interaction's answer: `fetch` the data, then `send` it."""
 
-    def __init__(self, interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    def __init__(
+        self, interaction: discord.Interaction, *, ephemeral: bool, update: bool = False
+    ) -> None:
+        """`update`: the answer edits the message whose button was pressed (`edit`)."""
         self.interaction = interaction
         self.ephemeral = ephemeral
+        self.update = update
         self._deadline = asyncio.get_running_loop().time() + DEFER_AFTER
 
     async def fetch(self, work: Awaitable[T]) -> T:
@@ -35,7 +39,10 @@ class Answer:
         try:
             return await asyncio.wait_for(asyncio.shield(task), max(remaining, 0.0))
         except TimeoutError:
-            await self.interaction.response.defer(ephemeral=self.ephemeral, thinking=True)
+            if self.update:
+                await self.interaction.response.defer()  # the message stays as it is meanwhile
+            else:
+                await self.interaction.response.defer(ephemeral=self.ephemeral, thinking=True)
             return await task
 
     async def send(
@@ -60,3 +67,10 @@ class Answer:
             return callback.message_id
         resource = callback.resource
         return resource.id if isinstance(resource, discord.InteractionMessage) else None
+
+    async def edit(self, *, embeds: list[discord.Embed], view: discord.ui.View) -> None:
+        """A pressed button's answer: its message edited, at once or after a deferral."""
+        if self.interaction.response.is_done():
+            await self.interaction.edit_original_response(embeds=embeds, view=view)
+        else:
+            await self.interaction.response.edit_message(embeds=embeds, view=view)

@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.errors import PapersTree
 from bot.store import PaperStore
 from bot.translator import Translator
-from bot.views import OpenPaper, PageTurn, ResultLists
+from bot.views import OldResults, OpenPaper, PageTurn, ResultLists
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class PapersBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(Translator())
-        self.add_dynamic_items(PageTurn, OpenPaper)
+        self.add_dynamic_items(PageTurn, OpenPaper, OldResults)
         await self.add_cog(Lookup(self.store, self.result_lists))
         await self.add_extra_cogs()
         if self.config.discord.sync_on_start:

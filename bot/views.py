@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import discord
 
 from bot import render
+from bot.answer import Answer
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Paper
@@ -53,10 +54,11 @@ class ResultList:
     heading: bool = False
     index: int = 0
     expires: float = 0.0
-    # The command's interaction, to disable the buttons at expiry (its token lasts 15 min).
+    # The list's message, and the latest interaction answered with it (the command, then
+    # each press): its token, valid 15 minutes, edits the message to disable the buttons.
+    message_id: int | None = None
     application_id: int = 0
     token: str = ""
-    message_id: int | None = None
 
     def show(self, page: Page) -> list[discord.Embed]:
         """`page` (the `index`th) as embeds."""
@@ -131,14 +133,15 @@ class ResultLists:
             self._sweeper = asyncio.create_task(self._sweep(), name="results-expiry")
         return key
 
-    def opened(self, key: str, interaction: discord.Interaction, message_id: int | None) -> None:
-        """The list's message is out: remember how to disable its buttons later."""
+    def answered(self, key: str, interaction: discord.Interaction, message_id: int | None) -> None:
+        """`interaction` answered with the list's message (the command, or a press on it):
+        its token is how to disable the buttons later."""
         results = self._lists.get(key)
         if results is not None:
             self._client = interaction.client
+            results.message_id = message_id or results.message_id
             results.application_id = interaction.application_id
             results.token = interaction.token
-            results.message_id = message_id
 
     def discard(self, key: str) -> None:
         self._lists.pop(key, None)
@@ -172,8 +175,8 @@ class ResultLists:
         hook = discord.Webhook.partial(results.application_id, results.token, client=self._client)
         try:
             await hook.edit_message(results.message_id, view=results.components(key, None))
-        except discord.HTTPException:
-            log.debug("could not disable an expired results message")
+        except Exception:  # an expired token, a network error: the buttons just stay
+            log.debug("could not disable an expired results message", exc_info=True)
 
     def close(self) -> None:
         for task in (self._sweeper, *self._edits):
@@ -226,7 +229,7 @@ class PageTurn(
     async def _turn(self, interaction: discord.Interaction) -> None:
         lists = _lists_of(interaction)
         results = lists.use(self.key) if lists else None
-        if results is None:
+        if lists is None or results is None:
             await _expired(interaction)
             return
         if interaction.user.id != results.owner:
@@ -234,16 +237,17 @@ class PageTurn(
                 text(str(interaction.locale), "not_your_buttons"), ephemeral=True
             )
             return
+        answer = Answer(interaction, ephemeral=False, update=True)
         index = max(0, results.index + self.step)
-        page = await results.fetch(offset=index * results.page_size, limit=results.page_size)
+        size = results.page_size
+        page = await answer.fetch(results.fetch(offset=index * size, limit=size))
         if page.papers or index == 0:
             results.index = index
         else:  # the results shrank since: stay, and show what this page holds now
-            offset = results.index * results.page_size
-            page = await results.fetch(offset=offset, limit=results.page_size)
-        embeds = results.show(page)
-        await interaction.response.edit_message(
-            embeds=embeds, view=results.components(self.key, page)
+            page = await answer.fetch(results.fetch(offset=results.index * size, limit=size))
+        await answer.edit(embeds=results.show(page), view=results.components(self.key, page))
+        lists.answered(
+            self.key, interaction, interaction.message.id if interaction.message else None
         )
 
 
@@ -280,6 +284,21 @@ class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"resu
             view=paper_links(chosen, locale),
             ephemeral=True,
         )
+
+
+class OldResults(
+    discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"results:(previous|next|open)"
+):
+    """Buttons and menus of results sent before lists had keys: they have expired."""
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> OldResults:
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _answering(interaction, _expired(interaction))
 
 
 def paper_links(paper: Paper, locale: str) -> discord.ui.View:

@@ -218,6 +218,8 @@ async def test_author_lookup_is_case_and_accent_insensitive_and_partial(loaded: 
     assert (await loaded.by_author("Nobody Here")).papers == ()
     assert await loaded.author_suggestions("bör") == ["Börje Karlsson"]
     assert await loaded.author_suggestions("  LOVE ") == ["Ada Lovelace"]
+    await loaded.ingest("cjk.md", day(D3, entry("2407.00010", "X", authors=("李\U00020000明",))))
+    assert await loaded.author_suggestions("李") == ["李\U00020000明"]  # beyond U+FFFF
     assert await loaded.author_suggestions("a", limit=3) == [
         "Ada Lovelace",
         "Alan Turing",

@@ -111,7 +111,7 @@ class Lookup(commands.Cog):
         except BaseException:
             self.lists.discard(key)
             raise
-        self.lists.opened(key, interaction, message_id)
+        self.lists.answered(key, interaction, message_id)
 
     async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
         """A period ends at the newest digest day, so a quiet week still shows something."""

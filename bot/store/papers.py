@@ -603,7 +603,7 @@ class PaperStore:
             rows = await self._rows(
                 "SELECT arxiv_id, title FROM papers WHERE arxiv_id >= ? AND arxiv_id < ? "
                 "ORDER BY arxiv_id LIMIT ?",
-                (key, key + "\uffff", limit),
+                (key, key + "\U0010ffff", limit),
             )
             if rows:
                 return [(r[0], r[1]) for r in rows]
@@ -644,7 +644,7 @@ class PaperStore:
         rows = await self._rows(
             "SELECT name FROM author_names WHERE folded >= ? AND folded < ? "
             "ORDER BY folded LIMIT ?",
-            (key, key + "\uffff", limit),
+            (key, key + "\U0010ffff", limit),
         )
         names = [str(r[0]) for r in rows]
         if key and len(names) < limit:

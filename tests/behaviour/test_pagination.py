@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import discord
 import pytest
 import simcord
 
@@ -218,4 +219,22 @@ async def test_results_that_shrank_since_are_shown_as_they_are_now(
     assert header(stayed) == "Results 1–3 of 3 for `transformer`"
     assert numbers(stayed) == [2, 1, 0]
     assert button(stayed, "Previous")["disabled"] and button(stayed, "Next")["disabled"]
+    assert world.env.errors == []
+
+
+async def test_buttons_sent_before_lists_had_keys_say_they_expired(
+    world: World, simcord_bot: PapersBot
+) -> None:
+    """A message from before the upgrade (custom id `results:next`) is answered, not failed."""
+    old = discord.ui.View(timeout=None)
+    old.add_item(discord.ui.Button(label="Next", custom_id="results:next"))
+    old.stop()
+    channel = simcord_bot.get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    await channel.send("Results 1–5 of 23 for `transformer`", view=old)
+
+    pressed = await world.alice.click(world.channel.history()[0], label="Next")
+
+    assert pressed.ephemeral
+    assert response(pressed).content.startswith("These results have expired.")
     assert world.env.errors == []

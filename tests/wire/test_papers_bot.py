@@ -36,6 +36,11 @@ def results_button(message: dict[str, Any], step: str) -> str:
     return found
 
 
+def _description(server: SandboxServer, message: dict[str, Any]) -> str:
+    current = server.world.find_message(int(message["id"]))
+    return str(current["embeds"][0]["description"]) if current else ""
+
+
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[SandboxServer, PapersBot]]:
     clock = SceneClock(dt.datetime(2025, 5, 9, 8, 0, tzinfo=SEOUL))
@@ -92,10 +97,11 @@ async def test_results_buttons_are_disabled_when_the_list_expires(
     world: tuple[SandboxServer, PapersBot],
 ) -> None:
     server, bot = world
-    bot.result_lists.timeout = 0.2
+    bot.result_lists.timeout = 0.5
     first = await server.invoke_command("search", {"query": "모델"}, user="minji")
     assert first.message is not None
     message_id = int(first.message["id"])
+    press = await server.click(first.message, results_button(first.message, "next"), user="minji")
 
     async with asyncio.timeout(5):  # the sweeper edits it through the command's webhook
         while True:
@@ -105,10 +111,11 @@ async def test_results_buttons_are_disabled_when_the_list_expires(
             if all(c.get("disabled") for c in parts):
                 break
             await asyncio.sleep(0.05)
-    assert current["embeds"] == first.message["embeds"]  # the page itself stays
+    assert "Results 6–" in current["embeds"][0]["description"]  # the page itself stays
     assert len(bot.result_lists) == 0
     (edit,) = server.requests("PATCH", "/webhooks/*/*/messages/*")
-    assert edit.path.endswith(f"/messages/{message_id}")
+    # with the latest press's token, valid 15 minutes from the press, not from the command
+    assert edit.path.endswith(f"/{press.record.token}/messages/{message_id}")
 
     with pytest.raises(ValueError, match="disabled"):  # as Discord refuses it
         await server.click(first.message, results_button(first.message, "next"), user="minji")
@@ -191,8 +198,13 @@ async def test_a_slow_lookup_is_deferred_then_answered_in_full(
     assert result.message["embeds"][0]["description"] == "Results 1–5 of 10 for `모델`"
     turned = await server.click(
         result.message, results_button(result.message, "next"), user="minji"
-    )  # buttons work
-    assert turned.callback_type == 7 and turned.rejections == []
+    )  # buttons work, and a slow page is deferred too, then edited in
+    assert turned.callback_type == 6 and turned.rejections == []
+    async with asyncio.timeout(5):
+        while True:
+            if "Results 6–" in _description(server, result.message):
+                break
+            await asyncio.sleep(0.05)
 
     quiet = await server.invoke_command(
         "paper", {"query": "no such words zq", "ephemeral": True}, user="minji"
