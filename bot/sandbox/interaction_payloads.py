@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,33 +172,25 @@ def wrap_subcommand(path: list[str], leaf: list[Json]) -> list[Json]:
     return options
 
 
-def custom_ids(components: list[Json]) -> list[str]:
-    """Every custom id on a message's components, depth first (rows, containers, ...)."""
-    found: list[str] = []
+def _walk(components: list[Json]) -> Iterator[Json]:
+    """Every component, depth first through rows, containers, sections and accessories."""
     for component in components:
-        if isinstance(component.get("custom_id"), str):
-            found.append(component["custom_id"])
+        yield component
         children = list(component.get("components") or [])
         for key in ("accessory", "component"):
             if isinstance(component.get(key), dict):
                 children.append(component[key])
-        found.extend(custom_ids(children))
-    return found
+        yield from _walk(children)
+
+
+def custom_ids(components: list[Json]) -> list[str]:
+    """Every custom id on a message's components, depth first."""
+    return [c["custom_id"] for c in _walk(components) if isinstance(c.get("custom_id"), str)]
 
 
 def find_component(components: list[Json], custom_id: str) -> Json | None:
-    """Depth-first search through rows, containers, sections and accessories."""
-    for component in components:
-        if component.get("custom_id") == custom_id:
-            return component
-        children = list(component.get("components") or [])
-        for key in ("accessory", "component"):
-            if isinstance(component.get(key), dict):
-                children.append(component[key])
-        found = find_component(children, custom_id)
-        if found is not None:
-            return found
-    return None
+    """The first component with `custom_id`, depth first."""
+    return next((c for c in _walk(components) if c.get("custom_id") == custom_id), None)
 
 
 def modal_submission(components: list[Json], values: Mapping[str, Any]) -> list[Json]:

@@ -226,15 +226,12 @@ class PaperStore:
         """A read, on an idle read-only connection: one slow query does not hold up the rest
         (SQLite reads in parallel under WAL, each connection in its own thread)."""
         if not self._all_readers:
-            return await self._main_rows(sql, params)
+            return list(await self._conn.execute_fetchall(sql, params))
         reader = await self._readers.get()
         try:  # one trip to the connection's thread: execute, fetch and close there
             return list(await reader.execute_fetchall(sql, params))
         finally:
             self._readers.put_nowait(reader)
-
-    async def _main_rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
-        return list(await self._conn.execute_fetchall(sql, params))
 
     async def _papers(self, where: str, params: Sequence[object] = ()) -> list[Paper]:
         return [
