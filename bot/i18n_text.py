@@ -78,6 +78,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_last": "Last digest: {day} ({status}, {sent}/{planned} messages)",
         "daily_paused": "⏸️ Paused: {reason}. Fix the channel permissions, then subscribe again.",
         "daily_error": "⚠️ Last error ({failures}×): {reason}",
+        "daily_sources": "**Digest sources**",
+        "daily_sources_more": "… and {count} more",
         "daily_preview_more": "… and {count} more messages.",
         "daily_posted": "Posted the digest of {day} in {channel} ({sent} messages).",
         "daily_already": "The digest of {day} was already posted in {channel}. "
@@ -156,6 +158,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_last": "마지막 다이제스트: {day} ({status}, 메시지 {sent}/{planned})",
         "daily_paused": "⏸️ 일시 중지됨: {reason}. 채널 권한을 고친 뒤 다시 구독하세요.",
         "daily_error": "⚠️ 최근 오류 ({failures}회): {reason}",
+        "daily_sources": "**다이제스트 소스**",
+        "daily_sources_more": "… 그 밖에 {count}건",
         "daily_preview_more": "… 그리고 메시지 {count}개 더.",
         "daily_posted": "{channel}에 {day} 다이제스트를 게시했습니다 (메시지 {sent}개).",
         "daily_already": "{day} 다이제스트는 이미 {channel}에 게시되었습니다. "

@@ -197,6 +197,8 @@ class Daily(commands.Cog):
         if not subs:
             raise UserFacingError(text(locale, "daily_none"))
         blocks = [f"<#{sub.channel_id}>\n{await self._status_line(sub, locale)}" for sub in subs]
+        if problems := self.sources.problems():  # what the sources could not load or ignored
+            blocks.append(_source_problems(problems, locale))
         embed = discord.Embed(
             title=text(locale, "daily_status_title"),
             description=render.shorten("\n\n".join(blocks), render.DESCRIPTION_LIMIT),
@@ -317,6 +319,13 @@ class Daily(commands.Cog):
     ) -> None:
         if channel.guild.id != interaction.guild_id:
             raise UserFacingError(text(_locale(interaction), "daily_other_guild"))
+
+
+def _source_problems(problems: list[str], locale: str, shown: int = 5) -> str:
+    lines = [f"⚠️ {render.shorten(render.sanitize(p), 300)}" for p in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(text(locale, "daily_sources_more", count=len(problems) - shown))
+    return "\n".join([text(locale, "daily_sources"), *lines])
 
 
 def _missing_permissions(channel: discord.TextChannel, locale: str) -> str:

@@ -75,10 +75,10 @@ def find_files(args: Iterable[str]) -> tuple[list[Path], list[str]]:
 
 def decode_digest(data: bytes, name: str) -> str:
     """Digest text from raw bytes; raises UnreadableDigest with a reason a person can act on."""
+    if len(data) > MAX_FILE_BYTES:  # before anything that copies the buffer (strip, decode)
+        raise UnreadableDigest(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES} byte cap")
     if not data.strip():
         raise UnreadableDigest(f"{name}: empty file")
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableDigest(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES} byte cap")
     if b"\x00" in data:
         raise UnreadableDigest(f"{name}: binary file (contains NUL bytes)")
     try:
@@ -112,7 +112,13 @@ def _account(report: LoadReport, source: str, result: ParseResult, stats: Ingest
 
 async def load_text(store: PaperStore, source: str, text: str, report: LoadReport) -> None:
     """Parse one digest text and write it; problems go into the report as file:line."""
-    result = parse(text)
+    await load_parsed(store, source, parse(text), report)
+
+
+async def load_parsed(
+    store: PaperStore, source: str, result: ParseResult, report: LoadReport
+) -> None:
+    """Write one parsed digest (possibly narrowed by its caller) and account for it."""
     _account(report, source, result, await store.ingest(source, result))
 
 

@@ -1,10 +1,16 @@
-"""Digest sources the bot polls for new days: folders it re-scans and a URL template."""
+"""Digest sources the bot polls for new days: folders it re-scans and a URL template.
+
+Each source keeps what went wrong at its last poll (`problems()`) for `/daily status`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import logging
+import sqlite3
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,18 +18,25 @@ from pathlib import Path
 import aiohttp
 
 from bot.digest.ingest import (
+    MAX_FILE_BYTES,
     LoadReport,
     UnreadableDigest,
     decode_digest,
     find_files,
     load_files,
-    load_text,
+    load_parsed,
 )
+from bot.digest.parse import parse
+from bot.models import ParseResult
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=2)
+FOLDER_RETRY = dt.timedelta(seconds=30)  # a locked database is usually free again soon
+FOLDER_MAX_RETRY = dt.timedelta(minutes=10)
+CHUNK_BYTES = 64 * 1024  # read (and inflate) a body this much at a time
+ACCEPT_ENCODING = "gzip, deflate"  # what read_body can inflate
 
 
 @dataclass
@@ -31,6 +44,7 @@ class Backoff:
     """Exponential backoff after failures, reset by a success."""
 
     base: dt.timedelta
+    cap: dt.timedelta = MAX_BACKOFF
     failures: int = 0
     not_before: dt.datetime | None = None
 
@@ -39,53 +53,174 @@ class Backoff:
 
     def failed(self, now: dt.datetime) -> None:
         self.failures += 1
-        delay = min(self.base * 2 ** (self.failures - 1), MAX_BACKOFF)
+        delay = min(self.base * 2 ** min(self.failures - 1, 30), self.cap)
         self.not_before = now + delay
 
     def succeeded(self) -> None:
         self.failures, self.not_before = 0, None
 
 
+def _when(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "the next poll"
+
+
 class FolderSource:
-    """Re-scans folders and loads files that are new or changed since the last scan."""
+    """Re-scans folders and loads files that are new or changed since they last loaded.
 
-    def __init__(self, folders: tuple[str, ...], store: PaperStore) -> None:
+    A file counts as seen only once a load of it finished: when the load fails (the database
+    locked by another process, say) it is tried again at later polls, with backoff.
+    """
+
+    def __init__(
+        self, folders: tuple[str, ...], store: PaperStore, backoff: Backoff | None = None
+    ) -> None:
         self.folders, self.store = folders, store
+        self.backoff = backoff or Backoff(FOLDER_RETRY, FOLDER_MAX_RETRY)
         self._seen: dict[Path, tuple[int, int]] = {}
+        self._problem: str | None = None
 
-    async def poll(self) -> LoadReport:
+    def problems(self) -> list[str]:
+        return [self._problem] if self._problem else []
+
+    async def poll(self, now: dt.datetime) -> LoadReport:
         files, missing = find_files(self.folders)
         for problem in missing:
             log.warning("digest folder: %s", problem)
-        changed = []
+        changed: dict[Path, tuple[int, int]] = {}
         for path in files:
             try:
                 st = path.stat()
             except OSError:
                 continue
-            key = (st.st_mtime_ns, st.st_size)
+            key = (st.st_mtime_ns, st.st_size)  # taken before reading: a later change reloads
             if self._seen.get(path) != key:
-                changed.append(path)
-                self._seen[path] = key
-        report = await load_files(self.store, changed)
+                changed[path] = key
+        if not changed or not self.backoff.ready(now):
+            return LoadReport()
+        try:
+            report = await load_files(self.store, list(changed))
+        except Exception as exc:
+            self.backoff.failed(now)
+            self._problem = (
+                f"digest folder: {len(changed)} new or changed files not loaded ({exc}); "
+                f"next try after {_when(self.backoff.not_before)}"
+            )
+            known = isinstance(exc, sqlite3.Error | OSError)
+            log.warning("%s", self._problem, exc_info=not known)
+            return LoadReport()
+        self._seen.update(changed)
+        self.backoff.succeeded()
+        self._problem = None
         for line in [*report.rejected, *report.skipped]:
             log.warning("digest folder: %s", line)
         return report
 
 
+class _Body:
+    """A response body taken chunk by chunk, inflated if compressed, refused past `cap`."""
+
+    def __init__(self, name: str, encoding: str, cap: int) -> None:
+        self.name, self.encoding, self.cap = name, encoding, cap
+        self.data = bytearray()
+        self.raw = 0
+        self._inflate: zlib._Decompress | None = None
+        if encoding == "gzip":
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding not in ("identity", "deflate"):
+            raise UnreadableDigest(f"{name}: unsupported Content-Encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> None:
+        self.raw += len(chunk)
+        if self.raw > self.cap:
+            raise self._over()
+        if self.encoding == "identity":
+            self._add(chunk)
+            return
+        if self._inflate is None:  # deflate: zlib-wrapped as HTTP says, or raw as some send
+            wrapped = (
+                len(chunk) >= 2 and chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
+            )
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        data = chunk
+        try:
+            while data:  # never more out of one call than would still fit under the cap
+                self._add(self._inflate.decompress(data, self.cap - len(self.data) + 1))
+                data = self._inflate.unconsumed_tail
+        except zlib.error as exc:
+            raise UnreadableDigest(f"{self.name}: corrupt {self.encoding} body ({exc})") from None
+
+    def _add(self, piece: bytes) -> None:
+        if len(self.data) + len(piece) > self.cap:
+            raise self._over()
+        self.data += piece
+
+    def _over(self) -> UnreadableDigest:
+        what = "body" if self.encoding == "identity" else f"{self.encoding} body once inflated"
+        return UnreadableDigest(
+            f"{self.name}: {what} is over the {self.cap} byte cap (stopped reading)"
+        )
+
+    def finish(self) -> bytes:
+        if self._inflate is not None and not self._inflate.eof:
+            raise UnreadableDigest(f"{self.name}: {self.encoding} body ends early")
+        return bytes(self.data)
+
+
+async def read_body(resp: aiohttp.ClientResponse, name: str, cap: int = MAX_FILE_BYTES) -> bytes:
+    """The body of `resp` (asked for without aiohttp's own decompression), inflated; raises
+    UnreadableDigest as soon as more than `cap` bytes arrived or would come out of inflating,
+    so neither a huge body nor a compression bomb is ever held in memory."""
+    encoding = resp.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "identity").strip().lower()
+    body = _Body(name, encoding or "identity", cap)
+    if resp.content_length is not None and resp.content_length > cap:
+        raise UnreadableDigest(f"{name}: {resp.content_length} bytes is over the {cap} byte cap")
+    async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
+        body.feed(chunk)
+    return body.finish()
+
+
+def only_day(result: ParseResult, day: dt.date) -> tuple[ParseResult, list[dt.date]]:
+    """`result` narrowed to the sections for `day` (and the problems outside other days'
+    sections), and the other days it held."""
+    others = sorted({s.day for s in result.sections} - {day})
+    if not others:
+        return result, []
+    starts = [s.line for s in result.sections]
+
+    def ours(line: int) -> bool:
+        at = bisect.bisect_right(starts, line) - 1
+        return at < 0 or result.sections[at].day == day
+
+    kept = tuple(s for s in result.sections if s.day == day)
+    return ParseResult(kept, tuple(p for p in result.problems if ours(p.line))), others
+
+
+def _session() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession()
+
+
 @dataclass
 class UrlSource:
-    """Fetches `template` for recent days with conditional requests, a timeout and backoff."""
+    """Fetches `template` for recent days with conditional requests, a timeout and backoff.
+
+    The URL for day D only ever changes day D: sections for other days in its body are
+    reported and ignored. Bodies are capped like files (`MAX_FILE_BYTES`), after inflating.
+    """
 
     template: str
     store: PaperStore
     daily: DailyStore
     timeout: float
     backoff: Backoff
-    session: Callable[[], aiohttp.ClientSession] = field(default=aiohttp.ClientSession)
+    session: Callable[[], aiohttp.ClientSession] = field(default=_session)
+    _notes: dict[str, str] = field(default_factory=dict, init=False)  # per URL, last body's
+    _failure: str | None = field(default=None, init=False)
 
     def url(self, day: dt.date) -> str:
         return self.template.format(yyyy=f"{day:%Y}", mm=f"{day:%m}", dd=f"{day:%d}")
+
+    def problems(self) -> list[str]:
+        return [*([self._failure] if self._failure else []), *self._notes.values()]
 
     async def poll(self, days: list[dt.date], now: dt.datetime) -> LoadReport:
         report = LoadReport()
@@ -97,11 +232,15 @@ class UrlSource:
                     await self._fetch(session, day, now, report)
         except (TimeoutError, aiohttp.ClientError) as exc:
             self.backoff.failed(now)
-            log.warning(
-                "digest URL source failed (%s); next try after %s", exc, self.backoff.not_before
+            reason = str(exc) or type(exc).__name__
+            self._failure = (
+                f"digest URL source failed ({reason}); next try after "
+                f"{_when(self.backoff.not_before)}"
             )
+            log.warning("%s", self._failure)
             return report
         self.backoff.succeeded()
+        self._failure = None
         return report
 
     async def _fetch(
@@ -110,19 +249,38 @@ class UrlSource:
         url = self.url(day)
         etag, modified = await self.daily.source_state(url)
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
+        headers[aiohttp.hdrs.ACCEPT_ENCODING] = ACCEPT_ENCODING
         timeout = aiohttp.ClientTimeout(total=self.timeout)
-        async with session.get(url, headers=headers, timeout=timeout) as resp:
+        async with session.get(
+            url, headers=headers, timeout=timeout, auto_decompress=False
+        ) as resp:
             if resp.status in (304, 404):
+                if resp.status == 404:
+                    self._notes.pop(url, None)
                 await self.daily.save_source_state(url, etag, modified, resp.status, now)
                 return
             resp.raise_for_status()
-            data = await resp.read()
             new_etag, new_modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
-        try:
-            await load_text(self.store, url, decode_digest(data, url), report)
-        except UnreadableDigest as exc:
-            report.skipped.append(str(exc))
-            log.warning("digest URL source: %s", exc)
+            try:
+                text = decode_digest(await read_body(resp, url), url)
+            except UnreadableDigest as exc:
+                text, refused = None, str(exc)
+        self._notes.pop(url, None)
+        if text is None:
+            report.skipped.append(refused)
+            self._notes[url] = f"digest URL source: {refused}"
+            log.warning("digest URL source: %s", refused)
+        else:
+            result, others = only_day(parse(text), day)
+            if others:
+                ignored = ", ".join(d.isoformat() for d in others)
+                note = (
+                    f"{url}: ignored sections for {ignored}; the URL for {day} changes only {day}"
+                )
+                report.skipped.append(note)
+                self._notes[url] = f"digest URL source: {note}"
+                log.warning("digest URL source: %s", note)
+            await load_parsed(self.store, url, result, report)
         await self.daily.save_source_state(url, new_etag, new_modified, 200, now)
 
 
@@ -133,12 +291,19 @@ class Sources:
         self.folder, self.url, self.lookback = folder, url, lookback
         self._lock = asyncio.Lock()
 
+    def problems(self) -> list[str]:
+        """What the last polls could not load or ignored, for operators (`/daily status`)."""
+        return [
+            *(self.folder.problems() if self.folder else ()),
+            *(self.url.problems() if self.url else ()),
+        ]
+
     async def poll(self, now: dt.datetime, today: dt.date) -> int:
         """Check all sources; returns how many papers were new or updated."""
         async with self._lock:
             reports = []
             if self.folder:
-                reports.append(await self.folder.poll())
+                reports.append(await self.folder.poll(now))
             if self.url:
                 days = [today - dt.timedelta(days=i) for i in range(self.lookback, -1, -1)]
                 reports.append(await self.url.poll(days, now))
