@@ -8,7 +8,7 @@ import gzip
 import sqlite3
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,8 @@ from bot.digest.ingest import MAX_FILE_BYTES, LoadReport, load_text
 from bot.digest.sources import Backoff, FolderSource, Sources, UrlSource
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
+
+from .http_site import Site, serving
 
 DAY = dt.date(2026, 11, 30)
 OLD = dt.date(2024, 6, 12)
@@ -43,43 +45,10 @@ async def titles(store: PaperStore, day: dt.date) -> list[str]:
     return [p.title for p in digest.papers] if digest else []
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class Site:
-    """A loopback HTTP server; `route(path, handler)` serves a path."""
-
-    def __init__(self) -> None:
-        self.app = web.Application()
-        self.handlers: dict[str, Handler] = {}
-        self.app.router.add_get("/{tail:.*}", self._dispatch)
-        self.base = ""
-
-    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        handler = self.handlers.get(request.path)
-        return await handler(request) if handler else web.Response(status=404)
-
-    def route(self, path: str, handler: Handler) -> None:
-        self.handlers[path] = handler
-
-    def body(self, path: str, body: bytes, **headers: str) -> None:
-        async def handler(request: web.Request) -> web.StreamResponse:
-            return web.Response(body=body, headers=headers)
-
-        self.route(path, handler)
-
-
 @pytest.fixture
 async def site() -> AsyncIterator[Site]:
-    s = Site()
-    runner = web.AppRunner(s.app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    port = runner.addresses[0][1]
-    s.base = f"http://127.0.0.1:{port}"
-    yield s
-    await runner.cleanup()
+    async with serving() as s:
+        yield s
 
 
 def url_source(site: Site, store: PaperStore) -> UrlSource:
