@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import discord
 
@@ -29,6 +29,8 @@ AUTHOR_NAME_LIMIT: Final = 256
 EMBED_TOTAL_LIMIT: Final = 6000
 EMBEDS_PER_MESSAGE: Final = 10
 CONTENT_LIMIT: Final = 2000
+EMBED_URL_LIMIT: Final = 2048  # embed url, image and thumbnail urls
+BUTTON_URL_LIMIT: Final = 512  # a link button's url
 
 BRIEF_CHARS: Final = 500  # summary lead of a brief embed
 TITLE_IN_TEXT: Final = 300  # paper titles inside message content
@@ -43,6 +45,8 @@ _HTML_LINE = re.compile(r"^\s*</?(?:div|video|source|img|br|p)\b.*$", re.IGNOREC
 _OPEN_LINK = re.compile(r"\[[^\]\n]*(?:\]\([^)\n]*)?$")
 _PAIRED = ("**", "__", "~~", "||", "`")
 _URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "(": "%28", ")": "%29"}
+_URL_KEPT = "!#$%&'()*+,-./:;=?@[]~_"  # left as they are; other non-alphanumerics are escaped
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?$")
 
 
 # --- text -------------------------------------------------------------------------------
@@ -97,6 +101,31 @@ def _link_text(text: str) -> str:
 
 def _safe_url(url: str) -> str:
     return "".join(_URL_UNSAFE.get(c, c) for c in sanitize(url).strip())
+
+
+def embed_url(url: str | None, limit: int = EMBED_URL_LIMIT) -> str | None:
+    """`url` as Discord takes it in an embed (or, with `limit=BUTTON_URL_LIMIT`, a link
+    button), else None: an absolute http(s) URL with a host name, within `limit` once the
+    characters a URL cannot hold as they are (spaces, non-ASCII, quotes) are %-escaped.
+
+    Discord refuses the whole message (400, 50035) for one malformed, non-http(s) or too
+    long embed URL; a digest's thumbnail that is none of these is dropped instead.
+    """
+    if not url:
+        return None
+    url = quote(url.strip(), safe=_URL_KEPT)
+    if len(url) > limit:
+        return None
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # .port raises on a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if not (_HOST.match(host) or (host.count(":") >= 2 and "%" not in host)):  # IPv6 literal
+        return None
+    return url
 
 
 def _close_markdown(text: str) -> str:
@@ -227,9 +256,11 @@ def is_video(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(_VIDEO_EXT)
 
 
-def _attach_media(embed: discord.Embed, url: str | None, locale: str, *, small: bool) -> None:
-    """An image thumbnail as the embed image (or small thumbnail); a video as a link field."""
-    if not url or not url.startswith(("https://", "http://")):
+def _attach_media(embed: discord.Embed, thumbnail: str | None, locale: str, *, small: bool) -> None:
+    """An image thumbnail as the embed image (or small thumbnail); a video as a link field;
+    nothing for a URL Discord would refuse."""
+    url = embed_url(thumbnail)
+    if url is None:
         return
     if is_video(url):
         value = f"[{_t(locale, 'watch_video')}]({_safe_url(url)})"
@@ -247,7 +278,7 @@ def _attach_media(embed: discord.Embed, url: str | None, locale: str, *, small: 
 def paper_embed(paper: Paper, *, locale: str = "en") -> discord.Embed:
     """The full card of one paper, within every embed limit."""
     title = shorten(sanitize(paper.title), TITLE_LIMIT)
-    embed = discord.Embed(title=title, url=paper.abs_url, color=COLOR)
+    embed = discord.Embed(title=title, url=embed_url(paper.abs_url), color=COLOR)
     authors = format_authors(paper.authors, locale=locale)
     embed.add_field(name=_t(locale, "authors"), value=authors, inline=False)
     embed.add_field(name=_t(locale, "votes"), value=_votes(paper.votes), inline=True)
@@ -267,7 +298,10 @@ def paper_brief(
     title = sanitize(paper.title) if index is None else f"{index}. {sanitize(paper.title)}"
     description = _lead(paper.summary, max_chars, locale)
     embed = discord.Embed(
-        title=shorten(title, TITLE_LIMIT), url=paper.abs_url, description=description, color=COLOR
+        title=shorten(title, TITLE_LIMIT),
+        url=embed_url(paper.abs_url),
+        description=description,
+        color=COLOR,
     )
     _attach_media(embed, paper.thumbnail, locale, small=True)
     authors = format_authors(paper.authors, 200, locale=locale, max_names=3, markdown=False)

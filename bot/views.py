@@ -304,7 +304,8 @@ class OldResults(
 def paper_links(paper: Paper, locale: str) -> discord.ui.View:
     """Link buttons to the arXiv page, the PDF and the Hugging Face page."""
     view = discord.ui.View(timeout=None)
-    view.add_item(discord.ui.Button(label="arXiv", url=paper.abs_url))
-    view.add_item(discord.ui.Button(label="PDF", url=paper.pdf_url))
-    view.add_item(discord.ui.Button(label=text(locale, "hf"), url=paper.hf_url))
+    links = (("arXiv", paper.abs_url), ("PDF", paper.pdf_url), (text(locale, "hf"), paper.hf_url))
+    for label, link in links:
+        if url := render.embed_url(link, render.BUTTON_URL_LIMIT):  # else Discord refuses all
+            view.add_item(discord.ui.Button(label=label, url=url))
     return view

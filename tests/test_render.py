@@ -28,6 +28,8 @@ from bot.render import (
     sanitize,
     shorten,
 )
+from bot.sandbox.limits import check_embeds
+from bot.views import paper_links
 
 DAY = dt.date(2024, 6, 12)
 MASS = re.compile(r"@(everyone|here)", re.IGNORECASE)
@@ -267,6 +269,59 @@ def test_video_thumbnail_becomes_a_link_field() -> None:
     assert "Video" not in [f.name for f in paper_embed(make_paper()).fields]
     brief = paper_brief(make_paper(thumbnail=url)).to_dict()
     assert "thumbnail" not in brief and "image" not in brief
+
+
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    "data:image/png;base64,AAAA",
+    "ftp://cdn.example.org/x.png",
+    "thumbs/x.png",
+    "https://",
+    "https:///x.png",
+    "http://[oops/x.png",
+    "http://cdn.example.org:99999999/x.png",
+    "https://exa mple.org/x.png",
+    "https://cdn.example.org/" + "a" * 2030 + ".png",
+    "https://cdn.example.org/" + "a" * 2030 + ".mp4",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_thumbnail_discord_would_refuse_is_left_out_and_the_card_stays(url: str) -> None:
+    paper = make_paper(thumbnail=url)
+    for embed in (paper_embed(paper), paper_brief(paper)):
+        d = embed.to_dict()
+        assert check_embeds([d]) == []  # what Discord checks (bot.sandbox.limits)
+        assert "image" not in d and "thumbnail" not in d
+        assert "Video" not in [f.name for f in embed.fields]
+        assert embed.url == paper.abs_url and "Folding Paper Cranes" in (embed.title or "")
+
+
+def test_a_thumbnail_with_spaces_or_non_ascii_is_escaped_not_dropped() -> None:
+    embed = paper_embed(make_paper(thumbnail=" https://cdn.example.org/썸네일 1.png "))
+    assert embed.image.url == "https://cdn.example.org/%EC%8D%B8%EB%84%A4%EC%9D%BC%201.png"
+    brief = paper_brief(make_paper(thumbnail="https://cdn.example.org/a.png?v=1&w=2#top"))
+    assert brief.thumbnail.url == "https://cdn.example.org/a.png?v=1&w=2#top"
+
+
+@given(st.text(max_size=80), st.sampled_from(["", "https://", "http://x.org/", "https://["]))
+@settings(max_examples=300)
+def test_any_thumbnail_gives_an_embed_discord_accepts(tail: str, head: str) -> None:
+    paper = make_paper(thumbnail=head + tail)
+    for embed in (paper_embed(paper), paper_brief(paper)):
+        assert check_embeds([embed.to_dict()]) == []
+
+
+def test_link_buttons_discord_would_refuse_are_left_out() -> None:
+    odd = make_paper(arxiv_id="hep-th/" + "9" * 600)  # links past a button's 512 characters
+    assert paper_links(odd, "en").children == []
+    view = paper_links(make_paper(), "ko")
+    urls = [b.url for b in view.children if isinstance(b, discord.ui.Button)]
+    assert urls == [
+        "https://arxiv.org/abs/2406.01234",
+        "https://arxiv.org/pdf/2406.01234",
+        "https://huggingface.co/papers/2406.01234",
+    ]
 
 
 def test_mentions_in_summary_and_title_are_defused() -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_CONTENT = 2000
 MAX_EMBEDS = 10
@@ -34,6 +35,11 @@ MAX_CHOICE_TEXT = 100
 MAX_MODAL_TITLE = 45
 MAX_COMMAND_OPTIONS = 25
 MAX_THREAD_NAME = 100
+MAX_EMBED_URL = 2048
+MAX_BUTTON_URL = 512
+WEB_SCHEMES = ("http", "https")
+IMAGE_SCHEMES = ("http", "https", "attachment")  # an image may name an uploaded file
+BUTTON_SCHEMES = ("http", "https", "discord")
 COMPONENTS_V2_FLAG = 1 << 15
 SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
 COMMAND_NAME_RE = re.compile(r"^[-_'\w]{1,32}$")
@@ -69,6 +75,31 @@ def _list_max(path: Path, value: object, limit: int) -> list[Violation]:
     return []
 
 
+_BLANK = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def _url(path: Path, value: object, schemes: tuple[str, ...], limit: int) -> list[Violation]:
+    """Discord's checks of a URL field: length, well formed, an allowed scheme, a host."""
+    if value is None:
+        return []
+    if isinstance(value, str) and len(value) > limit:
+        return [Violation(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")]
+    malformed = [Violation(path, "URL_TYPE_INVALID_URL", "Not a well formed URL.")]
+    if not isinstance(value, str) or _BLANK.search(value):
+        return malformed
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        return malformed
+    if parts.scheme not in schemes:
+        message = f'Scheme "{parts.scheme}" is not supported. Scheme must be one of {schemes}.'
+        return [Violation(path, "URL_TYPE_INVALID_SCHEME", message)]
+    if not (host if parts.scheme in WEB_SCHEMES else parts.netloc or parts.path):
+        return malformed
+    return []
+
+
 def _text(obj: Mapping[str, Any], key: str) -> str:
     value = obj.get(key)
     return value if isinstance(value, str) else ""
@@ -96,6 +127,16 @@ def check_embed(embed: Mapping[str, Any], path: Path) -> list[Violation]:
     out += _max_len((*path, "footer", "text"), footer.get("text"), MAX_FOOTER_TEXT)
     author = embed.get("author") or {}
     out += _max_len((*path, "author", "name"), author.get("name"), MAX_AUTHOR_NAME)
+    urls = [
+        (("url",), embed.get("url"), WEB_SCHEMES),
+        (("author", "url"), author.get("url"), WEB_SCHEMES),
+        (("author", "icon_url"), author.get("icon_url"), IMAGE_SCHEMES),
+        (("footer", "icon_url"), footer.get("icon_url"), IMAGE_SCHEMES),
+        (("image", "url"), (embed.get("image") or {}).get("url"), IMAGE_SCHEMES),
+        (("thumbnail", "url"), (embed.get("thumbnail") or {}).get("url"), IMAGE_SCHEMES),
+    ]
+    for where, value, schemes in urls:
+        out += _url((*path, *where), value, schemes, MAX_EMBED_URL)
     return out
 
 
@@ -114,6 +155,8 @@ def _check_button(button: Mapping[str, Any], path: Path) -> list[Violation]:
     style = button.get("style")
     if style == 5 and not button.get("url"):
         out.append(Violation((*path, "url"), "BASE_TYPE_REQUIRED", "This field is required"))
+    elif style == 5:
+        out += _url((*path, "url"), button.get("url"), BUTTON_SCHEMES, MAX_BUTTON_URL)
     if style not in (5, 6) and not button.get("custom_id"):
         out.append(Violation((*path, "custom_id"), "BASE_TYPE_REQUIRED", "This field is required"))
     return out

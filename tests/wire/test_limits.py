@@ -138,3 +138,70 @@ def test_path_globs() -> None:
     assert pattern.matches("POST", "/channels/1/messages")
     assert not pattern.matches("GET", "/channels/1/messages")
     assert RoutePattern.parse("/gateway").matches("GET", "/gateway")
+
+
+LONG_URL = "https://cdn.example.org/" + "a" * 2030  # 2,054 characters
+SCHEME, MALFORMED, LENGTH = (
+    "URL_TYPE_INVALID_SCHEME",
+    "URL_TYPE_INVALID_URL",
+    "BASE_TYPE_MAX_LENGTH",
+)
+
+
+def embed_with(where: str, url: str) -> dict[str, object]:
+    """An embed with `url` at `where` (`url`, `image.url`, `author.icon_url`, ...)."""
+    outer, _, inner = where.rpartition(".")
+    return {outer: {inner: url, "name": "a", "text": "t"}} if outer else {inner: url}
+
+
+@pytest.mark.parametrize(
+    ("where", "url", "code"),
+    [
+        ("url", "https://arxiv.org/abs/2406.01234", None),
+        ("image.url", "attachment://cover.png", None),
+        ("thumbnail.url", "http://[::1]:8080/t.png", None),
+        ("url", "javascript:alert(1)", SCHEME),
+        ("url", "attachment://cover.png", SCHEME),
+        ("image.url", "ftp://example.org/x.png", SCHEME),
+        ("image.url", "thumbs/x.png", SCHEME),
+        ("thumbnail.url", "https://exa mple.org/x.png", MALFORMED),
+        ("thumbnail.url", "https:///x.png", MALFORMED),
+        ("thumbnail.url", "http://[oops/x.png", MALFORMED),
+        ("thumbnail.url", "http://x.org:99999999/", MALFORMED),
+        ("image.url", LONG_URL, LENGTH),
+        ("author.url", "mailto:a@example.org", SCHEME),
+        ("author.icon_url", "data:image/png;base64,AAAA", SCHEME),
+        ("footer.icon_url", LONG_URL, LENGTH),
+    ],
+)
+def test_embed_urls_discord_would_refuse(where: str, url: str, code: str | None) -> None:
+    violations = check_embeds([embed_with(where, url)])
+    assert [(p, v.code) for p, v in zip(paths(violations), violations, strict=True)] == (
+        [(f"embeds.0.{where}", code)] if code else []
+    )
+
+
+def test_a_refused_embed_url_reads_as_discord_says_it() -> None:
+    body = invalid_form_body(check_message({"embeds": [embed_with("image.url", "ttps://x.org")]}))
+    (error,) = body["errors"]["embeds"]["0"]["image"]["url"]["_errors"]
+    assert error == {
+        "code": SCHEME,
+        "message": 'Scheme "ttps" is not supported. '
+        "Scheme must be one of ('http', 'https', 'attachment').",
+    }
+
+
+def test_link_button_urls() -> None:
+    def link(url: str) -> dict[str, object]:
+        return row({"type": 2, "style": 5, "label": "arXiv", "url": url})
+
+    assert check_components([link("https://arxiv.org/abs/2406.01234")]) == []
+    assert check_components([link("discord://-/channels/1/2")]) == []
+    refused = {
+        "javascript:alert(1)": SCHEME,
+        "https://x.org/" + "a" * 500: LENGTH,  # a button's url may have 512 characters
+        "https://x .org/": MALFORMED,
+    }
+    for url, code in refused.items():
+        (violation,) = check_components([link(url)])
+        assert paths([violation]) == ["components.0.components.0.url"] and violation.code == code
