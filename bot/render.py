@@ -46,7 +46,8 @@ _OPEN_LINK = re.compile(r"\[[^\]\n]*(?:\]\([^)\n]*)?$")
 _PAIRED = ("**", "__", "~~", "||", "`")
 _URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "(": "%28", ")": "%29"}
 _URL_KEPT = "!#$%&'()*+,-./:;=?@[]~_"  # left as they are; other non-alphanumerics are escaped
-_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?$")
+# a dotted host name: Discord is known to refuse hosts without one (http://bugsink:8000)
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?$")
 
 
 # --- text -------------------------------------------------------------------------------
@@ -105,11 +106,12 @@ def _safe_url(url: str) -> str:
 
 def embed_url(url: str | None, limit: int = EMBED_URL_LIMIT) -> str | None:
     """`url` as Discord takes it in an embed (or, with `limit=BUTTON_URL_LIMIT`, a link
-    button), else None: an absolute http(s) URL with a host name, within `limit` once the
-    characters a URL cannot hold as they are (spaces, non-ASCII, quotes) are %-escaped.
+    button), else None: an absolute http(s) URL with a dotted host name (or an IPv6
+    literal), within `limit` once what a URL cannot hold as it is (spaces, non-ASCII,
+    quotes) is %-escaped.
 
     Discord refuses the whole message (400, 50035) for one malformed, non-http(s) or too
-    long embed URL; a digest's thumbnail that is none of these is dropped instead.
+    long embed URL, so a digest's thumbnail that is any of these is left out instead.
     """
     if not url:
         return None

@@ -281,6 +281,8 @@ HOSTILE_URLS = [
     "http://[oops/x.png",
     "http://cdn.example.org:99999999/x.png",
     "https://exa mple.org/x.png",
+    "https://exa",  # what the parser makes of that one
+    "http://localhost:8000/x.png",
     "https://cdn.example.org/" + "a" * 2030 + ".png",
     "https://cdn.example.org/" + "a" * 2030 + ".mp4",
 ]
