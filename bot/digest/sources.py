@@ -10,15 +10,14 @@ import bisect
 import datetime as dt
 import logging
 import sqlite3
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 
+from bot.digest.http_body import ACCEPT_ENCODING, read_body
 from bot.digest.ingest import (
-    MAX_FILE_BYTES,
     LoadReport,
     UnreadableDigest,
     decode_digest,
@@ -35,8 +34,6 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=2)
 FOLDER_RETRY = dt.timedelta(seconds=30)  # a locked database is usually free again soon
 FOLDER_MAX_RETRY = dt.timedelta(minutes=10)
-CHUNK_BYTES = 64 * 1024  # read (and inflate) a body this much at a time
-ACCEPT_ENCODING = "gzip, deflate"  # what read_body can inflate
 
 
 @dataclass
@@ -114,69 +111,6 @@ class FolderSource:
         for line in [*report.rejected, *report.skipped]:
             log.warning("digest folder: %s", line)
         return report
-
-
-class _Body:
-    """A response body taken chunk by chunk, inflated if compressed, refused past `cap`."""
-
-    def __init__(self, name: str, encoding: str, cap: int) -> None:
-        self.name, self.encoding, self.cap = name, encoding, cap
-        self.data = bytearray()
-        self.raw = 0
-        self._inflate: zlib._Decompress | None = None
-        if encoding == "gzip":
-            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif encoding not in ("identity", "deflate"):
-            raise UnreadableDigest(f"{name}: unsupported Content-Encoding {encoding!r}")
-
-    def feed(self, chunk: bytes) -> None:
-        self.raw += len(chunk)
-        if self.raw > self.cap:
-            raise self._over()
-        if self.encoding == "identity":
-            self._add(chunk)
-            return
-        if self._inflate is None:  # deflate: zlib-wrapped as HTTP says, or raw as some send
-            wrapped = (
-                len(chunk) >= 2 and chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
-            )
-            self._inflate = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        data = chunk
-        try:
-            while data:  # never more out of one call than would still fit under the cap
-                self._add(self._inflate.decompress(data, self.cap - len(self.data) + 1))
-                data = self._inflate.unconsumed_tail
-        except zlib.error as exc:
-            raise UnreadableDigest(f"{self.name}: corrupt {self.encoding} body ({exc})") from None
-
-    def _add(self, piece: bytes) -> None:
-        if len(self.data) + len(piece) > self.cap:
-            raise self._over()
-        self.data += piece
-
-    def _over(self) -> UnreadableDigest:
-        what = "body" if self.encoding == "identity" else f"{self.encoding} body once inflated"
-        return UnreadableDigest(
-            f"{self.name}: {what} is over the {self.cap} byte cap (stopped reading)"
-        )
-
-    def finish(self) -> bytes:
-        if self._inflate is not None and not self._inflate.eof:
-            raise UnreadableDigest(f"{self.name}: {self.encoding} body ends early")
-        return bytes(self.data)
-
-
-async def read_body(resp: aiohttp.ClientResponse, name: str, cap: int = MAX_FILE_BYTES) -> bytes:
-    """The body of `resp` (asked for without aiohttp's own decompression), inflated; raises
-    UnreadableDigest as soon as more than `cap` bytes arrived or would come out of inflating,
-    so neither a huge body nor a compression bomb is ever held in memory."""
-    encoding = resp.headers.get(aiohttp.hdrs.CONTENT_ENCODING, "identity").strip().lower()
-    body = _Body(name, encoding or "identity", cap)
-    if resp.content_length is not None and resp.content_length > cap:
-        raise UnreadableDigest(f"{name}: {resp.content_length} bytes is over the {cap} byte cap")
-    async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
-        body.feed(chunk)
-    return body.finish()
 
 
 def only_day(result: ParseResult, day: dt.date) -> tuple[ParseResult, list[dt.date]]:
