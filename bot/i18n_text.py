@@ -85,6 +85,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_already": "The digest of {day} was already posted in {channel}. "
         "Use `force: True` to post it again.",
         "daily_busy": "The digest of {day} is being posted in {channel} right now.",
+        "daily_busy_elsewhere": "Another bot process is posting the digest of {day} in "
+        "{channel} right now.",
+        "daily_stalled_failed": "⚠️ Stalled: {reason}. The next tick retries it.",
+        "daily_stalled_gone": "⚠️ Stalled: the bot process posting it stopped {since}. "
+        "The next tick resumes it.",
         "daily_failed": "Could not post in {channel}: {reason}",
         "daily_other_guild": "You can only manage channels of this server.",
         "daily_missing_perms": "⚠️ I cannot send messages with embeds in {channel} yet: "
@@ -165,6 +170,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_already": "{day} 다이제스트는 이미 {channel}에 게시되었습니다. "
         "다시 게시하려면 `강제: True`를 쓰세요.",
         "daily_busy": "{day} 다이제스트를 지금 {channel}에 게시하는 중입니다.",
+        "daily_busy_elsewhere": "다른 봇 프로세스가 지금 {channel}에 {day} 다이제스트를 "
+        "게시하는 중입니다.",
+        "daily_stalled_failed": "⚠️ 멈춤: {reason}. 다음 틱에서 다시 시도합니다.",
+        "daily_stalled_gone": "⚠️ 멈춤: 게시하던 봇 프로세스가 {since} 멈췄습니다. "
+        "다음 틱에서 이어서 게시합니다.",
         "daily_failed": "{channel}에 게시하지 못했습니다: {reason}",
         "daily_other_guild": "이 서버의 채널만 관리할 수 있습니다.",
         "daily_missing_perms": "⚠️ 아직 {channel}에 임베드 메시지를 보낼 수 없습니다: "

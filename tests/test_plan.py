@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.daily.plan import nonce, plan_post, select
+import pytest
+
+from bot.daily.plan import decode_plan, encode_plan, nonce, plan_post, select
 from bot.models import Digest, Paper
 
 DAY = dt.date(2025, 5, 9)
@@ -74,3 +76,19 @@ def test_nonce_is_deterministic_short_and_distinct() -> None:
     assert a == nonce(123456789012345678, DAY, 0, 1) and len(a) <= 25
     others = {nonce(123456789012345678, DAY, g, s) for g in range(3) for s in range(50)}
     assert len(others) == 150
+
+
+@pytest.mark.parametrize("style", ["embeds", "thread", "compact"])
+def test_a_stored_plan_comes_back_as_the_same_messages(style: str) -> None:
+    d = digest(12)
+    plan = plan_post(d, style, papers=d.papers, source_url="https://example.org/d.md")
+    body = encode_plan(plan)
+    again = decode_plan(body)
+    assert [(p.seq, p.content, p.in_thread, p.thread_name) for p in again] == [
+        (p.seq, p.content, p.in_thread, p.thread_name) for p in plan
+    ]
+    assert [[e.to_dict() for e in p.embeds] for p in again] == [
+        [e.to_dict() for e in p.embeds] for p in plan
+    ]
+    assert [p.signature() for p in again] == [p.signature() for p in plan]
+    assert encode_plan(again) == body  # one plan, one stored form (shared across channels)

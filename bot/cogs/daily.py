@@ -20,7 +20,7 @@ from bot.daily.schedule import next_post
 from bot.digest.sources import Sources
 from bot.errors import UserFacingError
 from bot.i18n_text import text
-from bot.store.daily import DailyStore, Subscription
+from bot.store.daily import DailyStore, PostState, Subscription
 
 if TYPE_CHECKING:
     from bot.app import PapersBot
@@ -213,22 +213,35 @@ class Daily(commands.Cog):
         ]
         last = await self.store.last_post(sub.channel_id)
         if last is not None:
-            line = text(
-                locale,
-                "daily_last",
-                day=last.day.isoformat(),
-                status=last.status,
-                sent=last.sent,
-                planned=last.planned,
-            )
-            if last.status == "skipped" and last.reason:
-                line += f" — {last.reason}"  # why: e.g. the digest was not out in time
-            lines.append(line)
+            shown = {sub.paused_reason, sub.last_error}  # reasons the lines below give
+            lines.append(self._last_line(last, locale, shown))
         if sub.paused_reason:
             lines.append(text(locale, "daily_paused", reason=sub.paused_reason))
         elif sub.last_error:
             lines.append(text(locale, "daily_error", reason=sub.last_error, failures=sub.failures))
         return "\n".join(lines)
+
+    def _last_line(self, last: PostState, locale: str, shown: set[str | None]) -> str:
+        """The last digest's state; an unfinished post nobody is posting says why it stalled."""
+        now = self.clock()
+        stalled = last.stalled(now)
+        line = text(
+            locale,
+            "daily_last",
+            day=last.day.isoformat(),
+            status="stalled" if stalled else last.status,
+            sent=last.sent,
+            planned=last.planned,
+        )
+        if last.status == "skipped" and last.reason:
+            line += f" — {last.reason}"  # why: e.g. the digest was not out in time
+        elif stalled and last.owner is None:
+            if last.reason not in shown:  # e.g. a 5xx: not the channel's fault, not counted
+                line += "\n" + text(locale, "daily_stalled_failed", reason=last.reason)
+        elif stalled:
+            since = discord.utils.format_dt(last.lease_until or now, "R")
+            line += "\n" + text(locale, "daily_stalled_gone", since=since)
+        return line
 
     @daily.command(name=_("preview"), description=_("See exactly what would be posted"))
     @app_commands.check(_manage_guild)
@@ -287,10 +300,12 @@ class Daily(commands.Cog):
             raise UserFacingError(text(locale, "err_no_digests"))
         await interaction.response.defer(ephemeral=True, thinking=True)
         sub = await self.store.subscription(channel.id) or self._default_sub(interaction, channel)
-        result = await self.runner.post(sub, digest.day, force=force)
+        result = await self.runner.post(sub, digest.day, force=force, wait_for_holder=True)
         key = {"posted": "daily_posted", "already": "daily_already", "busy": "daily_busy"}.get(
             result.outcome, "daily_failed"
         )
+        if result.outcome == "busy" and result.holder is not None:
+            key = "daily_busy_elsewhere"
         await interaction.followup.send(
             text(
                 locale,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +40,36 @@ def nonce(channel_id: int, day: dt.date, generation: int, seq: int) -> str:
     """Deterministic per message (Discord allows 25 characters): a resend is deduplicated."""
     key = f"{channel_id}:{day.isoformat()}:{generation}:{seq}".encode()
     return "pb" + hashlib.blake2b(key, digest_size=10).hexdigest()[:20]
+
+
+def encode_plan(plan: Sequence[Planned]) -> bytes:
+    """The plan as stored with a post when it is claimed; the same plan gives the same bytes."""
+    items = [
+        {
+            "seq": p.seq,
+            "content": p.content,
+            "embeds": [e.to_dict() for e in p.embeds],
+            "in_thread": p.in_thread,
+            "thread_name": p.thread_name,
+        }
+        for p in plan
+    ]
+    text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return zlib.compress(text.encode(), 6)
+
+
+def decode_plan(body: bytes) -> list[Planned]:
+    """The messages `encode_plan` stored, as they were planned."""
+    return [
+        Planned(
+            item["seq"],
+            content=item["content"],
+            embeds=tuple(discord.Embed.from_dict(e) for e in item["embeds"]),
+            in_thread=item["in_thread"],
+            thread_name=item["thread_name"],
+        )
+        for item in json.loads(zlib.decompress(body))
+    ]
 
 
 def select(

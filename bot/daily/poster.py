@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -11,12 +12,19 @@ from typing import Literal
 import discord
 
 from bot.daily.pacer import Pacer
-from bot.daily.plan import Planned, nonce, signature
+from bot.daily.plan import Planned, decode_plan, encode_plan, nonce, signature
 from bot.store.daily import Claim, DailyStore
 
 log = logging.getLogger(__name__)
 Outcome = Literal["posted", "already", "busy", "failed"]
-LEASE = dt.timedelta(minutes=5)
+# A post's lease is short and renewed by a heartbeat while the post runs: a process that dies
+# mid-post stops renewing, and another (or the restarted one) takes over once the lease ran
+# out, i.e. within LEASE + one scheduler tick (30 s) of the crash.
+LEASE = dt.timedelta(seconds=20)
+HEARTBEAT = 5.0  # seconds between renewals: a live holder renews well within LEASE
+# Stop sending when the lease, as last renewed, has less than this left (renewals failing,
+# e.g. the database locked): past its end another process may take the post over.
+MARGIN = dt.timedelta(seconds=5)
 HISTORY_SCAN = 50
 NONE = discord.AllowedMentions.none()
 
@@ -27,6 +35,17 @@ class Result:
     sent: int = 0
     reason: str = ""
     transient: bool = False  # failed on Discord's side (see `transient`): not the channel's fault
+    holder: str | None = None  # "busy": the other live process posting it
+
+
+class LeaseLost(Exception):
+    """The lease could not be renewed in time: stop before another process may take over."""
+
+
+@dataclass(slots=True)
+class _Lease:
+    until: dt.datetime
+    lost: bool = False
 
 
 class Poster:
@@ -40,9 +59,10 @@ class Poster:
         pacer: Pacer,
         clock: Callable[[], dt.datetime],
         bot_user_id: Callable[[], int | None],
+        heartbeat: float = HEARTBEAT,
     ) -> None:
         self.store, self.owner, self.pacer, self.clock = store, owner, pacer, clock
-        self.bot_user_id = bot_user_id
+        self.bot_user_id, self.heartbeat = bot_user_id, heartbeat
 
     async def post(
         self,
@@ -51,31 +71,95 @@ class Poster:
         plan: Sequence[Planned],
         *,
         force: bool = False,
+        wait_for_holder: bool = False,
     ) -> Result:
-        claim = await self.store.claim(
-            channel.id, day, owner=self.owner, now=self.clock(), lease=LEASE, force=force
-        )
-        if claim is None:
-            state = await self.store.post_state(channel.id, day)
-            return Result("already" if state and state.status != "posting" else "busy")
+        """Post `plan`, or finish the plan an unfinished post of the day started with.
+        With `wait_for_holder`, a post another process holds is waited on until its holder
+        either renews the lease (alive: "busy") or lets it run out (gone: taken over)."""
+        claimed = await self._claim(channel.id, day, plan, force, wait_for_holder)
+        if isinstance(claimed, Result):
+            return claimed
+        claim, plan = claimed, decode_plan(claimed.plan)
+        lease = _Lease(self.clock() + LEASE)
+        beat = asyncio.create_task(self._beat(channel.id, day, lease))
         try:
-            sent = await self._send_all(channel, day, plan, claim)
+            sent = await self._send_all(channel, day, plan, claim, lease)
         except discord.HTTPException as exc:
             reason = describe_http(exc)
             await self.store.release(channel.id, day, reason)
             log.warning("post of %s to channel %s stopped: %s", day, channel.id, reason)
             return Result("failed", reason=reason, transient=transient(exc))
+        except LeaseLost:
+            log.warning("post of %s to channel %s stopped: its lease ran out", day, channel.id)
+            return Result("failed", reason="the post's lease could not be renewed", transient=True)
+        finally:
+            beat.cancel()
         await self.store.finish(channel.id, day, self.clock(), len(plan))
         return Result("posted", sent=sent)
 
+    async def _claim(
+        self,
+        channel_id: int,
+        day: dt.date,
+        plan: Sequence[Planned],
+        force: bool,
+        wait: bool,
+    ) -> Claim | Result:
+        body = encode_plan(plan)
+        seen: dt.datetime | None = None  # the holder's lease when we first saw it
+        give_up = asyncio.get_running_loop().time() + (LEASE + MARGIN).total_seconds()
+        while True:
+            claim = await self.store.claim(
+                channel_id,
+                day,
+                owner=self.owner,
+                now=self.clock(),
+                lease=LEASE,
+                plan=body,
+                planned=len(plan),
+                force=force,
+            )
+            if claim is not None:
+                return claim
+            state = await self.store.post_state(channel_id, day)
+            if state is None or state.status != "posting":
+                return Result("already")
+            seen = seen or state.lease_until
+            renewed = (
+                state.lease_until is not None and seen is not None and state.lease_until > seen
+            )
+            if not wait or renewed or asyncio.get_running_loop().time() > give_up:
+                return Result("busy", holder=state.owner)
+            await asyncio.sleep(min(1.0, self.heartbeat))
+
+    async def _beat(self, channel_id: int, day: dt.date, lease: _Lease) -> None:
+        """Renew the lease every `heartbeat` seconds while the post runs (also while a send
+        waits out a rate limit). A failed renewal is retried; the send loop stops in time."""
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            until = self.clock() + LEASE
+            try:
+                if not await self.store.renew(channel_id, day, owner=self.owner, until=until):
+                    lease.lost = True
+                    return
+            except Exception:
+                log.warning("could not renew the lease of %s in %s", day, channel_id, exc_info=True)
+                continue
+            lease.until = until
+
     async def _send_all(
-        self, channel: discord.TextChannel, day: dt.date, plan: Sequence[Planned], claim: Claim
+        self,
+        channel: discord.TextChannel,
+        day: dt.date,
+        plan: Sequence[Planned],
+        claim: Claim,
+        lease: _Lease,
     ) -> int:
         done = dict(claim.sent)
         if claim.resumed:
             found = await self._found_in_history(channel, plan, done, claim)
             for seq, (message_id, target_id) in sorted(found.items()):
-                await self._record(channel, day, plan, claim, seq, message_id, target_id)
+                await self._record(channel, day, claim, seq, message_id, target_id)
             done |= found
         thread: discord.abc.Messageable | None = None
         sent = 0
@@ -87,6 +171,8 @@ class Poster:
                 thread = thread or await self._thread(channel, plan, done)
                 target = thread
             await self.pacer.acquire()
+            if lease.lost or self.clock() >= lease.until - MARGIN:
+                raise LeaseLost
             message = await target.send(
                 content=item.content,
                 embeds=list(item.embeds),
@@ -95,28 +181,20 @@ class Poster:
             )
             done[item.seq] = (message.id, message.channel.id)
             sent += 1
-            await self._record(channel, day, plan, claim, item.seq, message.id, message.channel.id)
+            await self._record(channel, day, claim, item.seq, message.id, message.channel.id)
         return sent
 
     async def _record(
         self,
         channel: discord.TextChannel,
         day: dt.date,
-        plan: Sequence[Planned],
         claim: Claim,
         seq: int,
         message_id: int,
         target_id: int,
     ) -> None:
         await self.store.record_message(
-            channel.id,
-            day,
-            claim.generation,
-            seq,
-            message_id,
-            target_id,
-            planned=len(plan),
-            lease_until=self.clock() + LEASE,
+            channel.id, day, claim.generation, seq, message_id, target_id
         )
 
     async def _thread(

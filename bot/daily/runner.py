@@ -93,8 +93,16 @@ class Runner:
                 log.exception("post of %s to channel %s broke off", day, sub.channel_id)
                 return Result("failed", reason=f"unexpected error: {exc!r}"[:200], transient=True)
 
-    async def post(self, sub: Subscription, day: dt.date, *, force: bool = False) -> Result:
+    async def post(
+        self,
+        sub: Subscription,
+        day: dt.date,
+        *,
+        force: bool = False,
+        wait_for_holder: bool = False,
+    ) -> Result:
         """Post `day` to the subscription's channel now; failures are recorded, not raised.
+        `wait_for_holder`: see Poster.post (for /daily post-now, which may wait).
         One post per channel at a time in this process: the ledger's lease keeps other
         processes out, but lets its own owner back in (to resume), so a `/daily post-now`
         during the scheduler's post of that channel would otherwise post alongside it."""
@@ -102,11 +110,11 @@ class Runner:
             return Result("busy")
         self._busy.add(sub.channel_id)
         try:
-            return await self._post(sub, day, force=force)
+            return await self._post(sub, day, force=force, wait=wait_for_holder)
         finally:
             self._busy.discard(sub.channel_id)
 
-    async def _post(self, sub: Subscription, day: dt.date, *, force: bool) -> Result:
+    async def _post(self, sub: Subscription, day: dt.date, *, force: bool, wait: bool) -> Result:
         digest = await self.papers.digest(day)
         if digest is None:
             return Result("failed", reason=f"no digest for {day}")
@@ -120,11 +128,11 @@ class Runner:
             return await self._failed(sub, "The channel is gone or is not a text channel")
         if channel.guild.unavailable or channel.guild.me is None:
             # Before READY (or in an outage) the guild is a stub: no permissions, no locale.
-            # A plan made from it could differ from the one a resumed post started with
-            # (a thread post turning into embeds), so wait for the next tick instead.
+            # A plan made from it would be the post's stored plan (a thread post turned into
+            # embeds), so wait for the next tick instead.
             return Result("busy", reason="the server is not loaded yet")
         plan = self.plan(sub, digest, channel)
-        result = await self.poster.post(channel, day, plan, force=force)
+        result = await self.poster.post(channel, day, plan, force=force, wait_for_holder=wait)
         if result.outcome == "failed" and not result.transient:
             return await self._failed(sub, result.reason)
         if result.outcome == "posted":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,6 +43,15 @@ class PostState:
     sent: int
     reason: str | None
     finished_at: str | None
+    owner: str | None = None  # the process holding the lease of an unfinished post
+    lease_until: dt.datetime | None = None
+
+    def stalled(self, now: dt.datetime) -> bool:
+        """Unfinished and nobody posting it: given up after a failure (`reason` says why),
+        or its holder stopped renewing the lease (the process died or hangs)."""
+        if self.status != "posting":
+            return False
+        return self.owner is None or self.lease_until is None or self.lease_until <= now
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,7 @@ class Claim:
     sent: dict[int, tuple[int, int]]  # seq -> (message id, channel or thread id)
     resumed: bool = False  # an unfinished post of this generation existed
     started_at: dt.datetime | None = None
+    plan: bytes = b""  # the plan to follow (bot/daily/plan.py decode_plan)
 
 
 _SUB_COLS = (
@@ -65,6 +76,22 @@ _SELECT_SUB = f"SELECT {_SUB_COLS}, created_at FROM subscriptions"
 
 def _subscription(row: Any) -> Subscription:
     return replace(Subscription(*row[:-1]), created_at=dt.datetime.fromisoformat(row[-1]))
+
+
+def _post_state(row: Any) -> PostState:
+    channel_id, day, generation, status, planned, sent, reason, finished, owner, until = row
+    return PostState(
+        channel_id,
+        dt.date.fromisoformat(day),
+        generation,
+        status,
+        planned,
+        sent,
+        reason,
+        finished,
+        owner,
+        dt.datetime.fromisoformat(until) if until else None,
+    )
 
 
 def _iso(now: dt.datetime) -> str:
@@ -186,11 +213,18 @@ class DailyStore:
         owner: str,
         now: dt.datetime,
         lease: dt.timedelta,
+        plan: bytes,
+        planned: int,
         force: bool = False,
     ) -> Claim | None:
-        """Take (or resume) the post of `day` to a channel; None if done or another owns it."""
+        """Take (or resume) the post of `day` to a channel; None if done or another owns it.
+        A new post stores `plan` (of `planned` messages); a resumed one returns the plan it
+        started with, so it finishes that whatever the digest became meanwhile."""
         async with transaction(self._conn):
-            return await self._claim(channel_id, day.isoformat(), owner, now, now + lease, force)
+            claim = await self._claim(channel_id, day.isoformat(), owner, now, now + lease, force)
+            if claim is None:
+                return None
+            return await self._with_plan(channel_id, day.isoformat(), claim, plan, planned)
 
     async def _claim(
         self,
@@ -212,7 +246,7 @@ class DailyStore:
                 "VALUES (?, ?, 'posting', ?, ?, ?)",
                 (channel_id, day, owner, _iso(until), _iso(now)),
             )
-            return Claim(0, {})
+            return Claim(0, {}, started_at=now)
         status, generation, holder, lease_until, started = rows[0]
         leased = holder not in (None, owner) and lease_until and lease_until > _iso(now)
         if leased or (status != "posting" and not force):
@@ -220,24 +254,73 @@ class DailyStore:
         resumed = status == "posting"
         if not resumed:
             generation += 1
+            started = _iso(now)
+            await self._drop_plan(channel_id, day)  # a forced post plans afresh
         await self._write_in_tx(
             "UPDATE posts SET status = 'posting', generation = ?, owner = ?, lease_until = ?, "
-            "reason = NULL, finished_at = NULL WHERE channel_id = ? AND day = ?",
-            (generation, owner, _iso(until), channel_id, day),
+            "started_at = ?, reason = NULL, finished_at = NULL WHERE channel_id = ? AND day = ?",
+            (generation, owner, _iso(until), started, channel_id, day),
         )
         sent = await self._rows(
             "SELECT seq, message_id, target_id FROM post_messages "
             "WHERE channel_id = ? AND day = ? AND generation = ?",
             (channel_id, day, generation),
         )
-        if not resumed:
-            started = _iso(now)
-            await self._write_in_tx(
-                "UPDATE posts SET started_at = ? WHERE channel_id = ? AND day = ?",
-                (started, channel_id, day),
-            )
         started_at = dt.datetime.fromisoformat(started)
         return Claim(generation, {s: (m, t) for s, m, t in sent}, resumed, started_at)
+
+    async def _with_plan(
+        self, channel_id: int, day: str, claim: Claim, plan: bytes, planned: int
+    ) -> Claim:
+        """The claim with the plan it must follow: the stored one, else `plan`, now stored.
+        (A post left unfinished before plans were stored has none and adopts `plan`.)"""
+        rows = await self._rows(
+            "SELECT b.body FROM posts p JOIN post_plans b ON b.id = p.plan_id "
+            "WHERE p.channel_id = ? AND p.day = ?",
+            (channel_id, day),
+        )
+        if rows:
+            return replace(claim, plan=bytes(rows[0][0]))
+        key = hashlib.blake2b(plan, digest_size=16).digest()
+        await self._write_in_tx(
+            "INSERT INTO post_plans (key, body) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, plan),
+        )
+        await self._write_in_tx(
+            "UPDATE posts SET plan_id = (SELECT id FROM post_plans WHERE key = ?), planned = ? "
+            "WHERE channel_id = ? AND day = ?",
+            (key, planned, channel_id, day),
+        )
+        return replace(claim, plan=plan)
+
+    async def _drop_plan(self, channel_id: int, day: str) -> None:
+        """Detach a post's plan, deleting it unless another unfinished post shares it."""
+        rows = await self._rows(
+            "SELECT plan_id FROM posts WHERE channel_id = ? AND day = ? AND plan_id IS NOT NULL",
+            (channel_id, day),
+        )
+        if not rows:
+            return
+        await self._write_in_tx(
+            "UPDATE posts SET plan_id = NULL WHERE channel_id = ? AND day = ?", (channel_id, day)
+        )
+        await self._write_in_tx(
+            "DELETE FROM post_plans WHERE id = ?1 "
+            "AND NOT EXISTS (SELECT 1 FROM posts WHERE plan_id = ?1)",
+            (rows[0][0],),
+        )
+
+    async def renew(self, channel_id: int, day: dt.date, *, owner: str, until: dt.datetime) -> bool:
+        """Extend `owner`'s lease (the heartbeat of a running post); False if it is not
+        the owner any more (another process took over after the lease ran out)."""
+        return (
+            await self._write(
+                "UPDATE posts SET lease_until = ? WHERE channel_id = ? AND day = ? "
+                "AND owner = ? AND status = 'posting'",
+                (_iso(until), channel_id, day.isoformat(), owner),
+            )
+            > 0
+        )
 
     async def record_message(
         self,
@@ -247,26 +330,22 @@ class DailyStore:
         seq: int,
         message_id: int,
         target_id: int,
-        *,
-        planned: int,
-        lease_until: dt.datetime,
     ) -> None:
-        """Record a sent message at once (and extend the lease) so a restart never resends it."""
+        """Record a sent message at once so a restart never resends it."""
         await self._write(
             "INSERT OR REPLACE INTO post_messages VALUES (?, ?, ?, ?, ?, ?)",
             (channel_id, day.isoformat(), generation, seq, message_id, target_id),
         )
-        await self._write(
-            "UPDATE posts SET planned = ?, lease_until = ? WHERE channel_id = ? AND day = ?",
-            (planned, _iso(lease_until), channel_id, day.isoformat()),
-        )
 
     async def finish(self, channel_id: int, day: dt.date, now: dt.datetime, planned: int) -> None:
-        await self._write(
-            "UPDATE posts SET status = 'done', owner = NULL, lease_until = NULL, planned = ?, "
-            "finished_at = ? WHERE channel_id = ? AND day = ?",
-            (planned, _iso(now), channel_id, day.isoformat()),
-        )
+        """Mark the post done; its stored plan is no longer needed."""
+        async with transaction(self._conn):
+            await self._write_in_tx(
+                "UPDATE posts SET status = 'done', owner = NULL, lease_until = NULL, "
+                "planned = ?, finished_at = ? WHERE channel_id = ? AND day = ?",
+                (planned, _iso(now), channel_id, day.isoformat()),
+            )
+            await self._drop_plan(channel_id, day.isoformat())
 
     async def release(self, channel_id: int, day: dt.date, reason: str) -> None:
         """Give up the lease after a failure; the post stays unfinished and resumable."""
@@ -307,14 +386,11 @@ class DailyStore:
         rows = await self._rows(
             "SELECT p.channel_id, p.day, p.generation, p.status, p.planned, "
             "(SELECT count(*) FROM post_messages m WHERE m.channel_id = p.channel_id "
-            " AND m.day = p.day AND m.generation = p.generation), p.reason, p.finished_at "
-            f"FROM posts p {where}",
+            " AND m.day = p.day AND m.generation = p.generation), p.reason, p.finished_at, "
+            f"p.owner, p.lease_until FROM posts p {where}",
             params,
         )
-        return [
-            PostState(r[0], dt.date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7])
-            for r in rows
-        ]
+        return [_post_state(r) for r in rows]
 
     # --- polled sources --------------------------------------------------------------------
 

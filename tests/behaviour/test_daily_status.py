@@ -143,3 +143,26 @@ async def test_discord_server_errors_are_retried_without_pausing(daily: DailyWor
     assert posted_days(bot_posts(env, channel)) == ["2026-01-02"]
     status = (await status_of(daily))[channel.mention]
     assert "Paused" not in status and status.endswith("(done, 2/2 messages)"), status
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "reason"),
+    [
+        (403, 50013, FORBIDDEN),
+        (503, 0, "Discord error HTTP 503: "),
+    ],
+)
+async def test_a_refused_post_now_shows_as_stalled_with_its_size_and_reason(
+    daily: DailyWorld, status: int, code: int, reason: str
+) -> None:
+    env, channel = daily.env, daily.channel
+    await daily.jump_to(utc(2026, 1, 2, 1, 0))  # today's post time has passed
+    await daily.admin.slash(channel, "daily subscribe", channel=channel)
+    await publish(daily.papers, JAN_2)
+    env.inject_error("POST", f"/channels/{channel.id}/messages", status=status, code=code, times=1)
+
+    await daily.admin.slash(channel, "daily post-now", channel=channel)
+
+    lines = (await status_of(daily))[channel.mention].split("\n")
+    assert lines[2] == "Last digest: 2026-01-02 (stalled, 0/2 messages)", lines
+    assert any(line.startswith("⚠️") and reason in line for line in lines[3:]), lines
