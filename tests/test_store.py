@@ -358,6 +358,9 @@ async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: P
     with sqlite3.connect(path) as conn:  # as migration 004 left it
         conn.execute("DROP TABLE titles_fts")
         conn.execute("DROP TABLE paper_authors")
+        conn.execute("DROP INDEX posts_plan")  # 010
+        conn.execute("ALTER TABLE posts DROP COLUMN plan_id")
+        conn.execute("DROP TABLE post_plans")
         conn.execute("PRAGMA user_version = 4")
     conn.close()
 
