@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.daily.plan import Planned
+from bot.daily.poster import LEASE
 from bot.digest.parse import parse
 from bot.sandbox import SandboxServer
 from bot.sandbox.scene import SceneClock
@@ -153,7 +154,7 @@ async def test_post_now_resumes_a_post_whose_holder_is_gone(
     try:
         await second.start()
         await second.bot.tree.sync()
-        async with time_passing(clock):  # the dead holder's lease runs out meanwhile
+        async with time_passing(clock, LEASE + dt.timedelta(seconds=5)):  # its lease runs out
             answer = await sandbox.invoke_command(
                 "daily",
                 {"channel": papers},
@@ -187,7 +188,7 @@ async def test_post_now_and_status_while_another_live_process_posts(
         await held.wait_held()  # a is alive, its send waiting on Discord
         await b.bot.tree.sync()
 
-        async with time_passing(clock):  # well past a lease: only a's heartbeat keeps it
+        async with time_passing(clock, WITHIN):  # well past a lease: a's heartbeat keeps it
             answer = await sandbox.invoke_command(
                 "daily",
                 {"channel": sub.channel_id},
@@ -230,13 +231,17 @@ async def test_status_says_a_post_is_stalled_once_its_holder_is_gone(
 
 
 @contextlib.asynccontextmanager
-async def time_passing(clock: SceneClock, step: float = 1.0) -> AsyncIterator[None]:
-    """Scene time runs (a second per 10 ms of real time) while the block waits on the bot."""
+async def time_passing(
+    clock: SceneClock, total: dt.timedelta, step: float = 0.2
+) -> AsyncIterator[None]:
+    """While the block waits on the bot, `total` of scene time passes (`step` seconds per
+    10 ms of real time), then the clock stands still again."""
 
     async def run() -> None:
-        while True:
+        end = clock() + total
+        while clock() < end:
             await asyncio.sleep(0.01)
-            clock.now += dt.timedelta(seconds=step)
+            clock.now = min(end, clock() + dt.timedelta(seconds=step))
 
     ticking = asyncio.create_task(run())
     try:
