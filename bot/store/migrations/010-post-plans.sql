@@ -8,4 +8,4 @@ CREATE TABLE post_plans (
     body BLOB NOT NULL                      -- bot/daily/plan.py encode_plan
 );
 ALTER TABLE posts ADD COLUMN plan_id INTEGER REFERENCES post_plans (id);
-CREATE INDEX posts_plan ON posts (plan_id) WHERE plan_id IS NOT NULL;
+CREATE INDEX posts_plan ON posts (plan_id);  -- also what the foreign key checks on delete use
