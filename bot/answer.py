@@ -40,10 +40,11 @@ class TimelyResponse(discord.InteractionResponse[discord.Client]):
     """An interaction's response that may be deferred on its behalf, then completed by the
     same calls that would have answered it directly."""
 
-    __slots__ = ("_deferral", "_turn")
+    __slots__ = ("_deferral", "_turn", "arrived")
 
     def __init__(self, parent: discord.Interaction) -> None:
         super().__init__(parent)
+        self.arrived = asyncio.get_running_loop().time()  # its token's 15 minutes run from here
         self._turn = asyncio.Lock()  # one acknowledgement in flight at a time
         self._deferral: discord.InteractionCallbackResponse[discord.Client] | None = None
 

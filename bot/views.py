@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import discord
 
 from bot import render
-from bot.answer import in_time
+from bot.answer import TimelyResponse, in_time
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Paper
@@ -149,24 +149,22 @@ class ResultLists:
             self._sweeper = asyncio.create_task(self._sweep(), name="results-expiry")
         return key
 
-    def answered(
-        self,
-        key: str,
-        interaction: discord.Interaction,
-        message_id: int | None,
-        *,
-        issued: float | None = None,
-    ) -> None:
-        """`interaction` (which arrived at loop time `issued`, default now) answered with the
-        list's message, or acknowledged a press on it as an update of that message: its
-        token is how to disable the buttons later, and the list may live as long as it."""
+    def answered(self, key: str, interaction: discord.Interaction, message_id: int | None) -> None:
+        """`interaction` answered with the list's message, or acknowledged a press on it as
+        an update of that message: its token is how to disable the buttons later, and the
+        list may live as long as that token."""
         results = self._lists.get(key)
         if results is not None:
             self._client = interaction.client
             results.message_id = message_id or results.message_id
             results.application_id = interaction.application_id
             results.token = interaction.token
-            results.issued = asyncio.get_running_loop().time() if issued is None else issued
+            response = interaction.response
+            results.issued = (
+                response.arrived
+                if isinstance(response, TimelyResponse)
+                else asyncio.get_running_loop().time()
+            )
             self._touch(key, results)
 
     def discard(self, key: str) -> None:
@@ -264,7 +262,6 @@ class PageTurn(
         await _answering(interaction, self._turn(interaction))
 
     async def _turn(self, interaction: discord.Interaction) -> None:
-        issued = asyncio.get_running_loop().time()
         lists = _lists_of(interaction)
         results = lists.get(self.key) if lists else None
         if lists is None or results is None:
@@ -286,7 +283,7 @@ class PageTurn(
         await interaction.response.edit_message(
             embeds=results.show(page), view=results.components(self.key, page)
         )
-        lists.answered(self.key, interaction, _message_id(interaction), issued=issued)
+        lists.answered(self.key, interaction, _message_id(interaction))
 
 
 def _message_id(interaction: discord.Interaction) -> int | None:
@@ -312,7 +309,6 @@ class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"resu
         await _answering(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
-        issued = asyncio.get_running_loop().time()
         lists = _lists_of(interaction)
         if lists is None or lists.use(self.key) is None:
             await _expired(interaction)
@@ -320,7 +316,7 @@ class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"resu
         # Acknowledged as an update of the list's message (which stays as it is): this
         # press's token can then disable the list's buttons, however long it is used.
         await interaction.response.defer()
-        lists.answered(self.key, interaction, _message_id(interaction), issued=issued)
+        lists.answered(self.key, interaction, _message_id(interaction))
         locale = str(interaction.locale)
         chosen = await lists.open_paper(self.item.values[0])
         if chosen is None:
