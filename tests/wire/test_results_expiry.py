@@ -23,8 +23,8 @@ from bot.sandbox.server import SandboxServer
 
 from .harness import eventually
 
-TOKEN_LIFETIME = 3.0  # seconds; Discord's is 15 minutes
-LIST_TIMEOUT = 0.5  # seconds a list lives after its last use; the bot's is 3 minutes
+TOKEN_LIFETIME = 4.0  # seconds; Discord's is 15 minutes
+LIST_TIMEOUT = 1.0  # seconds a list lives after its last use; the bot's is 3 minutes
 PRESS_EVERY = 0.1  # a member reading the list, well within LIST_TIMEOUT
 
 
