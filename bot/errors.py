@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 
 import discord
 from discord import app_commands
 
+from bot.answer import TimelyResponse, in_time
 from bot.i18n_text import text
+from bot.render import shorten
 
 log = logging.getLogger(__name__)
+MESSAGE_LIMIT = 2000  # characters of a message's content (Discord refuses more)
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class UserFacingError(Exception):
@@ -27,6 +32,17 @@ def unwrap(error: BaseException) -> BaseException:
     return error
 
 
+def store_busy(error: BaseException) -> bool:
+    """SQLite gave up waiting for a lock (another process wrote for longer than the store's
+    busy timeout): nothing is wrong, the member can simply try again."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _BUSY_CODES  # extended codes keep the primary in the low byte
+    return "locked" in str(error) or "busy" in str(error)
+
+
 def describe(interaction: discord.Interaction, error: BaseException) -> str:
     """What to tell the member; anything unexpected is logged with a code they can quote."""
     locale = str(interaction.locale)
@@ -41,6 +57,9 @@ def describe(interaction: discord.Interaction, error: BaseException) -> str:
         return text(locale, "err_check")
     if isinstance(error, app_commands.CommandOnCooldown):
         return text(locale, "err_cooldown", seconds=f"{error.retry_after:.0f}")
+    if store_busy(error):
+        log.warning("store busy during interaction %s: %s", interaction.id, error)
+        return text(locale, "err_busy")
     code = secrets.token_hex(3)
     command = interaction.command.qualified_name if interaction.command else "?"
     log.error("error %s in /%s", code, command, exc_info=error)
@@ -48,20 +67,46 @@ def describe(interaction: discord.Interaction, error: BaseException) -> str:
 
 
 async def answer_error(interaction: discord.Interaction, message: str) -> None:
-    """Send `message` ephemerally, as a followup if the interaction was already answered."""
+    """Send `message` ephemerally, as a followup if the interaction was already answered
+    (or deferred)."""
+    message = shorten(message, MESSAGE_LIMIT)
     try:
         if interaction.type is discord.InteractionType.autocomplete:
             return
-        if interaction.response.is_done():
+        response = interaction.response
+        if isinstance(response, TimelyResponse) and (not response.is_done() or response.deferred()):
+            await response.send_message(message, ephemeral=True)  # after a deferral in flight
+        elif response.is_done():
             await interaction.followup.send(message, ephemeral=True)
         else:
-            await interaction.response.send_message(message, ephemeral=True)
+            await response.send_message(message, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
+def answers_privately(interaction: discord.Interaction) -> bool:
+    """Whether a slash command's answer is ephemeral: its `ephemeral` option (or that
+    option's default) when it has one; the others (/daily, /help) always answer privately."""
+    command = interaction.command
+    parameter = (
+        command.get_parameter("ephemeral") if isinstance(command, app_commands.Command) else None
+    )
+    if parameter is None:
+        return True
+    given = getattr(interaction.namespace, "ephemeral", None)
+    return bool(parameter.default if given is None else given)
+
+
 class PapersTree(app_commands.CommandTree[discord.Client]):
-    """Command tree whose errors end in an ephemeral answer, never 'interaction failed'."""
+    """Command tree whose commands answer in time (see bot.answer), and whose errors end in
+    an ephemeral answer, never 'interaction failed'."""
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await super()._call(interaction)  # answered with choices; cannot be deferred
+            return
+        async with in_time(interaction, ephemeral=lambda: answers_privately(interaction)):
+            await super()._call(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

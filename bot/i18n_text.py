@@ -43,6 +43,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "err_unexpected": "Something went wrong on our side (error `{code}`). "
         "Please try again; if it keeps happening, tell the server admins that code.",
         "err_date": "`{value}` is not a date. Use YYYY-MM-DD, e.g. 2025-05-09.",
+        "err_busy": "The database is busy right now (another process is writing to it). "
+        "Try again in a moment.",
+        "err_time": "`{value}` is not a time. Use HH:MM, 24-hour, e.g. 09:00 or 18:30.",
+        "err_timezone": "`{value}` is not a timezone. Use an IANA name "
+        "such as Asia/Seoul, Europe/Berlin or UTC.",
         "err_no_paper": "No paper matches `{query}`. Try an arXiv id such as 2505.03011, "
         "a link, or `/search {query}`.",
         "err_no_results": "Nothing found for `{query}`. Try fewer or other words, "
@@ -128,6 +133,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "다시 시도해 주시고, 계속되면 서버 관리자에게 이 코드를 알려 주세요.",
         "err_date": "`{value}`는 날짜가 아닙니다. "
         "YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-05-09).",
+        "err_busy": "데이터베이스가 지금 바쁩니다 (다른 프로세스가 쓰는 중). "
+        "잠시 후 다시 시도해 주세요.",
+        "err_time": "`{value}`는 시각이 아닙니다. 24시간제 HH:MM 형식으로 입력해 주세요 "
+        "(예: 09:00, 18:30).",
+        "err_timezone": "`{value}`는 시간대가 아닙니다. Asia/Seoul, Europe/Berlin, UTC 같은 "
+        "IANA 이름을 입력해 주세요.",
         "err_no_paper": "`{query}`에 맞는 논문이 없습니다. arXiv ID(예: 2505.03011)나 링크, "
         "또는 `/검색 {query}`을 시도해 보세요.",
         "err_no_results": "`{query}` 검색 결과가 없습니다. 단어를 줄이거나 바꾸고, "

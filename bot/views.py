@@ -6,6 +6,11 @@ when a button is pressed (discord.py's dynamic items). No live `discord.ui.View`
 message: a busy bot has thousands of lists open at once, and every object they hold would
 lengthen each full garbage collection. A list expires `VIEW_TIMEOUT` seconds after its last
 use; one sweeper then disables its message's buttons.
+
+That edit needs a live interaction token (each lasts 15 minutes), so every press that keeps
+a list alive also hands over its token: page turns edit the message, and opening a paper
+first acknowledges the press as an update of the message. A refused press (someone else's
+page turn) does not keep the list alive, and no list outlives the newest token it holds.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any, Protocol
 import discord
 
 from bot import render
-from bot.answer import Answer
+from bot.answer import TimelyResponse, in_time
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Paper
@@ -32,6 +37,8 @@ log = logging.getLogger(__name__)
 PaperOpener = Callable[[str], Awaitable[Paper | None]]  # arXiv id -> the paper, if still there
 PAGE_SIZE = 5
 VIEW_TIMEOUT = 180.0
+TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token can edit its messages (Discord)
+TOKEN_MARGIN = 60.0  # the sweeper's edit may come a little after a list's expiry
 _KEY = r"(?P<key>[0-9a-f]{16})"
 
 
@@ -55,10 +62,12 @@ class ResultList:
     index: int = 0
     expires: float = 0.0
     # The list's message, and the latest interaction answered with it (the command, then
-    # each press): its token, valid 15 minutes, edits the message to disable the buttons.
+    # each press that kept it alive): its token, valid 15 minutes from `issued` (loop time),
+    # edits the message to disable the buttons.
     message_id: int | None = None
     application_id: int = 0
     token: str = ""
+    issued: float = 0.0
 
     def show(self, page: Page) -> list[discord.Embed]:
         """`page` (the `index`th) as embeds."""
@@ -114,9 +123,16 @@ class ResultList:
 class ResultLists:
     """The open result lists by key, each expiring `timeout` seconds after its last use."""
 
-    def __init__(self, *, open_paper: PaperOpener, timeout: float = VIEW_TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        open_paper: PaperOpener,
+        timeout: float = VIEW_TIMEOUT,
+        token_lifetime: float = TOKEN_LIFETIME,
+    ) -> None:
         self.open_paper = open_paper
         self.timeout = timeout
+        self.token_lifetime = token_lifetime
         self._lists: OrderedDict[str, ResultList] = OrderedDict()  # least recently used first
         self._client: discord.Client | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -134,17 +150,29 @@ class ResultLists:
         return key
 
     def answered(self, key: str, interaction: discord.Interaction, message_id: int | None) -> None:
-        """`interaction` answered with the list's message (the command, or a press on it):
-        its token is how to disable the buttons later."""
+        """`interaction` answered with the list's message, or acknowledged a press on it as
+        an update of that message: its token is how to disable the buttons later, and the
+        list may live as long as that token."""
         results = self._lists.get(key)
         if results is not None:
             self._client = interaction.client
             results.message_id = message_id or results.message_id
             results.application_id = interaction.application_id
             results.token = interaction.token
+            response = interaction.response
+            results.issued = (
+                response.arrived
+                if isinstance(response, TimelyResponse)
+                else asyncio.get_running_loop().time()
+            )
+            self._touch(key, results)
 
     def discard(self, key: str) -> None:
         self._lists.pop(key, None)
+
+    def get(self, key: str) -> ResultList | None:
+        """The list, if it has not expired; its clock keeps running."""
+        return self._lists.get(key)
 
     def use(self, key: str) -> ResultList | None:
         """The list, its clock restarted; None once it has expired (or was never here)."""
@@ -154,7 +182,12 @@ class ResultLists:
         return results
 
     def _touch(self, key: str, results: ResultList) -> None:
-        results.expires = asyncio.get_running_loop().time() + self.timeout
+        """Restart the list's clock, unless its token would be dead when it runs out: a
+        list is never kept past the token that can still disable its buttons."""
+        expires = asyncio.get_running_loop().time() + self.timeout
+        if results.token and expires > results.issued + self.token_lifetime - TOKEN_MARGIN:
+            return  # expires where it did; the order of `_lists` stays that of expiry
+        results.expires = expires
         self._lists.move_to_end(key)
 
     async def _sweep(self) -> None:
@@ -191,12 +224,14 @@ def _lists_of(interaction: discord.Interaction) -> ResultLists | None:
 
 
 async def _answering(interaction: discord.Interaction, work: Awaitable[None]) -> None:
-    """Run a press; a failure gets the same answer as a failing command, never silence
-    (discord.py only logs what a dynamic item's callback raises)."""
-    try:
-        await work
-    except Exception as error:
-        await answer_error(interaction, describe(interaction, error))
+    """Run a press in time (deferred as an update of its message when slow, see bot.answer);
+    a failure gets the same answer as a failing command, never silence (discord.py only logs
+    what a dynamic item's callback raises)."""
+    async with in_time(interaction, ephemeral=lambda: True, update=True):
+        try:
+            await work
+        except Exception as error:
+            await answer_error(interaction, describe(interaction, error))
 
 
 async def _expired(interaction: discord.Interaction) -> None:
@@ -228,27 +263,31 @@ class PageTurn(
 
     async def _turn(self, interaction: discord.Interaction) -> None:
         lists = _lists_of(interaction)
-        results = lists.use(self.key) if lists else None
+        results = lists.get(self.key) if lists else None
         if lists is None or results is None:
             await _expired(interaction)
             return
-        if interaction.user.id != results.owner:
+        if interaction.user.id != results.owner:  # refused: the list's clock keeps running
             await interaction.response.send_message(
                 text(str(interaction.locale), "not_your_buttons"), ephemeral=True
             )
             return
-        answer = Answer(interaction, ephemeral=False, update=True)
+        lists.use(self.key)
         index = max(0, results.index + self.step)
         size = results.page_size
-        page = await answer.fetch(results.fetch(offset=index * size, limit=size))
+        page = await results.fetch(offset=index * size, limit=size)
         if page.papers or index == 0:
             results.index = index
         else:  # the results shrank since: stay, and show what this page holds now
-            page = await answer.fetch(results.fetch(offset=results.index * size, limit=size))
-        await answer.edit(embeds=results.show(page), view=results.components(self.key, page))
-        lists.answered(
-            self.key, interaction, interaction.message.id if interaction.message else None
+            page = await results.fetch(offset=results.index * size, limit=size)
+        await interaction.response.edit_message(
+            embeds=results.show(page), view=results.components(self.key, page)
         )
+        lists.answered(self.key, interaction, _message_id(interaction))
+
+
+def _message_id(interaction: discord.Interaction) -> int | None:
+    return interaction.message.id if interaction.message else None
 
 
 class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"results:{_KEY}:open"):
@@ -274,6 +313,10 @@ class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"resu
         if lists is None or lists.use(self.key) is None:
             await _expired(interaction)
             return
+        # Acknowledged as an update of the list's message (which stays as it is): this
+        # press's token can then disable the list's buttons, however long it is used.
+        await interaction.response.defer()
+        lists.answered(self.key, interaction, _message_id(interaction))
         locale = str(interaction.locale)
         chosen = await lists.open_paper(self.item.values[0])
         if chosen is None:

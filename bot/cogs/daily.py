@@ -20,6 +20,7 @@ from bot.daily.schedule import next_post
 from bot.digest.sources import Sources
 from bot.errors import UserFacingError
 from bot.i18n_text import text
+from bot.inputs import parse_time, parse_zone
 from bot.store.daily import DailyStore, PostState, Subscription
 
 if TYPE_CHECKING:
@@ -140,11 +141,16 @@ class Daily(commands.Cog):
         """
         locale = _locale(interaction)
         self._same_guild(interaction, channel)
-        try:
-            post_time = parse_hhmm(time or self.config.time).strftime("%H:%M")
-            tz = parse_timezone(timezone or self.config.timezone)
-        except ValueError as exc:
-            raise UserFacingError(str(exc)) from None
+        post_time = (
+            parse_time(time, locale)
+            if time is not None
+            else parse_hhmm(self.config.time).strftime("%H:%M")
+        )
+        tz = (
+            parse_zone(timezone, locale)
+            if timezone is not None
+            else parse_timezone(self.config.timezone)
+        )
         sub = Subscription(
             channel_id=channel.id,
             guild_id=channel.guild.id,

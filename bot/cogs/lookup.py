@@ -15,11 +15,11 @@ from bot import render
 from bot.answer import Answer
 from bot.errors import UserFacingError
 from bot.i18n_text import text
+from bot.inputs import clean_query, shown
 from bot.models import Paper
 from bot.store import Page, PaperStore, Sort
 from bot.views import PAGE_SIZE, PageFetcher, ResultList, ResultLists, paper_links
 
-MAX_QUERY = 300  # characters of a query we look at; Discord allows up to 6000
 _PERIOD_DAYS = {"day": 0, "week": 6, "month": 29, "year": 364}
 PERIODS = [
     Choice(name=_("Newest day"), value="day"),
@@ -40,19 +40,7 @@ def parse_day(value: str, locale: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        shown = render.sanitize(clean_query(value))[:40].replace("`", "'")
-        raise UserFacingError(text(locale, "err_date", value=shown)) from None
-
-
-def clean_query(value: str) -> str:
-    """User input without control or zero-width characters, whitespace folded, cut short."""
-    kept = "".join(c for c in value if c.isprintable())
-    return " ".join(kept.split())[:MAX_QUERY]
-
-
-def shown(value: str) -> str:
-    """User input safe to echo inside inline code."""
-    return render.sanitize(clean_query(value))[:80].replace("`", "'") or "…"
+        raise UserFacingError(text(locale, "err_date", value=shown(value, 40))) from None
 
 
 def choice_name(title: str, arxiv_id: str) -> str:
@@ -92,8 +80,7 @@ class Lookup(commands.Cog):
         empty: str,
         heading: bool = False,
     ) -> None:
-        answer = Answer(interaction, ephemeral=ephemeral)
-        first = await answer.fetch(fetch(offset=0, limit=self.page_size))
+        first = await fetch(offset=0, limit=self.page_size)
         if not first.papers:
             raise UserFacingError(empty)
         results = ResultList(
@@ -107,7 +94,9 @@ class Lookup(commands.Cog):
         embeds = results.show(first)
         key = self.lists.add(results)
         try:
-            message_id = await answer.send(embeds=embeds, view=results.components(key, first))
+            message_id = await Answer(interaction, ephemeral=ephemeral).send(
+                embeds=embeds, view=results.components(key, first)
+            )
         except BaseException:
             self.lists.discard(key)
             raise
@@ -137,11 +126,10 @@ class Lookup(commands.Cog):
             Only you see the answer
         """
         locale = _locale(interaction)
-        answer = Answer(interaction, ephemeral=ephemeral)
-        found = await answer.fetch(self._find(clean_query(query)))
+        found = await self._find(clean_query(query))
         if found is None:
             raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
-        await answer.send(
+        await Answer(interaction, ephemeral=ephemeral).send(
             embeds=[render.paper_embed(found, locale=locale)], view=paper_links(found, locale)
         )
 
@@ -216,7 +204,7 @@ class Lookup(commands.Cog):
         """
         locale = _locale(interaction)
         day = parse_day(date, locale) if date else None
-        digest = await Answer(interaction, ephemeral=ephemeral).fetch(self.store.digest(day))
+        digest = await self.store.digest(day)
         if digest is None:
             key = "err_no_digest_day" if day else "err_no_digests"
             raise UserFacingError(text(locale, key, day=day.isoformat() if day else ""))
@@ -311,11 +299,10 @@ class Lookup(commands.Cog):
             Only you see the answer
         """
         locale = _locale(interaction)
-        answer = Answer(interaction, ephemeral=ephemeral)
-        paper = await answer.fetch(self._random(period))
+        paper = await self._random(period)
         if paper is None:
             raise UserFacingError(text(locale, "err_no_digests"))
-        await answer.send(
+        await Answer(interaction, ephemeral=ephemeral).send(
             embeds=[render.paper_embed(paper, locale=locale)], view=paper_links(paper, locale)
         )
 

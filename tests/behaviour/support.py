@@ -90,6 +90,15 @@ def embeds(result: InteractionResult) -> list[discord.Embed]:
     return response(result).embeds
 
 
+def picked(result: InteractionResult) -> simcord.ResponseMessage:
+    """What a member who picked a paper in a results menu sees: the press acknowledged as an
+    update of the list (left as it was), then the paper card just for them."""
+    assert result.acknowledged and not result.ephemeral, result
+    (card,) = result.followups
+    assert card.ephemeral, card
+    return card
+
+
 def header(message: MessageLike) -> str:
     """The `Results 1–5 of 12 for ...` line of a results page."""
     first = message.embeds[0]
@@ -148,7 +157,7 @@ def refusal(env: Env, result: InteractionResult) -> str:
 
 
 def message_payloads(env: Env, mark: int) -> Iterator[dict[str, Any]]:
-    """The JSON of every message the bot sent or edited after request number `mark`."""
+    """The JSON of every message the bot sent, followed up or edited after request `mark`."""
     for request in env.http_requests[mark:]:
         body = request.json
         if not isinstance(body, dict):
@@ -159,6 +168,8 @@ def message_payloads(env: Env, mark: int) -> Iterator[dict[str, Any]]:
                 yield data
         elif request.method in ("POST", "PATCH") and "/messages" in request.path:
             yield body
+        elif request.method == "POST" and re.fullmatch(r"/webhooks/\d+/[^/]+", request.path):
+            yield body  # an interaction's followup
 
 
 # --- daily posts --------------------------------------------------------------------------

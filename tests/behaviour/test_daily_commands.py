@@ -130,12 +130,23 @@ async def test_channels_of_another_server_are_refused(
     assert all(isinstance(e, app_commands.TransformerError) for e in refused), refused
 
 
+NOT_A_TIME = "is not a time. Use HH:MM, 24-hour, e.g. 09:00 or 18:30."
+NOT_A_ZONE = "is not a timezone. Use an IANA name such as Asia/Seoul, Europe/Berlin or UTC."
+
+
 @pytest.mark.parametrize(
     ("options", "error"),
     [
-        ({"time": "25:00"}, "'25:00' is not a time; use HH:MM, 24-hour"),
-        ({"time": "9h"}, "'9h' is not a time; use HH:MM, 24-hour"),
-        ({"timezone": "Mars/Base"}, "'Mars/Base' is not an IANA timezone, e.g. Asia/Seoul"),
+        ({"time": "25:00"}, f"`25:00` {NOT_A_TIME}"),
+        ({"time": "9h"}, f"`9h` {NOT_A_TIME}"),
+        ({"time": "٠٩:٣٠"}, f"`٠٩:٣٠` {NOT_A_TIME}"),  # digits, but not the 0-9 of HH:MM
+        ({"time": "9" * 6000}, f"`{'9' * 79}…` {NOT_A_TIME}"),
+        ({"timezone": "Mars/Base"}, f"`Mars/Base` {NOT_A_ZONE}"),
+        ({"timezone": "localtime"}, f"`localtime` {NOT_A_ZONE}"),  # the host's, whatever it is
+        ({"timezone": "Factory"}, f"`Factory` {NOT_A_ZONE}"),
+        ({"timezone": "posixrules"}, f"`posixrules` {NOT_A_ZONE}"),
+        ({"timezone": "../../etc/passwd"}, f"`../../etc/passwd` {NOT_A_ZONE}"),
+        ({"timezone": "Asia/" * 1200}, f"`{'Asia/' * 15}Asia…` {NOT_A_ZONE}"),
     ],
 )
 async def test_bad_time_or_timezone_is_refused_and_nothing_saved(
@@ -147,6 +158,36 @@ async def test_bad_time_or_timezone_is_refused_and_nothing_saved(
     assert refusal(daily.env, result) == error
     status = await daily.admin.slash(channel, "daily status")
     assert refusal(daily.env, status).startswith(NO_SUBSCRIPTIONS)
+
+
+async def test_bad_input_is_refused_in_the_admins_language(
+    daily: DailyWorld, locales: dict[int, str]
+) -> None:
+    locales[daily.admin.id] = "ko"
+    channel = daily.channel
+
+    time = await daily.admin.slash(channel, "daily subscribe", channel=channel, time="x" * 6000)
+    zone = await daily.admin.slash(channel, "daily subscribe", channel=channel, timezone="화성")
+
+    assert refusal(daily.env, time) == (
+        f"`{'x' * 79}…`는 시각이 아닙니다. "
+        "24시간제 HH:MM 형식으로 입력해 주세요 (예: 09:00, 18:30)."
+    )
+    assert refusal(daily.env, zone) == (
+        "`화성`는 시간대가 아닙니다. Asia/Seoul, Europe/Berlin, UTC 같은 IANA 이름을 입력해 주세요."
+    )
+
+
+async def test_a_timezone_in_any_letter_case_is_saved_as_spelled_in_the_zone_database(
+    daily: DailyWorld,
+) -> None:
+    channel = daily.channel
+    subscribed = await daily.admin.slash(
+        channel, "daily subscribe", channel=channel, time="07:30", timezone=" america/NEW_york "
+    )
+    assert "every day at 07:30 (America/New_York)" in answer(subscribed)
+    status = await daily.admin.slash(channel, "daily status")
+    assert "Every day at 07:30 (America/New_York)" in (response(status).embeds[0].description or "")
 
 
 async def test_subscribe_and_unsubscribe(daily: DailyWorld) -> None:

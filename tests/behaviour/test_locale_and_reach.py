@@ -21,6 +21,7 @@ from .support import (
     header,
     link_buttons,
     make_config,
+    picked,
     refusal,
     response,
     select_menu,
@@ -147,8 +148,8 @@ async def test_lookups_work_in_a_dm(world: World) -> None:
     turned = await dana.click(results, label="Next")
     assert header(response(turned)) == "Results 6–9 of 9 for `모델`"
     option = select_menu(response(turned))["options"][0]
-    opened = await dana.select(response(turned), [option["value"]])
-    assert opened.ephemeral and embeds(opened)[0].title == option["label"]
+    opened = picked(await dana.select(response(turned), [option["value"]]))
+    assert opened.embeds[0].title == option["label"]
 
     assert (await dana.autocomplete("paper", "query", "grid"))[0]["value"] == "2505.03011"
     assert world.env.errors == []

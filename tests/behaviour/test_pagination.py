@@ -19,9 +19,9 @@ from .support import (
     button,
     card_titles,
     components,
-    embeds,
     header,
     link_buttons,
+    picked,
     response,
     select_menu,
     synthetic_entries,
@@ -121,20 +121,18 @@ async def test_another_member_cannot_turn_the_pages(world: World) -> None:
 async def test_menu_opens_the_full_paper_only_for_the_chooser(world: World) -> None:
     message = await search(world)
 
-    opened = await world.alice.select(message, ["2506.10021"])
+    opened = picked(await world.alice.select(message, ["2506.10021"]))
 
-    assert opened.ephemeral and response(opened).ephemeral
-    (card,) = embeds(opened)
+    (card,) = opened.embeds
     assert card.title == "Transformer Study Number 21"
     assert {f.name: f.value for f in card.fields}["Votes"] == "63"
     assert (card.description or "").startswith("**What's New**\n합성 논문 21번.")
-    assert link_buttons(response(opened))["PDF"] == "https://arxiv.org/pdf/2506.10021"
+    assert link_buttons(opened)["PDF"] == "https://arxiv.org/pdf/2506.10021"
     assert header(world.channel.history()[0]) == f"Results 1–5 of {COUNT} for `transformer`"
 
     # Opening a paper changes nothing for others, so anyone reading the list may do it.
-    for_bob = await world.bob.select(message, ["2506.10018"])
-    assert for_bob.ephemeral
-    assert embeds(for_bob)[0].title == "Transformer Study Number 18"
+    for_bob = picked(await world.bob.select(message, ["2506.10018"]))
+    assert for_bob.embeds[0].title == "Transformer Study Number 18"
     assert world.env.errors == []
 
 
@@ -211,9 +209,8 @@ async def test_results_that_shrank_since_are_shown_as_they_are_now(
         "synthetic", synthetic_result(dt.date(2025, 6, 1), synthetic_entries(3))
     )
 
-    gone = await world.alice.select(message, ["2506.10021"])
-    assert gone.ephemeral
-    assert response(gone).content.startswith("That paper is no longer available.")
+    gone = picked(await world.alice.select(message, ["2506.10021"]))
+    assert gone.content.startswith("That paper is no longer available.")
 
     stayed = response(await world.alice.click(message, label="Next"))
     assert header(stayed) == "Results 1–3 of 3 for `transformer`"
