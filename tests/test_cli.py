@@ -72,7 +72,7 @@ def test_load_then_query_as_json(tmp_path: Path) -> None:
     db = str(tmp_path / "p.db")
     loaded = cli("load", str(SAMPLE), "--db", db, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
-    assert "3 files, 3 sections, 13 entries: 12 new papers, 1 updated" in loaded.stdout
+    assert "3 files, 3 sections, 13 entries: 12 new papers, 0 updated, 0 removed" in loaded.stdout
     again = cli("--db", db, "load", str(SAMPLE), cwd=tmp_path)
     assert "0 new papers, 0 updated" in again.stdout
     paper = json.loads(

@@ -349,6 +349,12 @@ async def test_names_with_quotes_and_names_inside_names(store: PaperStore) -> No
     assert found == {"2406.00041", "2406.00042", "2406.00043"}
 
 
+def _undo_008(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE holdings")
+    conn.execute("DROP TABLE digest_files")
+    conn.execute("ALTER TABLE days DROP COLUMN sources")
+
+
 async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = await PaperStore.open(path)
@@ -361,6 +367,7 @@ async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: P
         conn.execute("DROP INDEX posts_plan")  # 010
         conn.execute("ALTER TABLE posts DROP COLUMN plan_id")
         conn.execute("DROP TABLE post_plans")
+        _undo_008(conn)
         conn.execute("PRAGMA user_version = 4")
     conn.close()
 

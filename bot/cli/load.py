@@ -61,6 +61,7 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
                 "entries": report.entries,
                 "new_papers": report.new_papers,
                 "updated_papers": report.updated_papers,
+                "removed_papers": report.removed_papers,
                 "rejected": report.rejected,
                 "skipped": report.skipped,
                 "notes": report.notes,

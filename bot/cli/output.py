@@ -84,7 +84,7 @@ def digest_view(d: Digest, out: TextIO = sys.stdout) -> None:
 
 def days_table(days: Sequence[DayInfo], out: TextIO = sys.stdout) -> None:
     for info in days:
-        out.write(f"{info.day.isoformat()}  {info.papers:>3} papers\n")
+        out.write(f"{info.day.isoformat()}  {info.papers:>3} papers  {', '.join(info.sources)}\n")
     out.write(f"{len(days)} days\n")
 
 

@@ -142,7 +142,12 @@ async def _author(args: argparse.Namespace, store: PaperStore) -> int:
 async def _days(args: argparse.Namespace, store: PaperStore) -> int:
     days = await store.days()
     if args.json:
-        output.print_json([{"date": d.day.isoformat(), "papers": d.papers} for d in days])
+        output.print_json(
+            [
+                {"date": d.day.isoformat(), "papers": d.papers, "sources": list(d.sources)}
+                for d in days
+            ]
+        )
     else:
         output.days_table(days)
     return 0

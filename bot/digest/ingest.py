@@ -36,20 +36,33 @@ class LoadReport:
     files: int = 0
     sections: int = 0
     entries: int = 0
-    new_papers: int = 0
-    updated_papers: int = 0
     rejected: list[str] = field(default_factory=list)  # "file:line: why"
     skipped: list[str] = field(default_factory=list)  # "file: why"
     notes: list[str] = field(default_factory=list)  # files that hold no digest section
+    # arXiv id -> (in the store before the load, in it now), of every paper the load changed
+    papers: dict[str, tuple[bool, bool]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.rejected and not self.skipped
 
+    @property
+    def new_papers(self) -> int:
+        return sum(1 for before, after in self.papers.values() if after and not before)
+
+    @property
+    def updated_papers(self) -> int:
+        return sum(1 for before, after in self.papers.values() if after and before)
+
+    @property
+    def removed_papers(self) -> int:
+        return sum(1 for before, after in self.papers.values() if before and not after)
+
     def summary_line(self) -> str:
         line = (
             f"{self.files} files, {self.sections} sections, {self.entries} entries: "
             f"{self.new_papers} new papers, {self.updated_papers} updated, "
+            f"{self.removed_papers} removed, "
             f"{len(self.rejected)} rejected entries, {len(self.skipped)} skipped files"
         )
         return line
@@ -105,8 +118,8 @@ def _account(report: LoadReport, source: str, result: ParseResult, stats: Ingest
         report.notes.append(f"{source}: no '## Daily Papers (YYYY-MM-DD)' section, nothing to load")
     report.sections += stats.sections
     report.entries += stats.entries
-    report.new_papers += stats.new_papers
-    report.updated_papers += stats.updated_papers
+    for arxiv_id, (before, after) in stats.papers.items():  # a paper counts once per load
+        report.papers[arxiv_id] = (report.papers.get(arxiv_id, (before, after))[0], after)
     report.rejected.extend(f"{source}:{p.line}: {p.reason}" for p in stats.problems)
 
 

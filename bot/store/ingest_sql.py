@@ -1,4 +1,9 @@
-"""Writing one parsed digest file into the store, set-based, in one transaction."""
+"""Writing parsed digest files into the store, set-based, in one transaction per batch.
+
+Each file's part of each day is kept in `holdings` (migration 008); a day's appearances are
+merged from every file that holds it (bot/store/holdings.py), so a file replaces only what it
+contributed itself and loads give the same store in any order.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ import aiosqlite
 
 from bot.models import Entry, ParseResult, Problem
 from bot.store.db import transaction
+from bot.store.holdings import FileDay, Held, merge_day, rank, stored_entries
 
 _CHUNK = 500
-_APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary"
+_APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary, source, line"
 
 
 @dataclass
@@ -22,10 +28,23 @@ class IngestStats:
 
     sections: int = 0
     entries: int = 0
-    new_papers: int = 0
-    updated_papers: int = 0
     days: list[dt.date] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # arXiv id -> (in the store before, in the store after) of each paper whose appearances
+    # the file changed
+    papers: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+
+    @property
+    def new_papers(self) -> int:
+        return sum(1 for before, after in self.papers.values() if after and not before)
+
+    @property
+    def updated_papers(self) -> int:
+        return sum(1 for before, after in self.papers.values() if after and before)
+
+    @property
+    def removed_papers(self) -> int:
+        return sum(1 for before, after in self.papers.values() if before and not after)
 
 
 def merge_days(result: ParseResult) -> tuple[dict[dt.date, list[Entry]], list[Problem]]:
@@ -51,9 +70,24 @@ def merge_days(result: ParseResult) -> tuple[dict[dt.date, list[Entry]], list[Pr
     return days, problems
 
 
-def _row(position: int, e: Entry) -> tuple[object, ...]:
-    authors = json.dumps(list(e.authors), ensure_ascii=False)
-    return (position, e.title, authors, e.votes, e.thumbnail, e.url, e.summary)
+@dataclass
+class _Batch:
+    """State shared by the files of one transaction."""
+
+    now: dt.datetime
+    refresh: set[int] = field(default_factory=set)  # papers whose current fields changed
+    gone: set[int] = field(default_factory=set)  # papers left with no appearance
+
+
+@dataclass
+class _Day:
+    """What the store holds for a day: each file's part, and the merged appearances."""
+
+    files: dict[str, dict[int, Held]] = field(default_factory=dict)
+    file_ids: dict[str, int] = field(default_factory=dict)
+    stored: dict[tuple[str, int], str | None] = field(default_factory=dict)  # holdings.entry
+    rows: dict[int, tuple[object, ...]] = field(default_factory=dict)  # appearances
+    arxiv: dict[int, str] = field(default_factory=dict)
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -71,92 +105,163 @@ async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str
     return found
 
 
-async def _old_day(
-    conn: aiosqlite.Connection, day: str
-) -> tuple[dict[str, tuple[object, ...]], dict[str, int]]:
-    """What the store holds for a day: rows by arXiv id, and their paper ids."""
+async def _file_id(conn: aiosqlite.Connection, source: str) -> tuple[int, set[str]]:
+    """The file's id (added if new) and the days it holds."""
+    await conn.execute("INSERT OR IGNORE INTO digest_files (source) VALUES (?)", (source,))
+    async with conn.execute("SELECT id FROM digest_files WHERE source = ?", (source,)) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    file_id = int(row[0])
+    sql = "SELECT DISTINCT day FROM holdings WHERE file_id = ?"
+    async with conn.execute(sql, (file_id,)) as cur:
+        return file_id, {str(r[0]) async for r in cur}
+
+
+async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
     sql = (
-        f"SELECT p.arxiv_id, p.id, a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
-        "FROM appearances a JOIN papers p ON p.id = a.paper_id WHERE a.day = ?"
+        "SELECT f.source, h.file_id, h.paper_id, h.entry, p.arxiv_id, "
+        f"a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
+        "FROM holdings h JOIN digest_files f ON f.id = h.file_id "
+        "JOIN appearances a ON a.day = h.day AND a.paper_id = h.paper_id "
+        "JOIN papers p ON p.id = h.paper_id WHERE h.day = ? ORDER BY h.file_id, h.position"
     )
-    rows: dict[str, tuple[object, ...]] = {}
-    ids: dict[str, int] = {}
+    found = _Day()
     async with conn.execute(sql, (day,)) as cur:
         async for r in cur:
-            rows[str(r[0])], ids[str(r[0])] = tuple(r[2:]), int(r[1])
-    return rows, ids
+            source, paper_id, entry, row = str(r[0]), int(r[2]), r[3], tuple(r[5:])
+            found.file_ids[source] = int(r[1])
+            found.stored[source, paper_id] = entry
+            found.rows[paper_id] = row
+            found.arxiv[paper_id] = str(r[4])
+            held = Held.from_stored(entry) if entry is not None else Held(int(row[8]), row[1:7])
+            found.files.setdefault(source, {})[paper_id] = held
+    return found
 
 
 async def write_files(
     conn: aiosqlite.Connection, items: Sequence[tuple[str, ParseResult]], now: dt.datetime
 ) -> list[IngestStats]:
-    """Write parsed files in one transaction (all or none); each replaces the days it holds."""
-    touched: set[int] = set()
+    """Write parsed files in one transaction (all or none); each replaces its own part of the
+    days it holds and held."""
+    batch = _Batch(now)
     async with transaction(conn):
-        stats = [await _write_file(conn, source, result, now, touched) for source, result in items]
-        if touched:  # once for the batch: one set-based pass instead of one per file
-            await _refresh_papers(conn, sorted(touched))
+        stats = [await _write_file(conn, source, result, batch) for source, result in items]
+        if batch.refresh:  # once for the batch: one set-based pass instead of one per file
+            await _refresh_papers(conn, sorted(batch.refresh))
     return stats
 
 
 async def _write_file(
-    conn: aiosqlite.Connection,
-    source: str,
-    result: ParseResult,
-    now: dt.datetime,
-    refresh: set[int],
+    conn: aiosqlite.Connection, source: str, result: ParseResult, batch: _Batch
 ) -> IngestStats:
-    """Replace the days this file holds with its content; an unchanged file is a no-op.
-    The ids of the papers whose current fields and index need refreshing go to `refresh`."""
+    """Replace this file's part of every day it holds or held; an unchanged file is a no-op."""
     days, problems = merge_days(result)
     stats = IngestStats(sections=len(result.sections), days=sorted(days))
     stats.problems = [*result.problems, *problems]
     stats.entries = sum(len(v) for v in days.values())
-    all_ids = list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v))
-    existing = await _ids(conn, all_ids)
-    touched = await _write_days(conn, source, days, existing, now)
-    refresh.update(touched.values())
-    stats.new_papers = sum(1 for a in touched if a not in existing)
-    stats.updated_papers = len(touched) - stats.new_papers
+    file_id, held_days = await _file_id(conn, source)
+    kept = {s.day.isoformat() for s in result.sections} - {d.isoformat() for d in days}
+    known = await _ids(conn, list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v)))
+    gone, fresh = set(batch.gone), set[int]()  # before this file: neither was in the store
+    touched: dict[int, str] = {}
+    by_day = {d.isoformat(): v for d, v in days.items()}
+    for iso in sorted(by_day.keys() | (held_days - kept)):
+        entries = by_day.get(iso, [])
+        stored = await _read_day(conn, iso)
+        missing = [e for e in entries if e.arxiv_id not in known]
+        if missing:
+            await _insert_missing(conn, missing, iso)
+            added = await _ids(conn, [e.arxiv_id for e in missing])
+            known.update(added)
+            fresh.update(added.values())
+        mine = {known[e.arxiv_id]: Held.of(e) for e in entries}
+        if list(stored.files.get(source, {}).items()) == list(mine.items()):
+            continue
+        stored.arxiv.update({known[e.arxiv_id]: e.arxiv_id for e in entries})
+        changed = await _write_day(conn, iso, source, file_id, stored, mine, batch)
+        touched.update({pid: stored.arxiv[pid] for pid in changed})
+    present = await _present(conn, list(touched))
+    batch.gone = (batch.gone | touched.keys()) - present
+    stats.papers = {
+        a: (pid not in gone and pid not in fresh, pid in present) for pid, a in touched.items()
+    }
     return stats
 
 
-async def _write_days(
+async def _present(conn: aiosqlite.Connection, paper_ids: list[int]) -> set[int]:
+    """Those of the papers that still appear on some day."""
+    sql = (
+        "SELECT value FROM json_each(?) "
+        "WHERE EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = value)"
+    )
+    async with conn.execute(sql, (json.dumps(paper_ids),)) as cur:
+        return {int(r[0]) async for r in cur}
+
+
+async def _write_day(
     conn: aiosqlite.Connection,
+    day: str,
     source: str,
-    days: dict[dt.date, list[Entry]],
-    existing: dict[str, int],
+    file_id: int,
+    stored: _Day,
+    mine: FileDay,
+    batch: _Batch,
+) -> set[int]:
+    """Put the file's new part of the day in, and the merged day with it; returns the papers
+    whose appearance that day changed."""
+    files: dict[str, FileDay] = {**stored.files, source: mine}
+    file_ids = {**stored.file_ids, source: file_id}
+    merged = merge_day(files)
+    rows = {p.paper_id: (i, *p.held.content, p.source, p.held.line) for i, p in enumerate(merged)}
+    removed = stored.rows.keys() - rows.keys()
+    changed = {pid for pid, row in rows.items() if stored.rows.get(pid) != row}
+    batch.refresh.update(removed)
+    batch.refresh.update(
+        pid for pid in changed if pid not in stored.rows or stored.rows[pid][1:7] != rows[pid][1:7]
+    )
+    entries = stored_entries(files, merged)
+    await conn.execute("DELETE FROM holdings WHERE day = ? AND file_id = ?", (day, file_id))
+    await conn.executemany(
+        "INSERT INTO holdings (day, paper_id, file_id, position, entry) VALUES (?, ?, ?, ?, ?)",
+        [(day, pid, file_id, i, entries[source, pid]) for i, pid in enumerate(mine)],
+    )
+    await conn.executemany(
+        "UPDATE holdings SET entry = ? WHERE day = ? AND paper_id = ? AND file_id = ?",
+        [
+            (entry, day, pid, file_ids[s])
+            for (s, pid), entry in entries.items()
+            if s != source and stored.stored[s, pid] != entry
+        ],
+    )
+    await conn.executemany(
+        "DELETE FROM appearances WHERE day = ? AND paper_id = ?", [(day, p) for p in removed]
+    )
+    await conn.executemany(
+        f"INSERT OR REPLACE INTO appearances (day, paper_id, {_APPEARANCE_COLS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(day, pid, *rows[pid]) for pid in changed],
+    )
+    await _write_day_row(conn, day, files, len(merged), batch.now)
+    return removed | changed
+
+
+async def _write_day_row(
+    conn: aiosqlite.Connection,
+    day: str,
+    files: dict[str, FileDay],
+    papers: int,
     now: dt.datetime,
-) -> dict[str, int]:
-    """Write each changed day; returns the touched papers' arXiv id -> paper id."""
-    touched: dict[str, int] = {}
-    known = dict(existing)
-    for day, entries in days.items():
-        iso = day.isoformat()
-        old, old_ids = await _old_day(conn, iso)
-        new = {e.arxiv_id: _row(i, e) for i, e in enumerate(entries)}
-        changed = {a for a, row in new.items() if old.get(a) != row} | (old.keys() - new.keys())
-        if not changed:
-            continue
-        missing = [e for e in entries if e.arxiv_id not in known]
-        await _insert_missing(conn, missing, iso)
-        if missing:
-            known.update(await _ids(conn, [e.arxiv_id for e in missing]))
-        ids = known
-        touched.update({a: ids.get(a) or old_ids[a] for a in changed})
-        await conn.execute("DELETE FROM appearances WHERE day = ?", (iso,))
-        await conn.executemany(
-            f"INSERT INTO appearances (day, paper_id, {_APPEARANCE_COLS}, source, line) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(iso, ids[e.arxiv_id], *new[e.arxiv_id], source, e.line) for e in entries],
-        )
-        await conn.execute(
-            "INSERT INTO days (day, papers, source, loaded_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (day) DO UPDATE SET papers = excluded.papers, "
-            "source = excluded.source, loaded_at = excluded.loaded_at",
-            (iso, len(entries), source, now.isoformat()),
-        )
-    return touched
+) -> None:
+    sources = rank(files)
+    if not sources:
+        await conn.execute("DELETE FROM days WHERE day = ?", (day,))
+        return
+    await conn.execute(
+        "INSERT INTO days (day, papers, source, loaded_at, sources) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (day) DO UPDATE SET papers = excluded.papers, source = excluded.source, "
+        "loaded_at = excluded.loaded_at, sources = excluded.sources",
+        (day, papers, sources[0], now.isoformat(), json.dumps(sources, ensure_ascii=False)),
+    )
 
 
 async def _insert_missing(conn: aiosqlite.Connection, entries: list[Entry], day: str) -> None:
@@ -200,11 +305,22 @@ _REFRESH = [
     """INSERT OR IGNORE INTO author_names (folded, name)
        SELECT fold(j.value), j.value FROM papers p, json_each(p.authors) j
        WHERE p.id IN (SELECT value FROM json_each(?1))""",
+    # A name leaves with its last paper (or the last paper that still lists it).
+    """DELETE FROM author_names WHERE (folded, name) IN (
+           SELECT fold(value), value FROM json_each(?2))
+         AND NOT EXISTS (SELECT 1 FROM paper_authors pa WHERE pa.name = author_names.name)""",
 ]
 
 
 async def _refresh_papers(conn: aiosqlite.Connection, paper_ids: list[int]) -> None:
     """Recompute the touched papers' current fields, search index and author names."""
     ids = json.dumps(paper_ids)
-    for sql in _REFRESH:
-        await conn.execute(sql, (ids,))
+    sql = (
+        "SELECT json_group_array(DISTINCT j.value) FROM papers p, json_each(p.authors) j "
+        "WHERE p.id IN (SELECT value FROM json_each(?))"
+    )
+    async with conn.execute(sql, (ids,)) as cur:
+        row = await cur.fetchone()
+    names = str(row[0]) if row else "[]"
+    for statement in _REFRESH:
+        await conn.execute(statement, (ids, names) if "?2" in statement else (ids,))

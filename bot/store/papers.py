@@ -104,6 +104,7 @@ class Page:
 class DayInfo:
     day: dt.date
     papers: int
+    sources: tuple[str, ...] = ()  # the files it came from, the one whose order it follows first
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,10 +575,11 @@ class PaperStore:
     async def days(self, *, limit: int | None = None, prefix: str = "") -> list[DayInfo]:
         """Digest days, newest first, optionally those starting with `prefix` (e.g. "2024-06")."""
         rows = await self._rows(
-            "SELECT day, papers FROM days WHERE day LIKE ? ESCAPE '\\' ORDER BY day DESC LIMIT ?",
+            "SELECT day, papers, sources FROM days WHERE day LIKE ? ESCAPE '\\' "
+            "ORDER BY day DESC LIMIT ?",
             (_like_prefix(prefix), -1 if limit is None else limit),
         )
-        return [DayInfo(dt.date.fromisoformat(d), n) for d, n in rows]
+        return [DayInfo(dt.date.fromisoformat(d), n, tuple(json.loads(s))) for d, n, s in rows]
 
     @_remembered
     async def title_suggestions(self, text: str, *, limit: int = 25) -> list[tuple[str, str]]:
