@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.digest import ingest
+from bot.digest.parse import parse
 from bot.store import PaperStore
 
 FIRST = dt.date(2025, 3, 3)
@@ -79,3 +80,73 @@ async def test_progress_counts_every_file(
     async with await PaperStore.open(tmp_path / "p.db") as store:
         await ingest.load_files(store, files, lambda done, total, _name: seen.append(done))
     assert seen == sorted(seen) and seen[-1] == len(files) == 41
+
+
+DAY = dt.date(2025, 5, 9)
+
+
+def _checkout(root: Path, shared: Path, first: int = 8) -> tuple[Path, Path]:
+    """A checkout of the source project: its README carrying the day's first `first` papers,
+    paper_logs/2025/05/09.md all 20, and other markdown (README.md, docs) with no digest."""
+    readme = (shared / "readme" / "README.md").read_text(encoding="utf-8")
+    head, heading, rest = readme.partition(f"## Daily Papers ({DAY.isoformat()})")
+    day_text, footer_heading, footer = rest.partition("\n## License")
+    pre, *entries = day_text.split("\n### [")
+    partial = pre + "".join("\n### [" + e for e in entries[:first])
+    (root / "README.md").write_text(head + heading + partial + footer_heading + footer, "utf-8")
+    logs = root / "paper_logs" / "2025" / "05" / "09.md"
+    logs.parent.mkdir(parents=True)
+    logs.write_text((shared / "2025" / "05" / "09.md").read_text(encoding="utf-8"), "utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "notes.md").write_text("# Notes\n\nNothing to load here.\n", "utf-8")
+    return root / "README.md", logs
+
+
+@pytest.mark.parametrize("order", ["readme first", "paper_logs first", "one load"])
+async def test_a_readme_holding_part_of_a_day_takes_none_of_it_away(
+    tmp_path: Path, shared_digests: Path, order: str
+) -> None:
+    readme, logs = _checkout(tmp_path, shared_digests)
+    async with await PaperStore.open(tmp_path / "p.db") as store:
+        if order == "one load":
+            files, _ = ingest.find_files([str(tmp_path)])
+            reports = [await ingest.load_files(store, files)]
+        else:
+            pair = [readme, logs] if order == "readme first" else [logs, readme]
+            reports = [await ingest.load_files(store, [path]) for path in pair]
+        digest = await store.digest(DAY)
+        days = await store.days()
+        papers = (await store.stats()).papers
+    published = parse(logs.read_text(encoding="utf-8")).sections[0].entries
+    assert digest is not None
+    assert [p.arxiv_id for p in digest.papers] == [e.arxiv_id for e in published]
+    assert papers == 20 and sum(r.new_papers for r in reports) == 20
+    assert [(d.day, d.papers, d.sources) for d in days] == [(DAY, 20, (str(logs), str(readme)))]
+
+
+async def test_an_entry_leaves_a_day_only_when_no_file_holds_it(
+    tmp_path: Path, shared_digests: Path
+) -> None:
+    source = (shared_digests / "2025" / "05" / "09.md").read_text(encoding="utf-8")
+    pre, *entries = source.split("\n### [")
+    logs, copy = tmp_path / "09.md", tmp_path / "copy.md"
+    logs.write_text(pre + "".join("\n### [" + e for e in entries[:16]), "utf-8")
+    copy.write_text(pre + "\n### [" + entries[1], "utf-8")  # a copy of its second paper
+    async with await PaperStore.open(tmp_path / "p.db") as store:
+        first = await ingest.load_files(store, [logs, copy])
+        published = parse(logs.read_text("utf-8")).sections[0].entries
+        gone = published[2:16]
+        logs.write_text(pre + "\n### [" + entries[0], "utf-8")  # 15 of its 16 entries removed
+        again = await ingest.load_files(store, [logs])
+        digest = await store.digest(DAY)
+        stats = await store.stats()
+        assert digest is not None
+        assert [p.arxiv_id for p in digest.papers] == [e.arxiv_id for e in published[:2]]
+        names = {a for p in digest.papers for a in p.authors}
+        orphans = {a for e in gone for a in e.authors} - names
+        offered = {n for a in orphans for n in await store.author_suggestions(a)}
+    assert (first.new_papers, first.updated_papers, first.removed_papers) == (16, 0, 0)
+    assert (again.new_papers, again.updated_papers, again.removed_papers) == (0, 0, 14)
+    assert "0 new papers, 0 updated, 14 removed" in again.summary_line()
+    assert stats.papers == 2 and stats.authors == len(names)
+    assert orphans and not offered & orphans  # no name that would answer "No papers match"
