@@ -42,12 +42,12 @@ async def _loader(files: list[Path], db: Path) -> tuple[float, int]:
     return elapsed, papers
 
 
-def _rows(files: list[Path]) -> list[tuple[str, int, object]]:
+def _rows(files: list[Path]) -> list[tuple[str, int, object, int]]:
     rows = []
-    for path in files:
+    for file_id, path in enumerate(files, 1):
         for section in parse(read_digest(path)).sections:
             for pos, e in enumerate(section.entries):
-                rows.append((section.day.isoformat(), pos, e))
+                rows.append((section.day.isoformat(), pos, e, file_id))
     return rows
 
 
@@ -62,8 +62,8 @@ def _bare(files: list[Path], db: Path) -> float:
     start = time.perf_counter()
     conn.execute("BEGIN")
     ids: dict[str, int] = {}
-    papers, apps, fts = [], [], []
-    for day, pos, e in rows:
+    papers, apps, fts, held = [], [], [], []
+    for day, pos, e, file_id in rows:
         if e.arxiv_id in ids:  # type: ignore[attr-defined]
             continue
         pid = ids[e.arxiv_id] = len(ids) + 1  # type: ignore[attr-defined]
@@ -72,9 +72,14 @@ def _bare(files: list[Path], db: Path) -> float:
         apps.append(
             (day, pid, pos, e.title, authors, e.votes, e.thumbnail, e.url, e.summary, "f", e.line)
         )  # type: ignore[attr-defined]
+        held.append((day, pid, file_id, pos, None))
         fts.append((pid, index_text(e.title), ", ".join(e.authors), index_text(e.summary)))  # type: ignore[attr-defined]
     conn.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?)", papers)
     conn.executemany("INSERT INTO appearances VALUES (?,?,?,?,?,?,?,?,?,?,?)", apps)
+    conn.executemany(
+        "INSERT INTO digest_files VALUES (?, ?)", [(i, str(p)) for i, p in enumerate(files, 1)]
+    )
+    conn.executemany("INSERT INTO holdings VALUES (?,?,?,?,?)", held)
     conn.executemany("INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?,?,?,?)", fts)
     conn.executemany("INSERT INTO titles_fts (rowid, title) VALUES (?,?)", [f[:2] for f in fts])
     conn.executemany(

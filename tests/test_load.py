@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.digest import ingest
 from bot.digest.parse import parse
 from bot.store import PaperStore
+from tests.test_cli import cli
 
 FIRST = dt.date(2025, 3, 3)
 
@@ -150,3 +152,19 @@ async def test_an_entry_leaves_a_day_only_when_no_file_holds_it(
     assert "0 new papers, 0 updated, 14 removed" in again.summary_line()
     assert stats.papers == 2 and stats.authors == len(names)
     assert orphans and not offered & orphans  # no name that would answer "No papers match"
+
+
+def test_loading_a_whole_checkout_of_the_source_project(
+    tmp_path: Path, shared_digests: Path
+) -> None:
+    root = tmp_path / "daily_papers_ko"
+    root.mkdir()
+    readme, logs = _checkout(root, shared_digests)
+    db = str(tmp_path / "p.db")
+    loaded = cli("load", str(root), "--db", db, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "3 files, 2 sections, 28 entries: 20 new papers, 0 updated, 0 removed" in loaded.stdout
+    days = cli("days", "--db", db, cwd=tmp_path).stdout.splitlines()
+    assert days == [f"2025-05-09   20 papers  {logs}, {readme}", "1 days"]
+    listed = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
+    assert listed == [{"date": "2025-05-09", "papers": 20, "sources": [str(logs), str(readme)]}]

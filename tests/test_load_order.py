@@ -219,7 +219,7 @@ def _check_against_union(seen: Seen, root: Path, files: Files) -> None:
     assert seen.stats["authors"] == len(names)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(scenario=_scenario())
 async def test_any_load_order_gives_the_store_the_files_describe(
     scenario: tuple[Files, Files, list[str], list[str], list[str]],

@@ -429,3 +429,34 @@ async def test_search_input_property(loaded: PaperStore, text: str) -> None:
     await loaded.by_author(text)
     await loaded.title_suggestions(text)
     await loaded.by_title(text)
+
+
+async def test_a_database_from_before_008_keeps_its_days_whole_when_copies_load(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    store = await PaperStore.open(path)
+    for i, result in enumerate(CORPUS):
+        await store.ingest(f"paper_logs/day{i}.md", result)
+    await store.close()
+    with sqlite3.connect(path) as conn:  # as migration 007 left it, with a name left behind
+        _undo_008(conn)
+        conn.execute("INSERT INTO author_names VALUES ('mary shelley', 'Mary Shelley')")
+        conn.execute("PRAGMA user_version = 7")
+    conn.close()
+
+    async with await PaperStore.open(path) as reopened:
+        days = {d.day: d.sources for d in await reopened.days()}
+        assert days[D1] == ("paper_logs/day0.md",)
+        assert await reopened.author_suggestions("mary") == []
+        authors = (await reopened.stats()).authors
+        first = CORPUS[0].sections[0].entries[0]
+        await reopened.ingest("README.md", day(D1, first))  # a copy of the day's first paper
+        digest = await reopened.digest(D1)
+        assert digest is not None
+        assert [p.arxiv_id for p in digest.papers] == ["2406.00001", "2406.00002", "2406.00003"]
+        assert {d.day: d.sources for d in await reopened.days()}[D1] == (
+            "paper_logs/day0.md",
+            "README.md",
+        )
+        assert (await reopened.stats()).authors == authors == 4

@@ -107,14 +107,17 @@ async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str
 
 async def _file_id(conn: aiosqlite.Connection, source: str) -> tuple[int, set[str]]:
     """The file's id (added if new) and the days it holds."""
-    await conn.execute("INSERT OR IGNORE INTO digest_files (source) VALUES (?)", (source,))
     async with conn.execute("SELECT id FROM digest_files WHERE source = ?", (source,)) as cur:
         row = await cur.fetchone()
-    assert row is not None
-    file_id = int(row[0])
+    if row is None:
+        sql = "INSERT INTO digest_files (source) VALUES (?) RETURNING id"
+        async with conn.execute(sql, (source,)) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0]), set()
     sql = "SELECT DISTINCT day FROM holdings WHERE file_id = ?"
-    async with conn.execute(sql, (file_id,)) as cur:
-        return file_id, {str(r[0]) async for r in cur}
+    async with conn.execute(sql, (int(row[0]),)) as cur:
+        return int(row[0]), {str(r[0]) async for r in cur}
 
 
 async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
@@ -164,6 +167,7 @@ async def _write_file(
     known = await _ids(conn, list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v)))
     gone, fresh = set(batch.gone), set[int]()  # before this file: neither was in the store
     touched: dict[int, str] = {}
+    placed: set[int] = set()  # on a day now, so still in the store
     by_day = {d.isoformat(): v for d, v in days.items()}
     for iso in sorted(by_day.keys() | (held_days - kept)):
         entries = by_day.get(iso, [])
@@ -178,9 +182,10 @@ async def _write_file(
         if list(stored.files.get(source, {}).items()) == list(mine.items()):
             continue
         stored.arxiv.update({known[e.arxiv_id]: e.arxiv_id for e in entries})
-        changed = await _write_day(conn, iso, source, file_id, stored, mine, batch)
-        touched.update({pid: stored.arxiv[pid] for pid in changed})
-    present = await _present(conn, list(touched))
+        removed, shown = await _write_day(conn, iso, source, file_id, stored, mine, batch)
+        touched.update({pid: stored.arxiv[pid] for pid in removed | shown})
+        placed.update(shown)
+    present = placed | await _present(conn, touched.keys() - placed)
     batch.gone = (batch.gone | touched.keys()) - present
     stats.papers = {
         a: (pid not in gone and pid not in fresh, pid in present) for pid, a in touched.items()
@@ -188,13 +193,15 @@ async def _write_file(
     return stats
 
 
-async def _present(conn: aiosqlite.Connection, paper_ids: list[int]) -> set[int]:
+async def _present(conn: aiosqlite.Connection, paper_ids: set[int]) -> set[int]:
     """Those of the papers that still appear on some day."""
+    if not paper_ids:
+        return set()
     sql = (
         "SELECT value FROM json_each(?) "
         "WHERE EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = value)"
     )
-    async with conn.execute(sql, (json.dumps(paper_ids),)) as cur:
+    async with conn.execute(sql, (json.dumps(sorted(paper_ids)),)) as cur:
         return {int(r[0]) async for r in cur}
 
 
@@ -206,26 +213,29 @@ async def _write_day(
     stored: _Day,
     mine: FileDay,
     batch: _Batch,
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
     """Put the file's new part of the day in, and the merged day with it; returns the papers
-    whose appearance that day changed."""
+    that left the day, and those whose appearance changed as members see it (there at all,
+    place or content)."""
     files: dict[str, FileDay] = {**stored.files, source: mine}
     file_ids = {**stored.file_ids, source: file_id}
     merged = merge_day(files)
     rows = {p.paper_id: (i, *p.held.content, p.source, p.held.line) for i, p in enumerate(merged)}
     removed = stored.rows.keys() - rows.keys()
     changed = {pid for pid, row in rows.items() if stored.rows.get(pid) != row}
-    batch.refresh.update(removed)
-    batch.refresh.update(
-        pid for pid in changed if pid not in stored.rows or stored.rows[pid][1:7] != rows[pid][1:7]
-    )
+    old = {pid: stored.rows[pid][:7] for pid in changed if pid in stored.rows}
+    shown = {pid for pid in changed if old.get(pid) != rows[pid][:7]}  # not only source, line
+    batch.refresh.update(removed, (pid for pid in shown if old.get(pid, ())[1:] != rows[pid][1:7]))
     entries = stored_entries(files, merged)
-    await conn.execute("DELETE FROM holdings WHERE day = ? AND file_id = ?", (day, file_id))
-    await conn.executemany(
+    if source in stored.files:
+        await conn.execute("DELETE FROM holdings WHERE day = ? AND file_id = ?", (day, file_id))
+    await _many(
+        conn,
         "INSERT INTO holdings (day, paper_id, file_id, position, entry) VALUES (?, ?, ?, ?, ?)",
         [(day, pid, file_id, i, entries[source, pid]) for i, pid in enumerate(mine)],
     )
-    await conn.executemany(
+    await _many(
+        conn,
         "UPDATE holdings SET entry = ? WHERE day = ? AND paper_id = ? AND file_id = ?",
         [
             (entry, day, pid, file_ids[s])
@@ -233,16 +243,22 @@ async def _write_day(
             if s != source and stored.stored[s, pid] != entry
         ],
     )
-    await conn.executemany(
-        "DELETE FROM appearances WHERE day = ? AND paper_id = ?", [(day, p) for p in removed]
+    await _many(
+        conn, "DELETE FROM appearances WHERE day = ? AND paper_id = ?", [(day, p) for p in removed]
     )
-    await conn.executemany(
+    await _many(
+        conn,
         f"INSERT OR REPLACE INTO appearances (day, paper_id, {_APPEARANCE_COLS}) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(day, pid, *rows[pid]) for pid in changed],
     )
     await _write_day_row(conn, day, files, len(merged), batch.now)
-    return removed | changed
+    return removed, shown
+
+
+async def _many(conn: aiosqlite.Connection, sql: str, rows: list[tuple[object, ...]]) -> None:
+    if rows:  # a trip to the connection's thread saved
+        await conn.executemany(sql, rows)
 
 
 async def _write_day_row(
