@@ -100,27 +100,26 @@ async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str
     for chunk in _chunks(arxiv_ids):
         marks = ",".join("?" * len(chunk))
         sql = f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})"
-        async with conn.execute(sql, chunk) as cur:
-            found.update({str(a): int(i) async for a, i in cur})
+        found.update({str(a): int(i) for a, i in await conn.execute_fetchall(sql, chunk)})
     return found
 
 
 async def _file_id(conn: aiosqlite.Connection, source: str) -> tuple[int, set[str]]:
     """The file's id (added if new) and the days it holds."""
-    async with conn.execute("SELECT id FROM digest_files WHERE source = ?", (source,)) as cur:
-        row = await cur.fetchone()
-    if row is None:
-        sql = "INSERT INTO digest_files (source) VALUES (?) RETURNING id"
-        async with conn.execute(sql, (source,)) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        return int(row[0]), set()
-    sql = "SELECT DISTINCT day FROM holdings WHERE file_id = ?"
-    async with conn.execute(sql, (int(row[0]),)) as cur:
-        return int(row[0]), {str(r[0]) async for r in cur}
+    sql = (
+        "SELECT id, (SELECT json_group_array(DISTINCT day) FROM holdings WHERE file_id = id) "
+        "FROM digest_files WHERE source = ?"
+    )
+    for file_id, days in await conn.execute_fetchall(sql, (source,)):
+        return int(file_id), set(json.loads(days))
+    sql = "INSERT INTO digest_files (source) VALUES (?) RETURNING id"
+    rows = list(await conn.execute_fetchall(sql, (source,)))
+    return int(rows[0][0]), set()
 
 
 async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
+    """Every file's part of the day, with the appearances it is merged into (one per paper:
+    each appearance is some file's holding)."""
     sql = (
         "SELECT f.source, h.file_id, h.paper_id, h.entry, p.arxiv_id, "
         f"a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
@@ -129,15 +128,14 @@ async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
         "JOIN papers p ON p.id = h.paper_id WHERE h.day = ? ORDER BY h.file_id, h.position"
     )
     found = _Day()
-    async with conn.execute(sql, (day,)) as cur:
-        async for r in cur:
-            source, paper_id, entry, row = str(r[0]), int(r[2]), r[3], tuple(r[5:])
-            found.file_ids[source] = int(r[1])
-            found.stored[source, paper_id] = entry
-            found.rows[paper_id] = row
-            found.arxiv[paper_id] = str(r[4])
-            held = Held.from_stored(entry) if entry is not None else Held(int(row[8]), row[1:7])
-            found.files.setdefault(source, {})[paper_id] = held
+    for r in await conn.execute_fetchall(sql, (day,)):
+        source, paper_id, entry, row = str(r[0]), int(r[2]), r[3], tuple(r[5:])
+        found.file_ids[source] = int(r[1])
+        found.stored[source, paper_id] = entry
+        found.rows[paper_id] = row
+        found.arxiv[paper_id] = str(r[4])
+        held = Held.from_stored(entry) if entry is not None else Held(int(row[8]), row[1:7])
+        found.files.setdefault(source, {})[paper_id] = held
     return found
 
 
@@ -174,8 +172,7 @@ async def _write_file(
         stored = await _read_day(conn, iso)
         missing = [e for e in entries if e.arxiv_id not in known]
         if missing:
-            await _insert_missing(conn, missing, iso)
-            added = await _ids(conn, [e.arxiv_id for e in missing])
+            added = await _insert_missing(conn, missing, iso)
             known.update(added)
             fresh.update(added.values())
         mine = {known[e.arxiv_id]: Held.of(e) for e in entries}
@@ -201,8 +198,7 @@ async def _present(conn: aiosqlite.Connection, paper_ids: set[int]) -> set[int]:
         "SELECT value FROM json_each(?) "
         "WHERE EXISTS (SELECT 1 FROM appearances a WHERE a.paper_id = value)"
     )
-    async with conn.execute(sql, (json.dumps(sorted(paper_ids)),)) as cur:
-        return {int(r[0]) async for r in cur}
+    return {int(r[0]) for r in await conn.execute_fetchall(sql, (json.dumps(sorted(paper_ids)),))}
 
 
 async def _write_day(
@@ -280,12 +276,19 @@ async def _write_day_row(
     )
 
 
-async def _insert_missing(conn: aiosqlite.Connection, entries: list[Entry], day: str) -> None:
-    await conn.executemany(
+async def _insert_missing(
+    conn: aiosqlite.Connection, entries: list[Entry], day: str
+) -> dict[str, int]:
+    """Add papers the store does not have (their fields come with the refresh): arXiv id ->
+    paper id."""
+    sql = (
         "INSERT INTO papers (arxiv_id, title, authors, url, first_day, last_day) "
-        "VALUES (?, ?, '[]', ?, ?, ?) ON CONFLICT (arxiv_id) DO NOTHING",
-        [(e.arxiv_id, e.title, e.url, day, day) for e in entries],
+        "SELECT value ->> 0, value ->> 1, '[]', value ->> 2, ?2, ?2 FROM json_each(?1) "
+        "WHERE true ON CONFLICT (arxiv_id) DO NOTHING RETURNING arxiv_id, id"
     )
+    rows = [[e.arxiv_id, e.title, e.url] for e in entries]
+    params = (json.dumps(rows, ensure_ascii=False), day)
+    return {str(a): int(i) for a, i in await conn.execute_fetchall(sql, params)}
 
 
 _REFRESH = [
@@ -335,8 +338,6 @@ async def _refresh_papers(conn: aiosqlite.Connection, paper_ids: list[int]) -> N
         "SELECT json_group_array(DISTINCT j.value) FROM papers p, json_each(p.authors) j "
         "WHERE p.id IN (SELECT value FROM json_each(?))"
     )
-    async with conn.execute(sql, (ids,)) as cur:
-        row = await cur.fetchone()
-    names = str(row[0]) if row else "[]"
+    (names,) = next(iter(await conn.execute_fetchall(sql, (ids,))))
     for statement in _REFRESH:
-        await conn.execute(statement, (ids, names) if "?2" in statement else (ids,))
+        await conn.execute(statement, (ids, str(names)) if "?2" in statement else (ids,))
