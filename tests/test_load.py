@@ -168,3 +168,20 @@ def test_loading_a_whole_checkout_of_the_source_project(
     assert days == [f"2025-05-09   20 papers  {logs}, {readme}", "1 days"]
     listed = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
     assert listed == [{"date": "2025-05-09", "papers": 20, "sources": [str(logs), str(readme)]}]
+
+
+async def test_a_file_is_one_file_however_its_path_is_spelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = tmp_path / "paper_logs" / "2025" / "03" / "03.md"
+    logs.parent.mkdir(parents=True)
+    logs.write_text(_day_text(FIRST, 0), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    async with await PaperStore.open(tmp_path / "p.db") as store:
+        await ingest.load_files(store, [Path("paper_logs/2025/03/03.md")])
+        head, first, *_ = _day_text(FIRST, 0).split("\n### [")
+        logs.write_text(head + "\n### [" + first, encoding="utf-8")  # its first paper only
+        report = await ingest.load_files(store, [logs])
+        days = await store.days()
+    assert report.removed_papers == 2
+    assert [(d.papers, d.sources) for d in days] == [(1, (str(logs),))]

@@ -158,7 +158,7 @@ async def load_files(
             else:
                 batch.append((source, result))
         indexed = {k: v for _, _, pairs in parsed for k, v in pairs}
-        stats = await store.ingest_many(batch, indexed=indexed)
+        stats = await store.ingest_many([(_file_key(s), r) for s, r in batch], indexed=indexed)
         for (source, result), one in zip(batch, stats, strict=True):
             _account(report, source, result, one)
         done += len(parsed)
@@ -182,6 +182,15 @@ async def load_files(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return report
+
+
+def _file_key(source: str) -> str:
+    """The store's name for a file: one name however the path was spelled (relative, through
+    a symlink), since a file replaces only what the same name contributed."""
+    try:
+        return str(Path(source).resolve())
+    except (OSError, RuntimeError):  # a symlink loop: the file was read, keep its name
+        return source
 
 
 # (source, parsed file or why it was skipped, index_text of its titles and summaries)
