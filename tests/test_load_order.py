@@ -226,7 +226,7 @@ async def test_any_load_order_gives_the_store_the_files_describe(
 ) -> None:
     first, final, first_order, final_order, together = scenario
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = Path(tmp).resolve()
         async with await PaperStore.open(":memory:", cache_entries=0) as edited:
             _write(root, first)
             for name in first_order:
