@@ -185,3 +185,15 @@ async def test_a_file_is_one_file_however_its_path_is_spelled(
         days = await store.days()
     assert report.removed_papers == 2
     assert [(d.papers, d.sources) for d in days] == [(1, (str(logs),))]
+
+
+async def test_a_file_with_no_digest_left_withdraws_what_it_held(tmp_path: Path) -> None:
+    digest = tmp_path / "2025-03-03.md"
+    digest.write_text(_day_text(FIRST, 0), encoding="utf-8")
+    async with await PaperStore.open(tmp_path / "p.db") as store:
+        await ingest.load_files(store, [digest])
+        digest.write_text("# Moved\n\nThe digests live in paper_logs/ now.\n", encoding="utf-8")
+        report = await ingest.load_files(store, [digest])
+        stats = await store.stats()
+    assert report.removed_papers == 3 and "nothing to load" in report.notes[0]
+    assert (stats.papers, stats.days, stats.authors) == (0, 0, 0)
