@@ -108,6 +108,10 @@ def _scenario(draw: st.DrawFn) -> tuple[Files, Files, list[str], list[str], list
     return first, final, list(first_order), list(final_order), list(together)
 
 
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()  # the loader names files by their resolved paths
+
+
 def _write(root: Path, files: Files) -> None:
     for name, days in files.items():
         path = root / name
@@ -226,7 +230,7 @@ async def test_any_load_order_gives_the_store_the_files_describe(
 ) -> None:
     first, final, first_order, final_order, together = scenario
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp).resolve()
+        root = _resolved(tmp)
         async with await PaperStore.open(":memory:", cache_entries=0) as edited:
             _write(root, first)
             for name in first_order:

@@ -460,3 +460,16 @@ async def test_a_database_from_before_008_keeps_its_days_whole_when_copies_load(
             "README.md",
         )
         assert (await reopened.stats()).authors == authors == 4
+
+
+async def test_part_of_a_source_changes_only_the_days_it_has(store: PaperStore) -> None:
+    url = "https://example.org/paper_logs/2024/06/12.md"
+    await store.ingest(url, day(D1, entry("2406.00061", "One"), entry("2406.00062", "Two")))
+    other_day = ParseResult((Section(D2, 1, (entry("2406.00063", "Three"),)),))
+    await store.ingest(url, other_day, partial=True)
+    assert [(d.day, d.papers) for d in await store.days()] == [(D2, 1), (D1, 2)]
+    await store.ingest(url, day(D1, entry("2406.00061", "One")), partial=True)
+    await store.ingest(url, ParseResult(()), partial=True)  # a body with none of its days
+    assert [(d.day, d.papers) for d in await store.days()] == [(D2, 1), (D1, 1)]
+    await store.ingest(url, other_day)  # the whole source: it holds D2 only now
+    assert [(d.day, d.papers) for d in await store.days()] == [(D2, 1)]

@@ -125,14 +125,16 @@ def _account(report: LoadReport, source: str, result: ParseResult, stats: Ingest
 
 async def load_text(store: PaperStore, source: str, text: str, report: LoadReport) -> None:
     """Parse one digest text and write it; problems go into the report as file:line."""
-    await load_parsed(store, source, parse(text), report)
+    result = parse(text)
+    _account(report, source, result, await store.ingest(source, result))
 
 
 async def load_parsed(
     store: PaperStore, source: str, result: ParseResult, report: LoadReport
 ) -> None:
-    """Write one parsed digest (possibly narrowed by its caller) and account for it."""
-    _account(report, source, result, await store.ingest(source, result))
+    """Write one parsed digest, possibly narrowed by its caller (the days it has no section
+    for keep what `source` held there), and account for it."""
+    _account(report, source, result, await store.ingest(source, result, partial=True))
 
 
 async def load_files(

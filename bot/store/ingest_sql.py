@@ -75,6 +75,7 @@ class _Batch:
     """State shared by the files of one transaction."""
 
     now: dt.datetime
+    partial: bool = False  # each result is part of its source: only its days change
     refresh: set[int] = field(default_factory=set)  # papers whose current fields changed
     gone: set[int] = field(default_factory=set)  # papers left with no appearance
 
@@ -140,11 +141,15 @@ async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
 
 
 async def write_files(
-    conn: aiosqlite.Connection, items: Sequence[tuple[str, ParseResult]], now: dt.datetime
+    conn: aiosqlite.Connection,
+    items: Sequence[tuple[str, ParseResult]],
+    now: dt.datetime,
+    *,
+    partial: bool = False,
 ) -> list[IngestStats]:
     """Write parsed files in one transaction (all or none); each replaces its own part of the
-    days it holds and held."""
-    batch = _Batch(now)
+    days it holds and, unless `partial`, of the days it held before."""
+    batch = _Batch(now, partial=partial)
     async with transaction(conn):
         stats = [await _write_file(conn, source, result, batch) for source, result in items]
         if batch.refresh:  # once for the batch: one set-based pass instead of one per file
@@ -161,7 +166,10 @@ async def _write_file(
     stats.problems = [*result.problems, *problems]
     stats.entries = sum(len(v) for v in days.values())
     file_id, held_days = await _file_id(conn, source)
-    kept = {s.day.isoformat() for s in result.sections} - {d.isoformat() for d in days}
+    sections = {s.day.isoformat() for s in result.sections}
+    kept = sections - {d.isoformat() for d in days}
+    if batch.partial:
+        held_days &= sections
     known = await _ids(conn, list(dict.fromkeys(e.arxiv_id for v in days.values() for e in v)))
     gone, fresh = set(batch.gone), set[int]()  # before this file: neither was in the store
     touched: dict[int, str] = {}

@@ -205,12 +205,20 @@ class PaperStore:
         """For sibling store modules (subscriptions, ledger) sharing this connection."""
         return self._conn
 
-    async def ingest(self, source: str, result: ParseResult) -> IngestStats:
-        """Write one parsed file; the days it holds are replaced by its content."""
-        return (await self.ingest_many([(source, result)]))[0]
+    async def ingest(
+        self, source: str, result: ParseResult, *, partial: bool = False
+    ) -> IngestStats:
+        """Write one parsed file: it replaces what it contributed to the days it holds, and
+        withdraws what it held on other days (with `partial`, the result is only part of the
+        source, e.g. one day's sections: other days keep what the source held)."""
+        return (await self.ingest_many([(source, result)], partial=partial))[0]
 
     async def ingest_many(
-        self, items: Sequence[tuple[str, ParseResult]], *, indexed: Mapping[str, str] | None = None
+        self,
+        items: Sequence[tuple[str, ParseResult]],
+        *,
+        indexed: Mapping[str, str] | None = None,
+        partial: bool = False,
     ) -> list[IngestStats]:
         """Write several parsed files in one transaction (much faster for bulk loads).
 
@@ -218,7 +226,8 @@ class PaperStore:
         """
         self._index_memo.update(indexed or {})
         try:
-            return await write_files(self._conn, items, dt.datetime.now(dt.UTC))
+            now = dt.datetime.now(dt.UTC)
+            return await write_files(self._conn, items, now, partial=partial)
         finally:
             self._index_memo.clear()
             self.cache.changed()
