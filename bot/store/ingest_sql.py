@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.models import Entry, ParseResult, Problem
 from bot.store.db import transaction
-from bot.store.holdings import FileDay, Held, merge_day, rank, stored_entries
+from bot.store.holdings import FileDay, Held, Placed, merge_day, rank, stored_entries
 
 _CHUNK = 500
 _APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary, source, line"
@@ -222,7 +222,6 @@ async def _write_day(
     that left the day, and those whose appearance changed as members see it (there at all,
     place or content)."""
     files: dict[str, FileDay] = {**stored.files, source: mine}
-    file_ids = {**stored.file_ids, source: file_id}
     merged = merge_day(files)
     rows = {p.paper_id: (i, *p.held.content, p.source, p.held.line) for i, p in enumerate(merged)}
     removed = stored.rows.keys() - rows.keys()
@@ -230,23 +229,7 @@ async def _write_day(
     old = {pid: stored.rows[pid][:7] for pid in changed if pid in stored.rows}
     shown = {pid for pid in changed if old.get(pid) != rows[pid][:7]}  # not only source, line
     batch.refresh.update(removed, (pid for pid in shown if old.get(pid, ())[1:] != rows[pid][1:7]))
-    entries = stored_entries(files, merged)
-    if source in stored.files:
-        await conn.execute("DELETE FROM holdings WHERE day = ? AND file_id = ?", (day, file_id))
-    await _many(
-        conn,
-        "INSERT INTO holdings (day, paper_id, file_id, position, entry) VALUES (?, ?, ?, ?, ?)",
-        [(day, pid, file_id, i, entries[source, pid]) for i, pid in enumerate(mine)],
-    )
-    await _many(
-        conn,
-        "UPDATE holdings SET entry = ? WHERE day = ? AND paper_id = ? AND file_id = ?",
-        [
-            (entry, day, pid, file_ids[s])
-            for (s, pid), entry in entries.items()
-            if s != source and stored.stored[s, pid] != entry
-        ],
-    )
+    await _write_holdings(conn, day, (source, file_id), stored, files, merged)
     await _many(
         conn, "DELETE FROM appearances WHERE day = ? AND paper_id = ?", [(day, p) for p in removed]
     )
@@ -258,6 +241,37 @@ async def _write_day(
     )
     await _write_day_row(conn, day, files, len(merged), batch.now)
     return removed, shown
+
+
+async def _write_holdings(
+    conn: aiosqlite.Connection,
+    day: str,
+    file: tuple[str, int],
+    stored: _Day,
+    files: dict[str, FileDay],
+    merged: list[Placed],
+) -> None:
+    """The file's new part of the day, and the other files' own copies of entries where the
+    merged day no longer publishes them as those files have them (or now does)."""
+    source, file_id = file
+    file_ids = {**stored.file_ids, source: file_id}
+    entries = stored_entries(files, merged)
+    if source in stored.files:
+        await conn.execute("DELETE FROM holdings WHERE day = ? AND file_id = ?", (day, file_id))
+    await _many(
+        conn,
+        "INSERT INTO holdings (day, paper_id, file_id, position, entry) VALUES (?, ?, ?, ?, ?)",
+        [(day, pid, file_id, i, entries[source, pid]) for i, pid in enumerate(files[source])],
+    )
+    await _many(
+        conn,
+        "UPDATE holdings SET entry = ? WHERE day = ? AND paper_id = ? AND file_id = ?",
+        [
+            (entry, day, pid, file_ids[s])
+            for (s, pid), entry in entries.items()
+            if s != source and stored.stored[s, pid] != entry
+        ],
+    )
 
 
 async def _many(conn: aiosqlite.Connection, sql: str, rows: list[tuple[object, ...]]) -> None:
