@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})-[\w-]+\.sql$")
 # A migration may say how to tell it was applied: one numbered below a database's version
 # but merged after it (a database at 010 that never saw 008) is then applied all the same.
-_APPLIED_WHEN = re.compile(r"^-- applied when: (.+)$", re.MULTILINE)
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -72,25 +71,18 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
         row = await cur.fetchone()
     current = int(row[0]) if row else 0
     for version, name, sql in migrations():
-        if version <= current and await _applied(conn, sql):
+        if version <= current:
             continue
         log.info("applying migration %s", name)
         await conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in _statements(sql):
                 await conn.execute(statement)
-            current = max(current, version)
-            await conn.execute(f"PRAGMA user_version = {current}")
+            await conn.execute(f"PRAGMA user_version = {version}")
             await conn.execute("COMMIT")
         except BaseException:
             await conn.execute("ROLLBACK")
             raise
-
-
-async def _applied(conn: aiosqlite.Connection, sql: str) -> bool:
-    """Whether a migration numbered at or below the database's version is in it."""
-    probe = _APPLIED_WHEN.search(sql)
-    return probe is None or bool(list(await conn.execute_fetchall(probe.group(1))))
 
 
 def _statements(sql: str) -> list[str]:

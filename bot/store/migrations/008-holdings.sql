@@ -3,7 +3,6 @@
 -- holding part of a day beside paper_logs/YYYY/MM/DD.md no longer takes the rest away, and
 -- loads give the same store in any order. bot/store/ingest_sql.py keeps appearances, the
 -- merged days, in step with these rows.
--- applied when: SELECT 1 FROM sqlite_master WHERE name = 'holdings'
 CREATE TABLE digest_files (
     id     INTEGER PRIMARY KEY,
     source TEXT NOT NULL UNIQUE            -- file path or URL, as loaded
