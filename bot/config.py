@@ -110,11 +110,11 @@ def _time(value: str) -> str:
         raise ValueError(f"expected HH:MM (24h), got {value!r}") from None
 
 
-def _minutes_as_hhmm(value: object) -> object:
-    """YAML 1.1 reads unquoted 9:00 or 10:00 as sexagesimal ints (540, 600): undo that."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return f"{value // 60}:{value % 60:02d}"
-    return value
+def _time_text(value: object) -> object:
+    """A time is text: 930 is not 09:30 (and YAML 1.1 would have read 9:30 as 570)."""
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f'expected HH:MM (24h) such as "09:30", got {_describe(value)}')
 
 
 def _timezone(value: str) -> str:
@@ -149,8 +149,12 @@ def _one_per_channel(subs: tuple[SubscriptionConfig, ...]) -> tuple[Subscription
     return subs
 
 
-def _at_least(n: int) -> _Check:
-    return _check(lambda v: v >= n, f"an integer >= {n}")
+def _between(low: int, high: int) -> Any:
+    return _m(_check(lambda v: low <= v <= high, f"an integer from {low} to {high}"))
+
+
+def _up_to(high: float) -> Any:
+    return _m(_check(lambda v: 0 < v <= high, f"a number > 0 and <= {high:g}"))
 
 
 def _m(
@@ -163,11 +167,13 @@ def _m(
 
 _DISCORD_ID = _check(lambda v: 0 < v < 2**63, "a Discord id (integer > 0)")
 _PATH = _check(lambda v: v.strip() != "", "a non-empty path")
-_POSITIVE = _m(_check(lambda v: v > 0, "a number > 0"))
-_TIME, _TZ = _m(_time, coerce=_minutes_as_hhmm), _m(_timezone)
+_TIME, _TZ = _m(_time, coerce=_time_text), _m(_timezone)
 _STYLE = _m(_one_of("embeds", "thread", "compact"))
 _LEVEL = _m(_one_of("DEBUG", "INFO", "WARNING", "ERROR"))
-_MAX_PAPERS = _m(_check(lambda v: 1 <= v <= 100, "an integer from 1 to 100"))
+_MAX_PAPERS = _between(1, 100)
+# Upper bounds: far beyond any useful setting, and small enough for timedelta, asyncio timers
+# and SQLite integers (10**20 of any of them would fail only later, at the first use).
+_MIN_VOTES = _between(0, 1_000_000)
 
 
 # -- the schema -----------------------------------------------------------------------------------
@@ -185,9 +191,9 @@ class DiscordConfig:
 class SourcesConfig:
     folders: tuple[str, ...] = field(default=(), metadata=_m(each=_PATH))
     url_template: str | None = field(default=DEFAULT_URL_TEMPLATE, metadata=_m(_url_template))
-    poll_interval_minutes: int = field(default=30, metadata=_m(_at_least(1)))
-    request_timeout_seconds: float = field(default=20.0, metadata=_POSITIVE)
-    lookback_days: int = field(default=3, metadata=_m(_at_least(0)))
+    poll_interval_minutes: int = field(default=30, metadata=_between(1, 1440))
+    request_timeout_seconds: float = field(default=20.0, metadata=_up_to(300))
+    lookback_days: int = field(default=3, metadata=_between(0, 90))
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +203,7 @@ class SubscriptionConfig:
     time: str | None = field(default=None, metadata=_TIME)
     timezone: str | None = field(default=None, metadata=_TZ)
     style: str | None = field(default=None, metadata=_STYLE)
-    min_votes: int | None = field(default=None, metadata=_m(_at_least(0)))
+    min_votes: int | None = field(default=None, metadata=_MIN_VOTES)
     max_papers: int | None = field(default=None, metadata=_MAX_PAPERS)
 
 
@@ -207,10 +213,10 @@ class DailyConfig:
     time: str = field(default="09:00", metadata=_TIME)
     style: str = field(default="embeds", metadata=_STYLE)
     order: str = field(default="published", metadata=_m(_one_of("published", "votes")))
-    wait_for_digest_minutes: int = field(default=240, metadata=_m(_at_least(0)))
+    wait_for_digest_minutes: int = field(default=240, metadata=_between(0, 1440))
     on_missing: str = field(default="wait", metadata=_m(_one_of("wait", "skip")))
-    catch_up_hours: int = field(default=24, metadata=_m(_at_least(0)))
-    global_rate_per_second: float = field(default=45.0, metadata=_POSITIVE)
+    catch_up_hours: int = field(default=24, metadata=_between(0, 168))
+    global_rate_per_second: float = field(default=45.0, metadata=_up_to(50))
     subscriptions: tuple[SubscriptionConfig, ...] = field(default=(), metadata=_m(_one_per_channel))
 
 
@@ -289,7 +295,7 @@ def _run(check: _Check, value: object, key: str) -> object:
 
 def _field(f: dataclasses.Field[Any], hint: Any, value: object, key: str) -> object:
     if "coerce" in f.metadata:
-        value = f.metadata["coerce"](value)
+        value = _run(f.metadata["coerce"], value, key)
     value = _convert(hint, value, key, f.metadata.get("each"))
     if value is not None and "check" in f.metadata:
         value = _run(f.metadata["check"], value, key)
@@ -333,6 +339,44 @@ def _override(obj: Any, path: list[str], value: str, key: str) -> Any:
     return dataclasses.replace(obj, **{name: new})
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as people read it: a number is decimal, so 010, 0x10 and 9:30 (YAML 1.1's octal,
+    hex and base 60) stay text and a key that wants a number or a time says what it got."""
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _parse_yaml(text: str, path: Path) -> object:
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader
+    except yaml.MarkedYAMLError as e:
+        mark, problem = e.problem_mark or e.context_mark, e.problem or e.context or "?"
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        if e.problem and e.context and e.context_mark:  # e.g. where an unclosed quote began
+            problem += f" ({e.context} at line {e.context_mark.line + 1})"
+        raise ConfigError(f"{path}:{where} invalid YAML: {problem}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: invalid YAML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
+    except Exception as e:  # e.g. a date that does not exist (2024-02-30): still the file's fault
+        raise ConfigError(f"{path}: invalid YAML: {type(e).__name__}: {e}") from None
+
+
 def _read(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
@@ -343,16 +387,7 @@ def _read(path: Path) -> object:
     except (OSError, UnicodeDecodeError) as e:
         reason = f"not UTF-8 ({e.reason})" if isinstance(e, UnicodeDecodeError) else e.strerror
         raise ConfigError(f"{path}: cannot read config file: {reason}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark, problem = e.problem_mark or e.context_mark, e.problem or e.context or "?"
-        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        if e.problem and e.context and e.context_mark:  # e.g. where an unclosed quote began
-            problem += f" ({e.context} at line {e.context_mark.line + 1})"
-        raise ConfigError(f"{path}:{where} invalid YAML: {problem}") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: invalid YAML: {e}") from None
+    return _parse_yaml(text, path)
 
 
 def load_config(path: Path | str | None, env: Mapping[str, str] | None = None) -> Config:

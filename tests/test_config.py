@@ -330,23 +330,23 @@ def test_missing_required_key(tmp_path: Path) -> None:
         ),
         (
             "sources:\n  lookback_days: -1\n",
-            "sources.lookback_days: expected an integer >= 0, got -1",
+            "sources.lookback_days: expected an integer from 0 to 90, got -1",
         ),
         (
             "sources:\n  poll_interval_minutes: 0\n",
-            "sources.poll_interval_minutes: expected an integer >= 1, got 0",
+            "sources.poll_interval_minutes: expected an integer from 1 to 1440, got 0",
         ),
         (
             "daily:\n  wait_for_digest_minutes: -30\n",
-            "daily.wait_for_digest_minutes: expected an integer >= 0, got -30",
+            "daily.wait_for_digest_minutes: expected an integer from 0 to 1440, got -30",
         ),
         (
             "sources:\n  request_timeout_seconds: 0\n",
-            "sources.request_timeout_seconds: expected a number > 0, got 0.0",
+            "sources.request_timeout_seconds: expected a number > 0 and <= 300, got 0.0",
         ),
         (
             "daily:\n  global_rate_per_second: -5\n",
-            "daily.global_rate_per_second: expected a number > 0, got -5.0",
+            "daily.global_rate_per_second: expected a number > 0 and <= 50, got -5.0",
         ),
         (
             "daily:\n  subscriptions:\n    - {guild: 0, channel: 2}\n",
@@ -358,7 +358,7 @@ def test_missing_required_key(tmp_path: Path) -> None:
         ),
         (
             SUB + "    - {guild: 1, channel: 3, min_votes: -1}\n",
-            "daily.subscriptions[1].min_votes: expected an integer >= 0, got -1",
+            "daily.subscriptions[1].min_votes: expected an integer from 0 to 1000000, got -1",
         ),
         (
             SUB + "    - {guild: 1, channel: 3, max_papers: 0}\n",
@@ -443,7 +443,7 @@ def test_str_path_accepted(tmp_path: Path) -> None:
     ("raw", "stored"),
     [
         ("09:00", "09:00"),  # leading zero: YAML keeps it a string
-        ("9:00", "09:00"),  # YAML 1.1 reads this as the int 540 (sexagesimal)
+        ("9:00", "09:00"),  # YAML 1.1 would read this as the int 540 (base 60)
         ("10:00", "10:00"),  # ... and this as 600
         ("23:59", "23:59"),
         ("0:00", "00:00"),
@@ -468,6 +468,90 @@ def test_unquoted_out_of_range_time(tmp_path: Path) -> None:
     assert error(tmp_path, "daily:\n  time: 25:00\n") == (
         "daily.time: expected HH:MM (24h), got '25:00'"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "got"),
+    [
+        ("930", "the number 930"),  # not 15:30 (930 minutes)
+        ("1530", "the number 1530"),
+        ("010", "'010'"),  # not 00:08 (octal)
+        ("0x10", "'0x10'"),  # not 00:16 (hex)
+        ("0o10", "'0o10'"),
+        ("9:30:00", "'9:30:00'"),  # not 09:30 (34200 seconds in base 60)
+        ("9.30", "the number 9.3"),
+        ("yes", "true (a boolean)"),
+    ],
+)
+def test_a_time_is_hh_mm_and_nothing_else(tmp_path: Path, raw: str, got: str) -> None:
+    expected = "HH:MM (24h)" + (' such as "09:30"' if not got.startswith("'") else "")
+    message = error(tmp_path, f"daily:\n  time: {raw}\n")
+    assert message == f"daily.time: expected {expected}, got {got}"
+    sub = SUB.replace("}", f", time: {raw}}}")
+    assert error(tmp_path, sub).startswith("daily.subscriptions[0].time: expected HH:MM (24h)")
+
+
+def test_numbers_are_decimal(tmp_path: Path) -> None:
+    assert error(tmp_path, "daily:\n  catch_up_hours: 010\n") == (
+        "daily.catch_up_hours: expected an integer, got the string '010'"
+    )
+    assert error(tmp_path, "sources:\n  poll_interval_minutes: 0x1e\n") == (
+        "sources.poll_interval_minutes: expected an integer, got the string '0x1e'"
+    )
+    assert error(tmp_path, "sources:\n  poll_interval_minutes: 1:30\n") == (
+        "sources.poll_interval_minutes: expected an integer, got the string '1:30'"
+    )
+    config = load(tmp_path, "daily:\n  catch_up_hours: 0\n  global_rate_per_second: 12.5\n")
+    assert (config.daily.catch_up_hours, config.daily.global_rate_per_second) == (0, 12.5)
+
+
+HUGE = "100000000000000000000"  # 10**20
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"daily:\n  catch_up_hours: {HUGE}\n", "an integer from 0 to 168"),
+        (f"daily:\n  wait_for_digest_minutes: {HUGE}\n", "an integer from 0 to 1440"),
+        (f"sources:\n  poll_interval_minutes: {HUGE}\n", "an integer from 1 to 1440"),
+        (f"sources:\n  lookback_days: {HUGE}\n", "an integer from 0 to 90"),
+        (f"sources:\n  request_timeout_seconds: {HUGE}\n", "a number > 0 and <= 300"),
+        (f"daily:\n  global_rate_per_second: {HUGE}\n", "a number > 0 and <= 50"),
+        ("daily:\n  global_rate_per_second: 51\n", "a number > 0 and <= 50"),
+        (SUB.replace("}", f", min_votes: {HUGE}}}"), "an integer from 0 to 1000000"),
+        (SUB.replace("}", f", max_papers: {HUGE}}}"), "an integer from 1 to 100"),
+        (f"discord:\n  sync_guilds: [{HUGE}]\n", "a Discord id (integer > 0)"),
+    ],
+)
+def test_every_number_has_an_upper_bound(tmp_path: Path, text: str, expected: str) -> None:
+    message = error(tmp_path, text)
+    assert f": expected {expected}, got " in message, message
+
+
+def test_the_largest_allowed_values_load(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "daily:\n  catch_up_hours: 168\n  wait_for_digest_minutes: 1440\n"
+        "  global_rate_per_second: 50\n"
+        "sources:\n  poll_interval_minutes: 1440\n  lookback_days: 90\n"
+        "  request_timeout_seconds: 300\n",
+    )
+    assert config.daily.catch_up_hours == 168 and config.sources.poll_interval_minutes == 1440
+    assert dt.timedelta(hours=config.daily.catch_up_hours) == dt.timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("daily: " + "[" * 50_000 + "]" * 50_000 + "\n", "invalid YAML: nested too deeply"),
+        ("a: " + "{b: " * 50_000 + "1" + "}" * 50_000 + "\n", "invalid YAML: nested too deeply"),
+        ("database: 2024-02-30\n", "invalid YAML: ValueError: day is out of range for month"),
+    ],
+)
+def test_any_yaml_failure_is_an_error_naming_the_file(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert error(tmp_path, text) == expected
 
 
 def test_parse_hhmm() -> None:
