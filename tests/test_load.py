@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +18,7 @@ import pytest
 from bot.digest import ingest
 from bot.digest.parse import parse
 from bot.store import PaperStore
+from tests.conftest import ROOT
 from tests.test_cli import cli
 
 FIRST = dt.date(2025, 3, 3)
@@ -197,3 +205,133 @@ async def test_a_file_with_no_digest_left_withdraws_what_it_held(tmp_path: Path)
         stats = await store.stats()
     assert report.removed_papers == 3 and "nothing to load" in report.notes[0]
     assert (stats.papers, stats.days, stats.authors) == (0, 0, 0)
+
+
+# -- finding files --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    root = tmp_path / "logs"
+    for day in ("01", "02"):
+        path = root / "2025" / "05" / f"{day}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_day_text(FIRST, int(day)), encoding="utf-8")
+    (tmp_path / "elsewhere.md").write_text(_day_text(FIRST, 9), encoding="utf-8")
+    return root
+
+
+REAL = ["2025/05/01.md", "2025/05/02.md"]
+
+
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [("2025/loop", "."), ("2025/05/loop", "../.."), ("up", ".."), ("2025/05/up", "../../..")],
+)
+def test_walks_and_globs_do_not_follow_symlinked_folders(
+    logs: Path, link: str, target: str
+) -> None:
+    (logs / link).symlink_to(target, target_is_directory=True)
+    for arg in (f"{logs}/**/*.md", f"{logs}/**", str(logs)):
+        files, missing = ingest.find_files([arg])
+        assert [p.relative_to(logs).as_posix() for p in files] == REAL, arg
+        assert missing == []
+
+
+def test_a_file_reached_twice_is_loaded_once(logs: Path) -> None:
+    (logs / "2025" / "05" / "again.md").symlink_to("01.md")
+    args = [str(logs), f"{logs}/2025/05/01.md", f"{logs}/2025/*/*.md", f"{logs}/2025/../2025"]
+    files, _ = ingest.find_files(args)
+    assert [p.relative_to(logs).as_posix() for p in files] == REAL
+
+
+def test_recursive_globs_match_as_glob_does(logs: Path) -> None:
+    (logs / ".git").mkdir()
+    (logs / ".git" / "x.md").write_text("hidden", encoding="utf-8")
+    (logs / "2025" / "05" / "notes.txt").write_text("not markdown", encoding="utf-8")
+    found = {
+        pattern: [p.relative_to(logs).as_posix() for p in ingest.find_files([pattern])[0]]
+        for pattern in (f"{logs}/**/0[12].md", f"{logs}/2025/**/02.md", f"{logs}/**/*.txt")
+    }
+    assert list(found.values()) == [REAL, ["2025/05/02.md"], ["2025/05/notes.txt"]]
+    assert ingest.find_files([f"{logs}/**/*.pdf"]) == ([], [f"{logs}/**/*.pdf: no files match"])
+
+
+# -- stopping a load ------------------------------------------------------------------------------
+
+
+def _until(check: Callable[[], bool], within: float) -> None:
+    """Poll `check` until it holds; fail after `within` seconds (a bound, not a measurement)."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize(
+    ("how", "status", "line"),
+    [
+        ("SIGTERM to the process", 143, "papers-bot: stopped (SIGTERM)"),
+        ("Ctrl-C (SIGINT to the group)", 130, "papers-bot: interrupted"),
+    ],
+)
+def test_a_signal_stops_a_parallel_load_and_every_process_it_started(
+    tmp_path: Path, how: str, status: int, line: str
+) -> None:
+    folder = tmp_path / "paper_logs"
+    for n in range(5 * ingest.PARALLEL_MIN_FILES):  # well past the point a worker starts
+        day = FIRST + dt.timedelta(days=n)
+        path = folder / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_day_text(day, n), encoding="utf-8")
+    load = subprocess.Popen(
+        [sys.executable, "-m", "bot", "load", str(folder), "--db", str(tmp_path / "p.db")],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        # resource tracker, forkserver and the worker it forked: the pool is up
+        _until(lambda: len(_descendants(load.pid)) >= 3 or load.poll() is not None, 60)
+        started = _descendants(load.pid)
+        assert load.poll() is None, load.communicate()
+        if how.startswith("SIGTERM"):
+            load.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(load.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+        out, err = load.communicate(timeout=30)  # no child may hold stdout or stderr open
+        assert (load.returncode, out, err) == (status, "", line + "\n")
+        _until(lambda: not any(_running(pid) for pid in started), 5)
+    finally:  # whatever failed, leave nothing of this test running
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(load.pid, signal.SIGKILL)
+        load.wait()

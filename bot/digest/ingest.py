@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import glob
 import logging
 import multiprocessing
 import multiprocessing.context
 import os
-from collections.abc import Callable, Iterable
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,21 +71,78 @@ class LoadReport:
 
 
 def find_files(args: Iterable[str]) -> tuple[list[Path], list[str]]:
-    """Files named directly, found under folders (recursive *.md) or matched by globs."""
+    """Files named directly, found under folders (recursive *.md) or matched by globs.
+
+    Walks never follow a symlink to a folder (`a -> .` would never end, `up -> ..` would
+    reach everything above), and a file reached twice (two arguments, a symlinked file) is
+    listed once, under the first name it was found by.
+    """
     files: list[Path] = []
     missing: list[str] = []
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            files.extend(sorted(p for p in _walk(path) if p.name.endswith(".md")))
         elif path.is_file():
             files.append(path)
         elif glob.has_magic(arg):
-            matched = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+            matched = _glob(arg)
             files.extend(matched) if matched else missing.append(f"{arg}: no files match")
         else:
             missing.append(f"{arg}: no such file or folder")
-    return list(dict.fromkeys(files)), missing
+    return _unique(files), missing
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Every file under `root`, not descending into symlinked folders."""
+    for folder, _, names in os.walk(root, followlinks=False):
+        for name in names:
+            path = Path(folder, name)
+            if path.is_file():
+                yield path
+
+
+def _glob(pattern: str) -> list[Path]:
+    """glob.glob(pattern, recursive=True) without following symlinked folders for `**`."""
+    if "**" not in pattern:
+        return sorted(p for p in map(Path, glob.glob(pattern)) if p.is_file())
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    root = Path(*parts[:fixed]) if fixed else Path()
+    rest = parts[fixed:]
+    return sorted(p for p in _walk(root) if _matches(p.relative_to(root).parts, rest))
+
+
+def _matches(names: Sequence[str], patterns: Sequence[str]) -> bool:
+    """Path components against glob components, as glob does: `**` spans any number of
+    folders, and no wildcard matches a name starting with a dot."""
+    if not patterns:
+        return not names
+    first, rest = patterns[0], patterns[1:]
+    if first == "**":
+        return any(
+            _matches(names[k:], rest)
+            for k in range(len(names) + 1)
+            if not any(n.startswith(".") for n in names[:k])
+        )
+    if not names or (names[0].startswith(".") and not first.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(names[0], first) and _matches(names[1:], rest)
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:  # gone meanwhile: reading it will say so
+            out.append(path)
+            continue
+        if (st.st_dev, st.st_ino) not in seen:
+            seen.add((st.st_dev, st.st_ino))
+            out.append(path)
+    return out
 
 
 def decode_digest(data: bytes, name: str) -> str:
@@ -172,7 +231,8 @@ async def load_files(
             await write(read_and_parse([str(p) for p in batch], index=False))
         return report
     loop = asyncio.get_running_loop()
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_worker_start)
+    later: list[asyncio.Future[list[Parsed]]] = []
     try:
         later = [
             loop.run_in_executor(pool, read_and_parse, [str(p) for p in batch])
@@ -181,8 +241,10 @@ async def load_files(
         await write(read_and_parse([str(p) for p in batches[0]], index=False))  # worker starts
         for future in later:
             await write(await future)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # cancelled (SIGTERM, Ctrl-C) or failed: stop the worker now
+        _stop(pool, later)
+        raise
+    pool.shutdown(wait=False)
     return report
 
 
@@ -216,6 +278,23 @@ def read_and_parse(paths: list[str], *, index: bool = True) -> list[Parsed]:
                     pairs.append((entry.summary, index_text(entry.summary)))
         out.append((path, result, pairs))
     return out
+
+
+def _worker_start() -> None:
+    """Ctrl-C reaches the whole process group: the loading process alone decides to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor, futures: list[asyncio.Future[list[Parsed]]]) -> None:
+    """End the worker mid-batch instead of letting it finish the queue; nothing it would
+    have returned is waited for or reported."""
+    for future in futures:
+        if future.done() and not future.cancelled():
+            future.exception()  # retrieved: no "Future exception was never retrieved"
+        future.cancel()
+    for process in list((pool._processes or {}).values()):  # no public way before 3.14
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _context() -> multiprocessing.context.BaseContext:
