@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,17 +14,26 @@ from pathlib import Path
 import pytest
 
 from bot.app import keep_startup_objects
+from bot.store.db import migrations
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "bot" / "sandbox" / "sample"
 
 
+def schema_version() -> int:
+    return max(version for version, _, _ in migrations())
+
+
 def cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    prefix: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "PAPERS_BOT_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [*prefix, sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
         stdin=subprocess.DEVNULL,
@@ -113,9 +124,22 @@ def test_load_reports_bad_files_and_entries_and_still_loads_the_rest(tmp_path: P
     assert "1 new papers" in done.stdout
 
 
+HUGE = "99999999999999999999"
+
+
 @pytest.mark.parametrize(
     "args",
-    [["search"], ["show"], ["top", "--limit", "0"], ["search", "x", "--since", "2024-13-45"]],
+    [
+        ["search"],
+        ["show"],
+        ["top", "--limit", "0"],
+        ["search", "x", "--since", "2024-13-45"],
+        ["search", "x", "--limit", HUGE],
+        ["search", "x", "--offset", HUGE],
+        ["search", "x", "--min-votes", HUGE],
+        ["top", "--offset", HUGE],
+        ["author", "x", "--limit", HUGE],
+    ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
     done = cli(*args, "--db", str(tmp_path / "p.db"), cwd=tmp_path, timeout=30)
@@ -140,3 +164,164 @@ def test_start_up_objects_are_left_out_of_full_collections() -> None:
         assert gc.get_freeze_count() > 1000  # at least the modules' functions and classes
     finally:
         gc.unfreeze()
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample digests loaded once; tests copy it before changing anything."""
+    folder = tmp_path_factory.mktemp("sample")
+    loaded = cli("load", str(SAMPLE), "--db", str(folder / "p.db"), cwd=folder)
+    assert loaded.returncode == 0, loaded.stderr
+    return folder / "p.db"
+
+
+def copy_db(sample_db: Path, to: Path) -> Path:
+    to.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sample_db, to / "p.db")
+    return to / "p.db"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_output_into_a_closed_pipe_stops_quietly(
+    sample_db: Path, tmp_path: Path, as_json: bool
+) -> None:
+    """`papers-bot search 모델 | head -1`: the reader is gone before the output is."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "search", "모델", "--db", str(sample_db)]
+            + (["--json"] if as_json else []),
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.DEVNULL,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_a_folder_as_the_database_is_one_clear_line(tmp_path: Path) -> None:
+    for command in (["stats"], ["load", str(SAMPLE)]):
+        done = cli(*command, "--db", str(tmp_path), cwd=tmp_path, timeout=30)
+        assert done.returncode == 2
+        assert done.stderr == f"papers-bot: {tmp_path} is a folder, not a database file\n"
+
+
+QUERIES = [["stats"], ["search", "모델"], ["show", "2505.03011"]]  # one open path for all
+
+
+@pytest.mark.parametrize("command", [*QUERIES, ["sync"]])
+def test_only_load_and_run_create_a_database(tmp_path: Path, command: list[str]) -> None:
+    typo = tmp_path / "dat" / "papres.db"
+    done = cli(*command, "--db", str(typo), cwd=tmp_path, env={"DISCORD_TOKEN": "x.y.z"})
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"papers-bot: no database at {typo} "), done.stderr
+    assert list(tmp_path.iterdir()) == []  # no folder, no empty database
+
+
+def test_load_creates_the_database_and_its_folders(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "folder" / "p.db"
+    assert cli("load", str(SAMPLE), "--db", str(db), cwd=tmp_path).returncode == 0
+    assert json.loads(cli("stats", "--json", "--db", str(db), cwd=tmp_path).stdout)["papers"] == 12
+
+
+def _without_root_override() -> tuple[str, ...]:
+    """Root writes read-only files anyway: run the command without that capability."""
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot make a file read-only")
+    return ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--")
+
+
+@pytest.mark.parametrize("command", QUERIES)
+def test_query_commands_read_a_read_only_database(
+    sample_db: Path, tmp_path: Path, command: list[str]
+) -> None:
+    db = copy_db(sample_db, tmp_path / "ro")
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    before = db.stat().st_mtime_ns
+    try:
+        done = cli(
+            *command, "--json", "--db", str(db), cwd=tmp_path, prefix=_without_root_override()
+        )
+    finally:
+        db.parent.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)
+    assert sorted(p.name for p in db.parent.iterdir()) == ["p.db"]  # no -wal, no -shm
+    assert db.stat().st_mtime_ns == before
+
+
+def test_a_read_only_database_that_needs_an_upgrade_says_so(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    db = copy_db(sample_db, tmp_path / "ro")
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {schema_version() - 1}")
+    conn.close()
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    try:
+        done = cli("stats", "--db", str(db), cwd=tmp_path, prefix=_without_root_override())
+    finally:
+        db.parent.chmod(0o755)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"papers-bot: {db} needs upgrading to schema version {schema_version()} and is "
+        "read-only here: run any papers-bot load on it once with write access\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "모델"], ["load", str(SAMPLE)], ["run"]])
+def test_a_database_newer_than_the_code_is_refused(
+    sample_db: Path, tmp_path: Path, command: list[str]
+) -> None:
+    db = copy_db(sample_db, tmp_path / "db")
+    newer = schema_version() + 1
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {newer}")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = db.read_bytes()
+    done = cli(
+        *command,
+        "--db",
+        str(db),
+        cwd=tmp_path,
+        env={"DISCORD_TOKEN": "x.y.z", "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"},
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"papers-bot: {db} has schema version {newer}, newer than this papers-bot knows "
+        f"({schema_version()}): use a newer papers-bot\n"
+    )
+    assert db.read_bytes() == before  # not switched to WAL, not migrated, nothing written
+
+
+def test_an_offset_past_the_end_says_how_many_there_are(sample_db: Path, tmp_path: Path) -> None:
+    done = cli("search", "모델", "--offset", "300", "--db", str(sample_db), cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "No results from 301 on: 9 matches in all."
+
+
+@pytest.mark.parametrize("token", ["MTIz.abc\nX-Evil: 1", "MTIz.a\x07bc", "MTIz ab"])
+def test_a_malformed_token_is_named_not_printed(tmp_path: Path, token: str) -> None:
+    done = cli(
+        "run",
+        "--db",
+        str(tmp_path / "p.db"),
+        cwd=tmp_path,
+        env={"DISCORD_TOKEN": token, "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"},
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "the token in DISCORD_TOKEN is malformed" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert "MTIz" not in done.stdout + done.stderr

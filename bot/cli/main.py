@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.cli import load, queries, run, sandbox
 from bot.config import Config, ConfigError, load_config
-from bot.store import PaperStore
+from bot.store import DatabaseUnusable, PaperStore
 
 log = logging.getLogger("bot")
 LONG_RUNNING = {"run"}  # commands that log progress at INFO by default
@@ -81,10 +84,23 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+CREATES = {"load", "run"}  # the commands that create a missing database; others say it is missing
+EXIT_SIGPIPE, EXIT_SIGINT, EXIT_SIGTERM = 128 + 13, 128 + 2, 128 + 15
+
+
 async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
     db_path = args.db or config.database
+    problem = run.token_problem() if args.command in ("run", "sync") else None
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     try:
-        store = await PaperStore.open(db_path)
+        store = await PaperStore.open(
+            db_path, create=args.command in CREATES, read_only=args.command in queries.COMMANDS
+        )
+    except DatabaseUnusable as exc:
+        print(f"papers-bot: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # sqlite3.DatabaseError, OSError: report, do not trace
         print(f"papers-bot: cannot open database {db_path}: {exc}", file=sys.stderr)
         return 2
@@ -96,7 +112,42 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
         return await queries.run(args, store)
 
 
+async def _stopped_by_sigterm(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work`; SIGTERM cancels it (so it cleans up: closes the store, stops a load's
+    worker process) and the command ends with one line and status 143."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    stopped = False
+
+    def stop() -> None:
+        nonlocal stopped
+        stopped = True
+        task.cancel()
+
+    loop.add_signal_handler(signal.SIGTERM, stop)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
+        print("papers-bot: stopped (SIGTERM)", file=sys.stderr)
+        return EXIT_SIGTERM
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe can still be answered quietly
+    except BrokenPipeError:  # `papers-bot search x | head -1`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the final flush at exit is silent too
+        return EXIT_SIGPIPE
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -106,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.command == "sandbox":
-            return asyncio.run(sandbox.run(args))
-        return asyncio.run(_run_with_store(args, config))
+            return asyncio.run(_stopped_by_sigterm(sandbox.run(args)))
+        return asyncio.run(_stopped_by_sigterm(_run_with_store(args, config)))
     except KeyboardInterrupt:
-        return 130
+        print("papers-bot: interrupted", file=sys.stderr)
+        return EXIT_SIGINT

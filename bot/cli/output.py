@@ -54,6 +54,8 @@ def page_footer(page: Page, shown: int, offset: int, out: TextIO = sys.stdout) -
     total = f"more than {COUNT_CAP}" if page.capped else str(page.total)
     if page.total == 0:
         out.write("No papers match.\n")
+    elif shown == 0:  # --offset past the end
+        out.write(f"No results from {offset + 1} on: {total} matches in all.\n")
     else:
         out.write(f"{offset + 1}–{offset + shown} of {total} matches\n")
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Awaitable, Callable
 
 from bot.cli import output
 from bot.store import Page, PaperStore
 
 DEFAULT_LIMIT = 20
+MAX_LIMIT = 100_000  # papers on one page; --offset pages on
+MAX_OFFSET = 10_000_000
+MAX_VOTES = 1_000_000
 
 
 def iso_date(text: str) -> dt.date:
@@ -20,24 +24,21 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
 
 
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
-    return value
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """argparse type: a whole number from `low` to `high` (SQLite takes nothing past 2**63)."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is less than {low}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"{text} is more than {high}, the most it takes")
+        return value
 
-def non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number >= 0")
-    return value
+    return parse
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +46,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = sub.add_parser("search", help="full-text search (Korean and English)")
     p.add_argument("query")
     _range_args(p)
-    p.add_argument("--min-votes", type=non_negative, metavar="N")
+    p.add_argument("--min-votes", type=whole(0, MAX_VOTES), metavar="N")
     p.add_argument("--sort", choices=["relevance", "votes", "newest"], default="relevance")
     _list_args(p)
     p = sub.add_parser("show", help="one paper by arXiv id or arXiv/Hugging Face link")
@@ -74,8 +75,8 @@ def _range_args(p: argparse.ArgumentParser) -> None:
 
 
 def _list_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--limit", type=positive, default=DEFAULT_LIMIT, metavar="N")
-    p.add_argument("--offset", type=non_negative, default=0, metavar="N")
+    p.add_argument("--limit", type=whole(1, MAX_LIMIT), default=DEFAULT_LIMIT, metavar="N")
+    p.add_argument("--offset", type=whole(0, MAX_OFFSET), default=0, metavar="N")
     _json(p)
 
 
@@ -159,7 +160,7 @@ async def _stats(args: argparse.Namespace, store: PaperStore) -> int:
     return 0
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[argparse.Namespace, PaperStore], Awaitable[int]]] = {
     "search": _search,
     "show": _show,
     "digest": _digest,
@@ -168,3 +169,4 @@ _HANDLERS = {
     "days": _days,
     "stats": _stats,
 }
+COMMANDS = frozenset(_HANDLERS)  # they only read: the store opens read-only for them

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import logging
 import os
+import re
 import sys
 
 import discord
@@ -21,6 +22,14 @@ NO_TOKEN = (
     f"papers-bot: {TOKEN_VAR} is not set. Create a bot at https://discord.com/developers/"
     f"applications, then run:  {TOKEN_VAR}=... papers-bot run\n"
     "To see the bot work without Discord first, run:  papers-bot sandbox"
+)
+
+
+# A token is one line of printable ASCII (letters, digits, '.', '-', '_' in practice).
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+MALFORMED_TOKEN = (
+    f"papers-bot: the token in {TOKEN_VAR} is malformed: it contains a line break, space, "
+    "control or non-ASCII character (it is not printed here). Set it to the token alone."
 )
 
 
@@ -52,10 +61,21 @@ def token_from_env() -> str | None:
     return token
 
 
+def token_problem() -> str | None:
+    """What is wrong with DISCORD_TOKEN, if anything (checked before the database opens)."""
+    token = os.environ.get(TOKEN_VAR, "").strip()
+    if not token:
+        return NO_TOKEN
+    if not _TOKEN.fullmatch(token):  # would fail deep in aiohttp as an invalid header
+        return MALFORMED_TOKEN
+    return None
+
+
 async def run(args: argparse.Namespace, config: Config, store: PaperStore) -> int:
+    problem = token_problem()
     token = token_from_env()
-    if token is None:
-        print(NO_TOKEN, file=sys.stderr)
+    if problem is not None or token is None:
+        print(problem or NO_TOKEN, file=sys.stderr)
         return 2
     point_discord_py_at(config.discord.api_base, config.discord.gateway_url)
     if args.command == "sync":

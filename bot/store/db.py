@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import urllib.parse
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,19 +34,78 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def connect(path: str | Path) -> aiosqlite.Connection:
-    """Open (creating if needed) and migrate the database at `path` (":memory:" works)."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
+class DatabaseUnusable(Exception):
+    """The database cannot be opened as asked; the message names the file and says why."""
+
+
+def schema_version() -> int:
+    """The newest schema this code knows (the last migration's number)."""
+    return max(version for version, _, _ in migrations())
+
+
+def _uri(path: str | Path, query: str) -> str:
+    return f"file:{urllib.parse.quote(str(Path(path).resolve()))}?{query}"
+
+
+def _check_path(path: str | Path, *, create: bool) -> None:
+    p = Path(path)
+    if p.is_dir():
+        raise DatabaseUnusable(f"{path} is a folder, not a database file")
+    if not create and not p.exists():
+        raise DatabaseUnusable(
+            f"no database at {path} (create one with: papers-bot load PATH --db {path})"
+        )
+
+
+async def _open(database: str, *, uri: bool) -> aiosqlite.Connection:
+    pending = aiosqlite.connect(database, uri=uri, isolation_level=None)
     try:
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return await pending
+    except BaseException:
+        # aiosqlite stops its thread on a failed open without waiting for it: wait here, or
+        # the thread reports to a closed event loop ("Event loop is closed") at exit.
+        await asyncio.to_thread(pending._thread.join, 5)
+        raise
+
+
+async def _setup(conn: aiosqlite.Connection) -> None:
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.create_function("index_text", 1, index_text, deterministic=True)
+    await conn.create_function("fold", 1, fold, deterministic=True)
+
+
+async def _version(conn: aiosqlite.Connection, path: str | Path) -> int:
+    """The schema version of `path`, refusing one newer than this code (it would be
+    misread and written to as an older schema)."""
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    current = int(row[0]) if row else 0
+    latest = schema_version()
+    if current > latest:
+        raise DatabaseUnusable(
+            f"{path} has schema version {current}, newer than this papers-bot knows "
+            f"({latest}): use a newer papers-bot"
+        )
+    return current
+
+
+async def connect(path: str | Path, *, create: bool = True) -> aiosqlite.Connection:
+    """Open and migrate the database at `path` (":memory:" works); with `create`, a missing
+    file (and its folders) is created, otherwise it is a DatabaseUnusable."""
+    memory = str(path) == ":memory:"
+    if not memory:
+        _check_path(path, create=create)
+        if create:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    database = str(path) if memory else _uri(path, "mode=rwc" if create else "mode=rw")
+    conn = await _open(database, uri=not memory)
+    try:
+        await _setup(conn)
+        current = await _version(conn, path)
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.create_function("index_text", 1, index_text, deterministic=True)
-        await conn.create_function("fold", 1, fold, deterministic=True)
-        await _migrate(conn)
+        await _migrate(conn, current)
     except BaseException:
         await conn.close()
         raise
@@ -54,22 +114,75 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
 
 async def connect_reader(path: str | Path) -> aiosqlite.Connection:
     """A read-only connection to a database `connect` opened (and migrated) already."""
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn = await _open(str(path), uri=False)
     try:
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _setup(conn)
         await conn.execute("PRAGMA query_only = ON")
-        await conn.create_function("index_text", 1, index_text, deterministic=True)
-        await conn.create_function("fold", 1, fold, deterministic=True)
+        await _version(conn, path)
     except BaseException:
         await conn.close()
         raise
     return conn
 
 
-async def _migrate(conn: aiosqlite.Connection) -> None:
-    async with conn.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    current = int(row[0]) if row else 0
+async def connect_read_only(path: str | Path) -> aiosqlite.Connection:
+    """A connection that only reads an existing database, and never writes to the file:
+    query commands work on a read-only file or folder. A database older than this code is
+    migrated first, which needs write access once."""
+    _check_path(path, create=False)
+    conn = await _open_read_only(path)
+    try:
+        if await _version(conn, path) == schema_version():
+            return conn
+    except BaseException:
+        await conn.close()
+        raise
+    await conn.close()
+    try:
+        conn = await connect(path, create=False)
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+        raise DatabaseUnusable(
+            f"{path} needs upgrading to schema version {schema_version()} and is read-only "
+            "here: run any papers-bot load on it once with write access"
+        ) from None
+    await conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+async def _open_read_only(path: str | Path) -> aiosqlite.Connection:
+    """mode=ro, or immutable=1 when SQLite cannot make the -shm file a WAL database needs
+    (a read-only folder): safe then, since no -wal file means nobody is writing."""
+    for query in ("mode=ro", "immutable=1"):
+        conn = await _open(_uri(path, query), uri=True)
+        try:
+            await _setup(conn)
+            await conn.execute("PRAGMA query_only = ON")
+            await conn.execute_fetchall("SELECT count(*) FROM sqlite_schema")  # reads the file
+            return conn
+        except sqlite3.OperationalError as exc:
+            await conn.close()
+            if query != "mode=ro" or not _immutable_will_do(exc, path):
+                raise
+        except BaseException:
+            await conn.close()
+            raise
+    raise AssertionError("unreachable")
+
+
+def _immutable_will_do(exc: sqlite3.OperationalError, path: str | Path) -> bool:
+    if exc.sqlite_errorcode not in (sqlite3.SQLITE_READONLY_DIRECTORY, sqlite3.SQLITE_CANTOPEN):
+        return False
+    if Path(f"{path}-wal").exists():
+        raise DatabaseUnusable(
+            f"{path} is in a read-only folder and has changes in {path}-wal that are not in "
+            "the file yet: open it once where it can be written"
+        ) from None
+    return True
+
+
+async def _migrate(conn: aiosqlite.Connection, current: int) -> None:
     for version, name, sql in migrations():
         if version <= current:
             continue

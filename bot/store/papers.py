@@ -162,10 +162,22 @@ class PaperStore:
         self._index_memo: dict[str, str] = {}
 
     @classmethod
-    async def open(cls, path: str | Path, *, cache_entries: int = ENTRIES) -> PaperStore:
-        """Open (creating and migrating) the store; `cache_entries` answers are remembered
-        until the data changes (0: none)."""
-        conn = await db.connect(path)
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        cache_entries: int = ENTRIES,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> PaperStore:
+        """Open (migrating; creating it if `create`) the store; `cache_entries` answers are
+        remembered until the data changes (0: none). `read_only`: one connection that never
+        writes (it must exist), no cache: for one-shot queries, on a read-only file too.
+        Raises db.DatabaseUnusable with a message for a person."""
+        if read_only:
+            conn = await db.connect_read_only(path)
+            return cls(conn, (), LookupCache(None, entries=0))
+        conn = await db.connect(path, create=create)
         readers: list[aiosqlite.Connection] = []
         try:
             if str(path) != ":memory:":
