@@ -377,9 +377,16 @@ def _parse_yaml(text: str, path: Path) -> object:
         raise ConfigError(f"{path}: invalid YAML: {type(e).__name__}: {e}") from None
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # the example, every key documented, is ~6 KB
+
+
 def _read(path: Path) -> object:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)  # /dev/zero or a huge file: not a config
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: not a config file: over {MAX_CONFIG_BYTES} bytes")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: config file not found (copy config/bot.example.yaml to start)"

@@ -554,6 +554,11 @@ def test_any_yaml_failure_is_an_error_naming_the_file(
     assert error(tmp_path, text) == expected
 
 
+def test_a_huge_file_is_not_read_to_the_end(tmp_path: Path) -> None:
+    """(as /dev/zero would be, which is not tried here: read whole, it takes all memory)"""
+    assert error(tmp_path, "#" * (2 * 1024 * 1024)) == "not a config file: over 1048576 bytes"
+
+
 def test_parse_hhmm() -> None:
     assert parse_hhmm("09:00") == dt.time(9, 0)
     assert parse_hhmm(" 7:05 ") == dt.time(7, 5)
