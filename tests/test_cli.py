@@ -212,6 +212,16 @@ def test_a_folder_as_the_database_is_one_clear_line(tmp_path: Path) -> None:
         assert done.stderr == f"papers-bot: {tmp_path} is a folder, not a database file\n"
 
 
+def test_a_database_that_cannot_be_opened_is_one_clear_line(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    db = copy_db(sample_db, tmp_path / "db")
+    db.chmod(0o000)
+    done = cli("stats", "--db", str(db), cwd=tmp_path, prefix=_without_root_override())
+    assert done.returncode == 2
+    assert done.stderr == f"papers-bot: cannot open database {db}: unable to open database file\n"
+
+
 QUERIES = [["stats"], ["search", "모델"], ["show", "2505.03011"]]  # one open path for all
 
 
