@@ -240,6 +240,13 @@ def test_load_creates_the_database_and_its_folders(tmp_path: Path) -> None:
     assert json.loads(cli("stats", "--json", "--db", str(db), cwd=tmp_path).stdout)["papers"] == 12
 
 
+def test_a_database_name_may_hold_any_character(tmp_path: Path) -> None:
+    db = tmp_path / "papers?v=1#a%20b.db"
+    assert cli("load", str(SAMPLE), "--db", str(db), cwd=tmp_path).returncode == 0
+    assert json.loads(cli("stats", "--json", "--db", str(db), cwd=tmp_path).stdout)["papers"] == 12
+    assert [p.name for p in tmp_path.iterdir()] == [db.name]
+
+
 def _without_root_override() -> tuple[str, ...]:
     """Root writes read-only files anyway: run the command without that capability."""
     if os.geteuid() != 0:
@@ -267,6 +274,12 @@ def test_query_commands_read_a_read_only_database(
     assert json.loads(done.stdout)
     assert sorted(p.name for p in db.parent.iterdir()) == ["p.db"]  # no -wal, no -shm
     assert db.stat().st_mtime_ns == before
+
+
+def test_a_query_leaves_nothing_beside_the_database(sample_db: Path, tmp_path: Path) -> None:
+    db = copy_db(sample_db, tmp_path / "db")
+    assert cli("search", "모델", "--db", str(db), cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in db.parent.iterdir()) == ["p.db"]  # no -wal, no -shm
 
 
 def test_a_read_only_database_that_needs_an_upgrade_says_so(

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 T = TypeVar("T")
 
@@ -48,7 +49,9 @@ class LookupCache:
         self._version: int | None = None
         if path is not None and str(path) != ":memory:" and entries > 0:
             self._watch = sqlite3.connect(
-                f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False
+                f"file:{quote(str(Path(path).resolve()))}?mode=ro",  # a '?' or '#' in a name
+                uri=True,
+                check_same_thread=False,
             )
             self._version = self._data_version()
 

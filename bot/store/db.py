@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 import urllib.parse
@@ -152,9 +153,11 @@ async def connect_read_only(path: str | Path) -> aiosqlite.Connection:
 
 
 async def _open_read_only(path: str | Path) -> aiosqlite.Connection:
-    """mode=ro, or immutable=1 when SQLite cannot make the -shm file a WAL database needs
-    (a read-only folder): safe then, since no -wal file means nobody is writing."""
-    for query in ("mode=ro", "immutable=1"):
+    """A query_only connection: mode=rw where the file and folder are writable (so that the
+    last connection to close removes the -wal and -shm files, as a writer's does), else
+    mode=ro, else immutable=1 when SQLite cannot make the -shm file a WAL database needs (a
+    read-only folder): safe then, since no -wal file means nobody is writing."""
+    for query in _read_only_modes(path):
         conn = await _open(_uri(path, query), uri=True)
         try:
             await _setup(conn)
@@ -169,6 +172,12 @@ async def _open_read_only(path: str | Path) -> aiosqlite.Connection:
             await conn.close()
             raise
     raise AssertionError("unreachable")
+
+
+def _read_only_modes(path: str | Path) -> list[str]:
+    p = Path(path).resolve()
+    writable = os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)
+    return (["mode=rw"] if writable else []) + ["mode=ro", "immutable=1"]
 
 
 def _immutable_will_do(exc: sqlite3.OperationalError, path: str | Path) -> bool:
