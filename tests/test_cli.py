@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import os
@@ -348,3 +349,25 @@ def test_a_malformed_token_is_named_not_printed(tmp_path: Path, token: str) -> N
     assert "the token in DISCORD_TOKEN is malformed" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
     assert "MTIz" not in done.stdout + done.stderr
+
+
+async def test_a_sigterm_while_the_store_closes_still_closes_it() -> None:
+    """SIGTERM cancels the command; arriving during the close (a load's worker killed by the
+    same signal fails the load first), the close must still finish: an open connection's
+    thread would keep the process alive after its last line."""
+    from bot.cli.main import _uninterrupted
+
+    release, closed = asyncio.Event(), asyncio.Event()
+
+    async def close() -> None:
+        await release.wait()
+        closed.set()
+
+    task = asyncio.ensure_future(_uninterrupted(close()))
+    await asyncio.sleep(0)  # the close is under way
+    task.cancel()
+    await asyncio.sleep(0)
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert closed.is_set()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from typing import TextIO
 
 from bot.digest.ingest import LoadReport, find_files, load_files
@@ -43,7 +45,12 @@ async def run(args: argparse.Namespace, store: PaperStore) -> int:
     if not files:
         print("papers-bot load: nothing to load", file=sys.stderr)
         return EXIT_USAGE
-    report = await load_files(store, files, ProgressBar())
+    try:
+        report = await load_files(store, files, ProgressBar())
+    except BrokenProcessPool:  # killed from outside, e.g. by SIGTERM to the process group
+        await asyncio.sleep(0.2)  # whose SIGTERM to this process then cancels this, and says so
+        print("papers-bot load: the parsing process was killed; load again", file=sys.stderr)
+        return EXIT_REJECTED
     _print_report(report, args.json)
     if missing:
         return EXIT_USAGE

@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +104,29 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
     except Exception as exc:  # sqlite3.DatabaseError, OSError: report, do not trace
         print(f"papers-bot: cannot open database {db_path}: {exc}", file=sys.stderr)
         return 2
-    async with store:
+    try:
         if args.command == "load":
             return await load.run(args, store)
         if args.command in ("run", "sync"):
             return await run.run(args, config, store)
         return await queries.run(args, store)
+    finally:
+        await _uninterrupted(store.close())
+
+
+async def _uninterrupted(closing: Awaitable[None]) -> None:
+    """Finish `closing` even when SIGTERM cancels the command meanwhile (then re-raise the
+    cancellation): a connection left open keeps its thread, and the process, alive."""
+    task = asyncio.ensure_future(closing)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            cancelled = True
+    task.result()
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 async def _stopped_by_sigterm(work: Coroutine[Any, Any, int]) -> int:

@@ -234,10 +234,8 @@ async def load_files(
     pool = ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_worker_start)
     later: list[asyncio.Future[list[Parsed]]] = []
     try:
-        later = [
-            loop.run_in_executor(pool, read_and_parse, [str(p) for p in batch])
-            for batch in batches[1:]
-        ]
+        for batch in batches[1:]:  # one by one: a pool broken meanwhile fails the next submit
+            later.append(loop.run_in_executor(pool, read_and_parse, [str(p) for p in batch]))
         await write(read_and_parse([str(p) for p in batches[0]], index=False))  # worker starts
         for future in later:
             await write(await future)
