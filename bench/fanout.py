@@ -37,10 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import PapersBot
-from bot.cogs.daily import Daily
 from bot.config import Config
-from bot.daily.plan import Planned
 from bot.digest.parse import parse
+from bot.features.daily.cog import Daily
+from bot.features.daily.plan import Planned
 from bot.sandbox import SandboxServer, World, restore_endpoints
 from bot.sandbox.ratelimits import DISCORD_POLICIES
 from bot.sandbox.routing import RoutePattern

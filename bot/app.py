@@ -13,12 +13,12 @@ from collections.abc import Callable
 import discord
 from discord.ext import commands
 
-from bot.cogs.lookup import Lookup
 from bot.config import Config
 from bot.errors import PapersTree
+from bot.features.lookup.cog import Lookup
+from bot.features.lookup.views import OldResults, OpenPaper, PageTurn, ResultLists
 from bot.store import PaperStore
 from bot.translator import Translator
-from bot.views import OldResults, OpenPaper, PageTurn, ResultLists
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class PapersBot(commands.Bot):
 
     async def add_extra_cogs(self) -> None:
         """Cogs beyond lookups (daily posts); a seam for tests that want fewer."""
-        from bot.cogs.daily import setup_daily
+        from bot.features.daily.cog import setup_daily
 
         await setup_daily(self, clock=self.clock)
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render
+from bot.features.lookup.views import paper_links
 from bot.models import Paper
 from bot.render import (
     compact_digest,
@@ -29,7 +30,6 @@ from bot.render import (
     shorten,
 )
 from bot.sandbox.limits import check_embeds
-from bot.views import paper_links
 
 DAY = dt.date(2024, 6, 12)
 MASS = re.compile(r"@(everyone|here)", re.IGNORECASE)

@@ -62,7 +62,7 @@ class Claim:
     sent: dict[int, tuple[int, int]]  # seq -> (message id, channel or thread id)
     resumed: bool = False  # an unfinished post of this generation existed
     started_at: dt.datetime | None = None
-    plan: bytes = b""  # the plan to follow (bot/daily/plan.py decode_plan)
+    plan: bytes = b""  # the plan to follow (bot/features/daily/plan.py decode_plan)
 
 
 _SUB_COLS = (

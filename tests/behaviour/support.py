@@ -16,10 +16,10 @@ from simcord import Env, InteractionResult, MemberActor
 
 import bot.sandbox
 from bot.app import PapersBot
-from bot.cogs.daily import Daily
 from bot.config import Config, load_config
 from bot.digest.parse import parse
 from bot.errors import UserFacingError, unwrap
+from bot.features.daily.cog import Daily
 from bot.models import Entry, ParseResult, Section
 from bot.store import PaperStore
 

@@ -15,12 +15,12 @@ import discord
 from discord import app_commands
 
 from bot.app import PapersBot
-from bot.cogs.daily import Daily
 from bot.config import Config
-from bot.daily.plan import Planned
-from bot.daily.poster import Result
-from bot.daily.runner import Runner
 from bot.digest.parse import parse
+from bot.features.daily.cog import Daily
+from bot.features.daily.plan import Planned
+from bot.features.daily.poster import Result
+from bot.features.daily.runner import Runner
 from bot.sandbox import SandboxServer
 from bot.sandbox.models import Json
 from bot.sandbox.scene import SceneClock

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.daily.plan import nonce
-from bot.daily.poster import LEASE, Poster
+from bot.features.daily.plan import nonce
+from bot.features.daily.poster import LEASE, Poster
 from bot.sandbox import SandboxServer
 from bot.sandbox.recorder import RecordedRequest
 from bot.sandbox.scene import SceneClock

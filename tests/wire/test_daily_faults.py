@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.daily.plan import nonce
+from bot.features.daily.plan import nonce
 from bot.sandbox import SandboxServer
 from bot.sandbox.scene import SceneClock
 

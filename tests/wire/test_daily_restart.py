@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.daily.plan import Planned
-from bot.daily.poster import LEASE
 from bot.digest.parse import parse
+from bot.features.daily.plan import Planned
+from bot.features.daily.poster import LEASE
 from bot.sandbox import SandboxServer
 from bot.sandbox.scene import SceneClock
 from bot.store import PaperStore

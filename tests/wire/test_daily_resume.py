@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.daily.poster import LEASE
+from bot.features.daily.poster import LEASE
 from bot.sandbox import SandboxServer
 from bot.sandbox.scene import SceneClock
 

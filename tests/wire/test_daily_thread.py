@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from bot.daily.poster import LEASE
+from bot.features.daily.poster import LEASE
 from bot.sandbox import SandboxServer
 from bot.sandbox.scene import SceneClock
 

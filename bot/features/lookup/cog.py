@@ -14,11 +14,11 @@ from discord.ext import commands
 from bot import render
 from bot.answer import Answer
 from bot.errors import UserFacingError
+from bot.features.lookup.views import PAGE_SIZE, PageFetcher, ResultList, ResultLists, paper_links
 from bot.i18n_text import text
 from bot.inputs import clean_query, shown
 from bot.models import Paper
 from bot.store import Page, PaperStore, Sort
-from bot.views import PAGE_SIZE, PageFetcher, ResultList, ResultLists, paper_links
 
 _PERIOD_DAYS = {"day": 0, "week": 6, "month": 29, "year": 364}
 PERIODS = [

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.daily.schedule import Rules, due, next_post, post_at
+from bot.features.daily.schedule import Rules, due, next_post, post_at
 
 SEOUL, NEW_YORK, BERLIN = (
     ZoneInfo("Asia/Seoul"),

@@ -11,8 +11,8 @@ from typing import Literal
 
 import discord
 
-from bot.daily.pacer import Pacer
-from bot.daily.plan import Planned, decode_plan, encode_plan, nonce, signature
+from bot.features.daily.pacer import Pacer
+from bot.features.daily.plan import Planned, decode_plan, encode_plan, nonce, signature
 from bot.store.daily import Claim, DailyStore
 
 log = logging.getLogger(__name__)

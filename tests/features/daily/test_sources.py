@@ -15,11 +15,10 @@ import pytest
 from aiohttp import web
 
 from bot.digest.ingest import MAX_FILE_BYTES, LoadReport, load_text
-from bot.digest.sources import Backoff, FolderSource, Sources, UrlSource
+from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
-
-from .http_site import Site, serving
+from tests.http_site import Site, serving
 
 DAY = dt.date(2026, 11, 30)
 OLD = dt.date(2024, 6, 12)

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.config import DailyConfig, parse_hhmm
-from bot.daily.plan import Planned, plan_post, select
-from bot.daily.poster import Poster, Result, describe_http, transient
-from bot.daily.schedule import Rules, due
+from bot.features.daily.plan import Planned, plan_post, select
+from bot.features.daily.poster import Poster, Result, describe_http, transient
+from bot.features.daily.schedule import Rules, due
 from bot.models import Digest
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.daily.plan import decode_plan, encode_plan, nonce, plan_post, select
+from bot.features.daily.plan import decode_plan, encode_plan, nonce, plan_post, select
 from bot.models import Digest, Paper
 
 DAY = dt.date(2025, 5, 9)

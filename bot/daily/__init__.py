@@ -1,1 +1,0 @@
-"""Daily posts: when (schedule), what (plan), and sending it exactly once (poster)."""

@@ -1,0 +1,10 @@
+"""Daily posts: /daily commands, the scheduler and sending each day's digest exactly once.
+
+cog.py       /daily subscribe, unsubscribe, status, preview, post-now; the tick and poll loops
+runner.py    turns due decisions into posts, one task per channel, failures per channel
+poster.py    sends a planned post exactly once per channel and day, resumable after a crash
+plan.py      what a post contains (pure): messages, embeds, thread layout
+schedule.py  when a post is due (pure): local time, DST, waiting, catching up
+pacer.py     spaces messages under Discord's global rate limit
+sources.py   digest sources polled for new days: folders and a URL template
+"""
