@@ -1,4 +1,4 @@
-"""PapersBot: owns the config and the store, loads the cogs, syncs its commands."""
+"""PapersBot: owns the config and the stores, loads the features by name, syncs its commands."""
 
 from __future__ import annotations
 
@@ -8,19 +8,22 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 
 import discord
 from discord.ext import commands
 
 from bot.config import Config
 from bot.errors import PapersTree
-from bot.features.lookup.cog import Lookup
-from bot.features.lookup.views import OldResults, OpenPaper, PageTurn, ResultLists
 from bot.store import PaperStore
+from bot.store.daily import DailyStore
 from bot.translator import Translator
 
 log = logging.getLogger(__name__)
+# The features, each a package loaded as a discord.py extension (its `setup(bot)` adds its
+# cogs). A new feature is a package under bot/features/ and a name here.
+FEATURES = ("bot.features.lookup", "bot.features.daily")
 
 
 # The bot has no voice features: no warnings about voice libraries it does not need.
@@ -43,7 +46,8 @@ def keep_startup_objects() -> None:
 
 
 class PapersBot(commands.Bot):
-    """The bot. Cogs receive the store and their slice of config, not the bot."""
+    """The bot. Each feature's `setup` hands its cogs the stores and the slice of config they
+    need, not the bot. `features` names the extensions to load (by default all of them)."""
 
     def __init__(
         self,
@@ -51,6 +55,7 @@ class PapersBot(commands.Bot):
         store: PaperStore,
         *,
         clock: Callable[[], dt.datetime] | None = None,
+        features: Sequence[str] = FEATURES,
         **options: object,
     ) -> None:
         super().__init__(
@@ -63,27 +68,32 @@ class PapersBot(commands.Bot):
         )
         self.config = config
         self.store = store
+        self.daily_store = DailyStore(store.connection)  # the daily posts' ledger, same file
         self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-        self.result_lists = ResultLists(open_paper=store.get)  # found by the results' buttons
+        self.features = tuple(features)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(Translator())
-        self.add_dynamic_items(PageTurn, OpenPaper, OldResults)
-        await self.add_cog(Lookup(self.store, self.result_lists))
-        await self.add_extra_cogs()
+        for name in self.features:
+            await self.load_extension(name)
         if self.config.discord.sync_on_start:
             await self.sync_commands()
 
     async def close(self) -> None:
-        self.result_lists.close()
+        """Unloads the features (their cogs stop), then disconnects.
+
+        discord.py also drops an unloaded extension's modules from `sys.modules`, so that a
+        later load imports them afresh (for reloading). Closing is not reloading: a bot
+        started later in this process (a restart in tests, the sandbox scene) keeps the
+        modules, and the classes and settings in them, that everything else imported."""
+        modules = {
+            name: module
+            for name, module in sys.modules.items()
+            if any(name == f or name.startswith(f + ".") for f in self.extensions)
+        }
         await super().close()
-
-    async def add_extra_cogs(self) -> None:
-        """Cogs beyond lookups (daily posts); a seam for tests that want fewer."""
-        from bot.features.daily.cog import setup_daily
-
-        await setup_daily(self, clock=self.clock)
+        sys.modules.update(modules)
 
     async def sync_commands(self) -> list[str]:
         """Sync to the configured guilds (instant), or globally when none are configured."""

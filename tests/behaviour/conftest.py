@@ -22,7 +22,7 @@ from bot.app import PapersBot
 from bot.digest.ingest import load_files
 from bot.store import PaperStore
 
-from .support import SAMPLE_DIR, BotClock, DailyWorld, LookupBot, World, daily_config, make_config
+from .support import SAMPLE_DIR, BotClock, DailyWorld, World, daily_config, lookup_bot, make_config
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,7 +43,7 @@ async def paper_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
 
 @pytest.fixture
 def simcord_bot(paper_store: PaperStore) -> PapersBot:
-    return LookupBot(make_config(), paper_store)
+    return lookup_bot(make_config(), paper_store)
 
 
 @pytest.fixture

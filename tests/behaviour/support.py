@@ -20,6 +20,7 @@ from bot.config import Config, load_config
 from bot.digest.parse import parse
 from bot.errors import UserFacingError, unwrap
 from bot.features.daily.cog import Daily
+from bot.features.lookup.views import ResultLists, lists_of
 from bot.models import Entry, ParseResult, Section
 from bot.store import PaperStore
 
@@ -29,11 +30,20 @@ UNEXPECTED = ("Something went wrong", "문제가 생겼습니다")  # err_unexpe
 MessageLike = simcord.ResponseMessage | discord.Message
 
 
-class LookupBot(PapersBot):
-    """The real bot with its lookup cog only: the daily cog polls a URL and posts on a clock."""
+# The lookup feature alone: the daily feature polls a URL and posts on a clock.
+LOOKUPS = ("bot.features.lookup",)
 
-    async def add_extra_cogs(self) -> None:
-        return None
+
+def lookup_bot(config: Config, store: PaperStore) -> PapersBot:
+    """The real bot with the lookup feature only."""
+    return PapersBot(config, store, features=LOOKUPS)
+
+
+def result_lists(bot: discord.Client) -> ResultLists:
+    """The bot's open result lists (kept by its lookup cog)."""
+    found = lists_of(bot)
+    assert found is not None, "the lookup feature is not loaded"
+    return found
 
 
 def make_config(*, sync_on_start: bool = True) -> Config:

@@ -14,12 +14,12 @@ from bot.app import PapersBot
 from bot.store import PaperStore
 
 from .support import (
-    LookupBot,
     World,
     button,
     embeds,
     header,
     link_buttons,
+    lookup_bot,
     make_config,
     picked,
     refusal,
@@ -159,7 +159,7 @@ async def test_lookups_work_in_a_dm(world: World) -> None:
 
 
 async def test_commands_are_not_synced_when_configured_off(paper_store: PaperStore) -> None:
-    bot: PapersBot = LookupBot(make_config(sync_on_start=False), paper_store)
+    bot: PapersBot = lookup_bot(make_config(sync_on_start=False), paper_store)
     async with simcord.run(bot) as env:
         guild = env.create_guild()
         channel = guild.create_text_channel("papers")
@@ -176,7 +176,7 @@ async def test_commands_sync_to_the_configured_guilds_only(paper_store: PaperSto
     config = dataclasses.replace(
         config, discord=dataclasses.replace(config.discord, sync_guilds=(guild_id,))
     )
-    async with simcord.run(LookupBot(config, paper_store)) as env:
+    async with simcord.run(lookup_bot(config, paper_store)) as env:
         ours = env.create_guild("Ours", id=guild_id)
         channel = ours.create_text_channel("papers")
         alice = ours.add_member(env.create_user("alice"))

@@ -23,6 +23,7 @@ from .support import (
     link_buttons,
     picked,
     response,
+    result_lists,
     select_menu,
     synthetic_entries,
     synthetic_result,
@@ -138,7 +139,7 @@ async def test_menu_opens_the_full_paper_only_for_the_chooser(world: World) -> N
 
 async def test_pages_expire_after_three_idle_minutes(world: World, simcord_bot: PapersBot) -> None:
     message = await search(world)
-    assert len(simcord_bot.result_lists) == 1  # a small record per message, no live view
+    assert len(result_lists(simcord_bot)) == 1  # a small record per message, no live view
     page = response(await world.alice.click(message, label="Next"))
 
     await world.env.advance_time(170)
@@ -149,7 +150,7 @@ async def test_pages_expire_after_three_idle_minutes(world: World, simcord_bot: 
     await world.env.advance_time(11)
 
     expired = world.channel.history()[0]
-    assert len(simcord_bot.result_lists) == 0
+    assert len(result_lists(simcord_bot)) == 0
     assert header(expired) == f"Results 1–5 of {COUNT} for `transformer`"  # content kept
     assert all(c["disabled"] for c in components(expired))
     with pytest.raises(simcord.SetupError, match="disabled"):

@@ -21,6 +21,7 @@ from bot.features.daily.cog import Daily
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner
+from bot.features.lookup.views import ResultLists, lists_of
 from bot.sandbox import SandboxServer
 from bot.sandbox.models import Json
 from bot.sandbox.scene import SceneClock
@@ -252,3 +253,10 @@ def expected(plan: list[Planned], *, in_thread: bool = False) -> list[tuple[str,
         for p in plan
         if p.in_thread == in_thread
     ]
+
+
+def result_lists(bot: discord.Client) -> ResultLists:
+    """The bot's open result lists (kept by its lookup cog)."""
+    found = lists_of(bot)
+    assert found is not None, "the lookup feature is not loaded"
+    return found

@@ -18,6 +18,8 @@ from bot.sandbox.scene import SEOUL, SceneClock, running_world
 from bot.sandbox.server import SandboxServer
 from bot.store import Page
 
+from .harness import result_lists
+
 HUGE = Entry(
     arxiv_id="2505.09999",
     title="An Extremely Long Title About Everything " * 12,
@@ -97,7 +99,7 @@ async def test_results_buttons_are_disabled_when_the_list_expires(
     world: tuple[SandboxServer, PapersBot],
 ) -> None:
     server, bot = world
-    bot.result_lists.timeout = 0.5
+    result_lists(bot).timeout = 0.5
     first = await server.invoke_command("search", {"query": "모델"}, user="minji")
     assert first.message is not None
     message_id = int(first.message["id"])
@@ -112,7 +114,7 @@ async def test_results_buttons_are_disabled_when_the_list_expires(
                 break
             await asyncio.sleep(0.05)
     assert "Results 6–" in current["embeds"][0]["description"]  # the page itself stays
-    assert len(bot.result_lists) == 0
+    assert len(result_lists(bot)) == 0
     (edit,) = server.requests("PATCH", "/webhooks/*/*/messages/*")
     # with the latest press's token, valid 15 minutes from the press, not from the command
     assert edit.path.endswith(f"/{press.record.token}/messages/{message_id}")
@@ -127,7 +129,7 @@ async def test_buttons_of_a_list_the_bot_no_longer_has_are_explained(
     server, bot = world
     first = await server.invoke_command("search", {"query": "모델"}, user="minji")
     assert first.message is not None
-    bot.result_lists.close()  # as after a restart: the message's buttons are still enabled
+    result_lists(bot).close()  # as after a restart: the message's buttons are still enabled
 
     late = await server.click(first.message, results_button(first.message, "next"), user="minji")
 

@@ -21,7 +21,7 @@ from bot.sandbox.interaction_payloads import custom_ids
 from bot.sandbox.scene import SEOUL, SceneClock, running_world
 from bot.sandbox.server import SandboxServer
 
-from .harness import eventually
+from .harness import eventually, result_lists
 
 TOKEN_LIFETIME = 4.0  # seconds; Discord's is 15 minutes
 LIST_TIMEOUT = 1.0  # seconds a list lives after its last use; the bot's is 3 minutes
@@ -33,7 +33,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[SandboxServer, PapersBot]
     clock = SceneClock(dt.datetime(2025, 5, 9, 8, 0, tzinfo=SEOUL))
     async with running_world(clock, tmp_path) as (server, bot):
         server.config.token_lifetime = TOKEN_LIFETIME
-        bot.result_lists.timeout = LIST_TIMEOUT
+        result_lists(bot).timeout = LIST_TIMEOUT
         yield server, bot
 
 
@@ -72,7 +72,7 @@ async def test_a_list_kept_open_by_others_is_disabled_with_the_newest_token(
     (edit,) = server.requests("PATCH", "/webhooks/*/*/messages/*")
     assert edit.status == 200
     assert edit.path.endswith(f"/{presses[-1].record.token}/messages/{message_id}")
-    assert len(bot.result_lists) == 0
+    assert len(result_lists(bot)) == 0
 
 
 async def test_refused_page_turns_do_not_keep_a_list_alive(

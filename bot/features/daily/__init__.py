@@ -8,3 +8,16 @@ schedule.py  when a post is due (pure): local time, DST, waiting, catching up
 pacer.py     spaces messages under Discord's global rate limit
 sources.py   digest sources polled for new days: folders and a URL template
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.features.daily.cog import setup_daily
+
+if TYPE_CHECKING:
+    from bot.app import PapersBot
+
+
+async def setup(bot: PapersBot) -> None:
+    await setup_daily(bot, clock=bot.clock)

@@ -16,9 +16,11 @@ from discord.ext import commands, tasks
 from bot import render
 from bot.config import DailyConfig, SubscriptionConfig, parse_hhmm, parse_timezone
 from bot.errors import UserFacingError
+from bot.features.daily.pacer import Pacer
+from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner, rules_for
 from bot.features.daily.schedule import next_post
-from bot.features.daily.sources import Sources
+from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource
 from bot.i18n_text import text
 from bot.inputs import parse_time, parse_zone
 from bot.store.daily import DailyStore, PostState, Subscription
@@ -360,14 +362,10 @@ def _missing_permissions(channel: discord.TextChannel, locale: str) -> str:
 
 
 async def setup_daily(bot: PapersBot, *, clock: Clock | None = None) -> Daily:
-    """Wire the daily cog from the bot's config and store; config subscriptions are synced."""
-    from bot.features.daily.pacer import Pacer
-    from bot.features.daily.poster import Poster
-    from bot.features.daily.sources import Backoff, FolderSource, UrlSource
-
+    """Wire the daily cog from the bot's config and stores; config subscriptions are synced."""
     config = bot.config
     now = clock or discord.utils.utcnow
-    store = DailyStore(bot.store.connection)
+    store = bot.daily_store
     await store.sync_config(
         [_from_config(s, config.daily) for s in config.daily.subscriptions], now()
     )

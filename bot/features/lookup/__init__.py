@@ -3,3 +3,23 @@
 cog.py     the slash commands (/paper, /search, /author, /digest, /top) and autocomplete
 views.py   result lists: a small record per message, owner-only page buttons, open-a-paper
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.features.lookup.cog import Lookup
+from bot.features.lookup.views import RESULT_ITEMS, ResultLists
+
+if TYPE_CHECKING:
+    from bot.app import PapersBot
+
+
+async def setup(bot: PapersBot) -> None:
+    """The lookup commands, and the buttons and menus of the result lists they send."""
+    bot.add_dynamic_items(*RESULT_ITEMS)
+    await bot.add_cog(Lookup(bot.store, ResultLists(open_paper=bot.store.get)))
+
+
+async def teardown(bot: PapersBot) -> None:
+    bot.remove_dynamic_items(*RESULT_ITEMS)

@@ -14,7 +14,14 @@ from discord.ext import commands
 from bot import render
 from bot.answer import Answer
 from bot.errors import UserFacingError
-from bot.features.lookup.views import PAGE_SIZE, PageFetcher, ResultList, ResultLists, paper_links
+from bot.features.lookup.views import (
+    COG,
+    PAGE_SIZE,
+    PageFetcher,
+    ResultList,
+    ResultLists,
+    paper_links,
+)
 from bot.i18n_text import text
 from bot.inputs import clean_query, shown
 from bot.models import Paper
@@ -60,15 +67,18 @@ def _locale(interaction: discord.Interaction) -> str:
     return str(interaction.locale)
 
 
-class Lookup(commands.Cog):
+class Lookup(commands.Cog, name=COG):
     """Slash commands that read the paper store."""
 
     def __init__(
         self, store: PaperStore, lists: ResultLists, *, page_size: int = PAGE_SIZE
     ) -> None:
         self.store = store
-        self.lists = lists
+        self.lists = lists  # found again by the lists' buttons (views.lists_of)
         self.page_size = page_size
+
+    async def cog_unload(self) -> None:
+        self.lists.close()
 
     async def _send_page(
         self,

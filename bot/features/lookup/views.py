@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import discord
+from discord.ext import commands
 
 from bot import render
 from bot.answer import TimelyResponse, in_time
@@ -40,6 +41,7 @@ VIEW_TIMEOUT = 180.0
 TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token can edit its messages (Discord)
 TOKEN_MARGIN = 60.0  # the sweeper's edit may come a little after a list's expiry
 _KEY = r"(?P<key>[0-9a-f]{16})"
+COG = "Lookup"  # the cog keeping the lists (cog.py imports this module, not the reverse)
 
 
 class PageFetcher(Protocol):
@@ -218,9 +220,15 @@ class ResultLists:
         self._lists.clear()
 
 
-def _lists_of(interaction: discord.Interaction) -> ResultLists | None:
-    found = getattr(interaction.client, "result_lists", None)
+def lists_of(client: discord.Client) -> ResultLists | None:
+    """The open result lists of a bot, kept by its lookup cog (`Lookup.lists`)."""
+    cog = client.get_cog(COG) if isinstance(client, commands.Bot) else None
+    found = getattr(cog, "lists", None)
     return found if isinstance(found, ResultLists) else None
+
+
+def _lists_of(interaction: discord.Interaction) -> ResultLists | None:
+    return lists_of(interaction.client)
 
 
 async def _answering(interaction: discord.Interaction, work: Awaitable[None]) -> None:
@@ -342,6 +350,9 @@ class OldResults(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _answering(interaction, _expired(interaction))
+
+
+RESULT_ITEMS = (PageTurn, OpenPaper, OldResults)  # what presses on result lists come back as
 
 
 def paper_links(paper: Paper, locale: str) -> discord.ui.View:

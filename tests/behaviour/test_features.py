@@ -1,0 +1,74 @@
+"""The bot is its features, loaded by name: the commands members get are those of the
+features it was given, and a bot started after another closed runs the same feature code."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+import discord
+import simcord
+
+from bot.app import FEATURES, PapersBot
+from bot.features.daily.cog import Daily
+from bot.features.lookup.cog import Lookup
+from bot.store import PaperStore
+
+from .support import daily_config, lookup_bot
+
+LOOKUP_COMMANDS = {"paper", "search", "digest", "top", "author", "random", "help"}
+DAILY_COMMANDS = {f"daily {c}" for c in ("subscribe", "unsubscribe", "status", "preview")}
+
+
+async def commands_of(bot: PapersBot) -> set[str]:
+    """What a server admin is offered in a channel."""
+    async with simcord.run(bot) as env:
+        guild = env.create_guild("Papers Lab")
+        channel = guild.create_text_channel("papers")
+        admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+        admin = guild.add_member(env.create_user("alice"), roles=[admins])
+        return set(admin.available_commands(channel))
+
+
+async def test_the_bot_offers_the_commands_of_the_features_it_loads(
+    paper_store: PaperStore,
+) -> None:
+    assert FEATURES == ("bot.features.lookup", "bot.features.daily")
+    everything = await commands_of(PapersBot(daily_config(), paper_store))
+    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} == everything
+
+    lookups = await commands_of(lookup_bot(daily_config(), paper_store))
+    assert lookups == LOOKUP_COMMANDS
+
+    daily_only = PapersBot(daily_config(), paper_store, features=("bot.features.daily",))
+    assert await commands_of(daily_only) == DAILY_COMMANDS | {"daily post-now"}
+
+
+async def test_a_bot_started_after_another_closed_runs_the_same_feature_code(
+    paper_store: PaperStore,
+) -> None:
+    config = daily_config()
+    config = dataclasses.replace(
+        config, discord=dataclasses.replace(config.discord, sync_on_start=False)
+    )
+    for _ in range(2):  # as the restart tests do, and the sandbox scene
+        async with PapersBot(config, paper_store) as bot:
+            await bot.setup_hook()  # what logging in runs: the features load
+            assert isinstance(bot.get_cog("Lookup"), Lookup)
+            assert isinstance(bot.get_cog("Daily"), Daily)
+        assert bot.get_cog("Lookup") is None and bot.get_cog("Daily") is None  # unloaded
+
+
+def test_the_app_imports_no_feature() -> None:
+    """Features are loaded by name: importing the bot loads none of them (and none can
+    import the bot back into a cycle)."""
+    code = (
+        "import json, sys, bot.app; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('bot.features'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(done.stdout) == []
