@@ -6,6 +6,7 @@ poster.py    sends a planned post exactly once per channel and day, resumable af
 plan.py      what a post contains (pure): messages, embeds, thread layout
 schedule.py  when a post is due (pure): local time, DST, waiting, catching up
 pacer.py     spaces messages under Discord's global rate limit
+discord_errors.py  a Discord HTTP error: transient (not the channel's fault) or not, in words
 sources.py   digest sources polled for new days: folders and a URL template
 """
 

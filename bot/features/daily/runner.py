@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.config import DailyConfig, parse_hhmm
+from bot.features.daily.discord_errors import describe_http, transient
 from bot.features.daily.plan import Planned, plan_post, select
-from bot.features.daily.poster import Poster, Result, describe_http, transient
+from bot.features.daily.poster import Poster, Result
 from bot.features.daily.schedule import Rules, due
 from bot.models import Digest
 from bot.store import PaperStore
