@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
@@ -20,7 +21,7 @@ from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner, rules_for
 from bot.features.daily.schedule import next_post
-from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource
+from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
 from bot.i18n_text import text
 from bot.inputs import parse_time, parse_zone
 from bot.store.daily import DailyStore, PostState, Subscription
@@ -383,7 +384,7 @@ async def setup_daily(bot: PapersBot, *, clock: Clock | None = None) -> Daily:
         poster,
         config.daily,
         bot.lookup_channel,
-        source_url=lambda day: _page_url(template, day),
+        source_url=partial(page_url, template),
     )
     folder = FolderSource(config.sources.folders, bot.store) if config.sources.folders else None
     url = None
@@ -414,15 +415,3 @@ def _from_config(sub: SubscriptionConfig, daily: DailyConfig) -> Subscription:
         max_papers=sub.max_papers,
         origin="config",
     )
-
-
-def _page_url(template: str | None, day: dt.date) -> str | None:
-    """A link to the day's digest for people (the GitHub page rather than the raw file)."""
-    if not template:
-        return None
-    url = template.format(yyyy=f"{day:%Y}", mm=f"{day:%m}", dd=f"{day:%d}")
-    prefix = "https://raw.githubusercontent.com/"
-    if url.startswith(prefix):
-        owner, repo, branch, path = url[len(prefix) :].split("/", 3)
-        return f"https://github.com/{owner}/{repo}/blob/{branch}/{path}"
-    return url

@@ -57,6 +57,23 @@ class Backoff:
         self.failures, self.not_before = 0, None
 
 
+def digest_url(template: str, day: dt.date) -> str:
+    """The URL of `day`'s digest: `template` with its {yyyy}, {mm} and {dd} filled in."""
+    return template.format(yyyy=f"{day:%Y}", mm=f"{day:%m}", dd=f"{day:%d}")
+
+
+def page_url(template: str | None, day: dt.date) -> str | None:
+    """A link to the day's digest for people: the GitHub page rather than the raw file."""
+    if not template:
+        return None
+    url = digest_url(template, day)
+    prefix = "https://raw.githubusercontent.com/"
+    if url.startswith(prefix):
+        owner, repo, branch, path = url[len(prefix) :].split("/", 3)
+        return f"https://github.com/{owner}/{repo}/blob/{branch}/{path}"
+    return url
+
+
 def _when(moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "the next poll"
 
@@ -151,7 +168,7 @@ class UrlSource:
     _failure: str | None = field(default=None, init=False)
 
     def url(self, day: dt.date) -> str:
-        return self.template.format(yyyy=f"{day:%Y}", mm=f"{day:%m}", dd=f"{day:%d}")
+        return digest_url(self.template, day)
 
     def problems(self) -> list[str]:
         return [*([self._failure] if self._failure else []), *self._notes.values()]

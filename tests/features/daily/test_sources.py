@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.config import DEFAULT_URL_TEMPLATE
 from bot.digest.ingest import MAX_FILE_BYTES, LoadReport, load_text
-from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource
+from bot.features.daily.plan import plan_post
+from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
+from bot.models import Digest
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
 from tests.http_site import Site, serving
@@ -24,6 +27,7 @@ DAY = dt.date(2026, 11, 30)
 OLD = dt.date(2024, 6, 12)
 NOW = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
 MIB = 1024 * 1024
+MINUTE = dt.timedelta(minutes=1)
 
 
 def section(day: dt.date, count: int, first: int = 0) -> str:
@@ -268,3 +272,37 @@ def test_backoff_doubles_up_to_its_cap() -> None:
     for _ in range(1000):
         backoff.failed(NOW)  # no OverflowError however long a source stays down
     assert backoff.ready(NOW + dt.timedelta(minutes=10))
+
+
+# --- the URL template: the URL polled for a day, and the link a post gives people ----------
+
+
+@pytest.mark.parametrize(
+    ("template", "polled", "linked"),
+    [
+        (
+            DEFAULT_URL_TEMPLATE,
+            "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/2026/03/04.md",
+            "https://github.com/l-yohai/daily_papers_ko/blob/main/paper_logs/2026/03/04.md",
+        ),
+        (
+            "https://digests.example.org/{yyyy}{mm}{dd}/ko.md",
+            "https://digests.example.org/20260304/ko.md",
+            "https://digests.example.org/20260304/ko.md",
+        ),
+    ],
+)
+async def test_a_post_links_the_page_of_the_url_polled_for_its_day(
+    template: str, polled: str, linked: str, store: PaperStore
+) -> None:
+    day = dt.date(2026, 3, 4)
+    source = UrlSource(template, store, DailyStore(store.connection), 1.0, Backoff(MINUTE))
+    assert source.url(day) == polled
+    (header, *_) = plan_post(
+        Digest(day, ()), "embeds", papers=(), source_url=page_url(template, day), locale="en"
+    )
+    assert f"[Source](<{linked}>)" in (header.content or "")
+
+
+def test_no_url_template_no_link() -> None:
+    assert page_url(None, DAY) is None
