@@ -169,18 +169,18 @@ async def run(args: argparse.Namespace) -> None:
             cog.tick.cancel()  # the bench calls run_due itself
             cog.poll.cancel()
             if args.concurrency is not None:
-                cog.runner._slots = asyncio.Semaphore(args.concurrency)
+                cog.service.runner._slots = asyncio.Semaphore(args.concurrency)
             sub0 = await daily.subscription(channel_ids[0])
             digest = await store.digest(DAY)
             target = bot.get_channel(channel_ids[0])
             assert sub0 is not None and digest is not None
-            plan = cog.runner.plan(sub0, digest, target)  # type: ignore[arg-type]
+            plan = cog.service.runner.plan(sub0, digest, target)  # type: ignore[arg-type]
             server.limiter.reset()
             before = len(server.requests())
 
             clock.now = POST_AT + dt.timedelta(seconds=5)
             start = time.perf_counter()
-            results, _ = await cog.runner.run_due(clock())
+            results, _ = await cog.service.runner.run_due(clock())
             elapsed = time.perf_counter() - start
         finally:
             await bot.close()

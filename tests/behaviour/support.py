@@ -184,7 +184,7 @@ def message_payloads(env: Env, mark: int) -> Iterator[dict[str, Any]]:
 
 # --- daily posts --------------------------------------------------------------------------
 #
-# The daily tests run the whole bot (both cogs) with no digest source: digests "arrive" when a
+# The daily tests run the whole bot (both features) with no digest source: digests "arrive" when a
 # test publishes them into the store. Two clocks are involved:
 #
 # * simcord's world clock (starts 2026-01-01T00:00Z) drives the scheduler's 30 s tick loop and

@@ -165,11 +165,11 @@ class DailyBot:
 
     @property
     def runner(self) -> Runner:
-        return self.cog.runner
+        return self.cog.service.runner
 
     @property
     def ledger(self) -> DailyStore:
-        return self.cog.store
+        return self.bot.daily_store
 
     @property
     def owner(self) -> str:
@@ -189,7 +189,7 @@ class DailyBot:
         """Exactly what this bot would post there (for comparing with the channel)."""
         channel_id = self.server.channel(channel).id
         sub = await self.ledger.subscription(channel_id)
-        digest = await self.runner.papers.digest(day)
+        digest = await self.bot.store.digest(day)
         target = self.bot.get_channel(channel_id)
         assert sub is not None and digest is not None and isinstance(target, discord.TextChannel)
         return self.runner.plan(sub, digest, target)

@@ -1,24 +1,68 @@
 """Daily posts: /daily commands, the scheduler and sending each day's digest exactly once.
 
-cog.py       /daily subscribe, unsubscribe, status, preview, post-now; the tick and poll loops
-runner.py    turns due decisions into posts, one task per channel, failures per channel
-poster.py    sends a planned post exactly once per channel and day, resumable after a crash
-plan.py      what a post contains (pure): messages, embeds, thread layout
-schedule.py  when a post is due (pure): local time, DST, waiting, catching up
-pacer.py     spaces messages under Discord's global rate limit
-discord_errors.py  a Discord HTTP error: transient (not the channel's fault) or not, in words
-sources.py   digest sources polled for new days: folders and a URL template
+cog.py             /daily subscribe, unsubscribe, status, preview, post-now; tick and poll loops
+service.py         what the commands and loops do: subscription writes, preview, post-now
+runner.py          turns due decisions into posts, one task per channel, failures per channel
+poster.py          sends a planned post exactly once per channel and day, resumable after a crash
+plan.py            what a post contains (pure): messages, embeds, thread layout
+schedule.py        when a post is due (pure): local time, DST, waiting, catching up
+pacer.py           spaces messages under Discord's global rate limit
+discord_errors.py  a Discord HTTP error: Discord's trouble (retried) or the channel's, in words
+sources.py         digest sources polled for new days: folders, a URL per day (the template)
+
+Its SQL is in bot/store/daily.py (the ledger), handed to it by the bot as `bot.daily_store`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING
 
-from bot.features.daily.cog import setup_daily
+from bot.features.daily.cog import Daily
+from bot.features.daily.pacer import Pacer
+from bot.features.daily.poster import Poster
+from bot.features.daily.runner import Runner
+from bot.features.daily.service import DailyService
+from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
 
 if TYPE_CHECKING:
     from bot.app import PapersBot
 
 
 async def setup(bot: PapersBot) -> None:
-    await setup_daily(bot, clock=bot.clock)
+    """Daily posts from the bot's config and stores; the config's subscriptions are synced."""
+    daily, sources = bot.config.daily, bot.config.sources
+    template = sources.url_template
+    poster = Poster(
+        bot.daily_store,
+        owner=bot.instance_id,
+        pacer=Pacer(daily.global_rate_per_second),
+        clock=bot.clock,
+        bot_user_id=lambda: bot.user.id if bot.user else None,
+    )
+    runner = Runner(
+        bot.store,
+        bot.daily_store,
+        poster,
+        daily,
+        bot.lookup_channel,
+        source_url=partial(page_url, template),
+    )
+    folder = FolderSource(sources.folders, bot.store) if sources.folders else None
+    url = None
+    if template:
+        backoff = Backoff(dt.timedelta(minutes=1))
+        url = UrlSource(
+            template, bot.store, bot.daily_store, sources.request_timeout_seconds, backoff
+        )
+    service = DailyService(
+        bot.store,
+        bot.daily_store,
+        runner,
+        Sources(folder, url, sources.lookback_days),
+        daily,
+        clock=bot.clock,
+    )
+    await service.sync_config(daily.subscriptions)
+    await bot.add_cog(Daily(service, poll_minutes=sources.poll_interval_minutes))

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -15,22 +11,13 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from bot import render
-from bot.config import DailyConfig, SubscriptionConfig, parse_hhmm, parse_timezone
 from bot.errors import UserFacingError
-from bot.features.daily.pacer import Pacer
-from bot.features.daily.poster import Poster
-from bot.features.daily.runner import Runner, rules_for
-from bot.features.daily.schedule import next_post
-from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
+from bot.features.daily.service import DailyService
 from bot.i18n_text import text
 from bot.inputs import parse_time, parse_zone
-from bot.store.daily import DailyStore, PostState, Subscription
-
-if TYPE_CHECKING:
-    from bot.app import PapersBot
+from bot.store.daily import PostState, Subscription
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], dt.datetime]
 STYLES = [
     Choice(name=_("Embeds (one card per paper)"), value="embeds"),
     Choice(name=_("Thread (one message per paper)"), value="thread"),
@@ -64,21 +51,11 @@ class Daily(commands.Cog):
     )
 
     def __init__(
-        self,
-        store: DailyStore,
-        runner: Runner,
-        sources: Sources,
-        config: DailyConfig,
-        *,
-        clock: Clock,
-        poll_minutes: int,
-        tick_seconds: float = 30.0,
+        self, service: DailyService, *, poll_minutes: int, tick_seconds: float = 30.0
     ) -> None:
-        self.store, self.runner, self.sources, self.config = store, runner, sources, config
-        self.clock = clock
-        self._last_poll: dt.datetime | None = None
+        self.service = service
         self.tick = tasks.loop(seconds=tick_seconds)(self._tick)
-        self.poll = tasks.loop(minutes=poll_minutes)(self._poll)
+        self.poll = tasks.loop(minutes=poll_minutes)(service.poll)
 
     async def cog_load(self) -> None:
         self.poll.start()
@@ -90,25 +67,9 @@ class Daily(commands.Cog):
 
     async def _tick(self) -> None:
         try:
-            _, waiting = await self.runner.run_due(self.clock())
-            if waiting and self._poll_due():
-                await self._poll()
+            await self.service.tick()
         except Exception:
             log.exception("daily tick failed; will retry on the next tick")
-
-    def _poll_due(self) -> bool:
-        return self._last_poll is None or self.clock() - self._last_poll > dt.timedelta(minutes=1)
-
-    async def _poll(self) -> None:
-        now = self.clock()
-        self._last_poll = now
-        try:
-            today = now.astimezone(parse_timezone(self.config.timezone)).date()
-            changed = await self.sources.poll(now, today)
-            if changed:
-                log.info("digest sources: %d new or updated papers", changed)
-        except Exception:
-            log.exception("polling digest sources failed")
 
     # --- commands --------------------------------------------------------------------------
 
@@ -144,36 +105,23 @@ class Daily(commands.Cog):
         """
         locale = _locale(interaction)
         self._same_guild(interaction, channel)
-        post_time = (
-            parse_time(time, locale)
-            if time is not None
-            else parse_hhmm(self.config.time).strftime("%H:%M")
-        )
-        tz = (
-            parse_zone(timezone, locale)
-            if timezone is not None
-            else parse_timezone(self.config.timezone)
-        )
-        sub = Subscription(
-            channel_id=channel.id,
-            guild_id=channel.guild.id,
-            post_time=post_time,
-            timezone=tz.key,
-            style=style or self.config.style,
+        sub = await self.service.subscribe(
+            channel.id,
+            channel.guild.id,
+            post_time=parse_time(time, locale) if time is not None else None,
+            tz=parse_zone(timezone, locale) if timezone is not None else None,
+            style=style,
             min_votes=min_votes,
             max_papers=max_papers,
-            origin="command",
             created_by=interaction.user.id,
         )
-        await self.store.save_subscription(sub, self.clock())
-        when = next_post(self.clock(), rules_for(sub, self.config))
         message = text(
             locale,
             "daily_subscribed",
             channel=channel.mention,
-            time=post_time,
-            tz=tz.key,
-            next=discord.utils.format_dt(when, "F"),
+            time=sub.post_time,
+            tz=sub.timezone,
+            next=discord.utils.format_dt(self.service.next_post(sub), "F"),
         )
         warning = _missing_permissions(channel, locale)
         await interaction.response.send_message(message + warning, ephemeral=True)
@@ -191,7 +139,7 @@ class Daily(commands.Cog):
             Channel to post in
         """
         self._same_guild(interaction, channel)
-        removed = await self.store.remove_subscription(channel.id, channel.guild.id)
+        removed = await self.service.unsubscribe(channel.id, channel.guild.id)
         key = "daily_unsubscribed" if removed else "daily_not_subscribed"
         await interaction.response.send_message(
             text(_locale(interaction), key, channel=channel.mention), ephemeral=True
@@ -202,11 +150,11 @@ class Daily(commands.Cog):
     async def status(self, interaction: discord.Interaction) -> None:
         """Show this server's daily posts"""
         locale = _locale(interaction)
-        subs = await self.store.subscriptions(guild_id=interaction.guild_id)
+        subs = await self.service.subscriptions(interaction.guild_id)
         if not subs:
             raise UserFacingError(text(locale, "daily_none"))
         blocks = [f"<#{sub.channel_id}>\n{await self._status_line(sub, locale)}" for sub in subs]
-        if problems := self.sources.problems():  # what the sources could not load or ignored
+        if problems := self.service.source_problems():  # what the sources could not load or ignored
             blocks.append(_source_problems(problems, locale))
         embed = discord.Embed(
             title=text(locale, "daily_status_title"),
@@ -215,12 +163,12 @@ class Daily(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _status_line(self, sub: Subscription, locale: str) -> str:
-        when = next_post(self.clock(), rules_for(sub, self.config))
+        when = self.service.next_post(sub)
         lines = [
             text(locale, "daily_schedule", time=sub.post_time, tz=sub.timezone, style=sub.style),
             text(locale, "daily_next", next=discord.utils.format_dt(when, "F")),
         ]
-        last = await self.store.last_post(sub.channel_id)
+        last = await self.service.last_post(sub.channel_id)
         if last is not None:
             shown = {sub.paused_reason, sub.last_error}  # reasons the lines below give
             lines.append(self._last_line(last, locale, shown))
@@ -232,7 +180,7 @@ class Daily(commands.Cog):
 
     def _last_line(self, last: PostState, locale: str, shown: set[str | None]) -> str:
         """The last digest's state; an unfinished post nobody is posting says why it stalled."""
-        now = self.clock()
+        now = self.service.now()
         stalled = last.stalled(now)
         line = text(
             locale,
@@ -268,12 +216,9 @@ class Daily(commands.Cog):
         target = channel or (
             interaction.channel if isinstance(interaction.channel, discord.TextChannel) else None
         )
-        sub = (await self.store.subscription(target.id)) if target else None
-        sub = sub or self._default_sub(interaction, target)
-        digest = await self.runner.papers.digest()
-        if digest is None:
+        plan = await self.service.preview(interaction.guild_id or 0, target)
+        if plan is None:
             raise UserFacingError(text(locale, "err_no_digests"))
-        plan = self.runner.plan(sub, digest, target)
         first, rest = plan[0], plan[1:PREVIEW_MESSAGES]
         await interaction.response.send_message(
             content=first.content, embeds=list(first.embeds), ephemeral=True
@@ -304,12 +249,13 @@ class Daily(commands.Cog):
         """
         locale = _locale(interaction)
         self._same_guild(interaction, channel)
-        digest = await self.runner.papers.digest()
-        if digest is None:
+        day = await self.service.newest_day()
+        if day is None:
             raise UserFacingError(text(locale, "err_no_digests"))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        sub = await self.store.subscription(channel.id) or self._default_sub(interaction, channel)
-        result = await self.runner.post(sub, digest.day, force=force, wait_for_holder=True)
+        result = await self.service.post_now(
+            interaction.guild_id or 0, channel.id, day, force=force
+        )
         key = {"posted": "daily_posted", "already": "daily_already", "busy": "daily_busy"}.get(
             result.outcome, "daily_failed"
         )
@@ -320,22 +266,11 @@ class Daily(commands.Cog):
                 locale,
                 key,
                 channel=channel.mention,
-                day=digest.day.isoformat(),
+                day=day.isoformat(),
                 sent=result.sent,
                 reason=result.reason,
             ),
             ephemeral=True,
-        )
-
-    def _default_sub(
-        self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None
-    ) -> Subscription:
-        return Subscription(
-            channel_id=channel.id if channel else 0,
-            guild_id=interaction.guild_id or 0,
-            post_time=self.config.time,
-            timezone=self.config.timezone,
-            style=self.config.style,
         )
 
     def _same_guild(
@@ -360,58 +295,3 @@ def _missing_permissions(channel: discord.TextChannel, locale: str) -> str:
     if perms.send_messages and perms.embed_links:
         return ""
     return "\n" + text(locale, "daily_missing_perms", channel=channel.mention)
-
-
-async def setup_daily(bot: PapersBot, *, clock: Clock | None = None) -> Daily:
-    """Wire the daily cog from the bot's config and stores; config subscriptions are synced."""
-    config = bot.config
-    now = clock or discord.utils.utcnow
-    store = bot.daily_store
-    await store.sync_config(
-        [_from_config(s, config.daily) for s in config.daily.subscriptions], now()
-    )
-    poster = Poster(
-        store,
-        owner=bot.instance_id,
-        pacer=Pacer(config.daily.global_rate_per_second),
-        clock=now,
-        bot_user_id=lambda: bot.user.id if bot.user else None,
-    )
-    template = config.sources.url_template
-    runner = Runner(
-        bot.store,
-        store,
-        poster,
-        config.daily,
-        bot.lookup_channel,
-        source_url=partial(page_url, template),
-    )
-    folder = FolderSource(config.sources.folders, bot.store) if config.sources.folders else None
-    url = None
-    if template:
-        backoff = Backoff(dt.timedelta(minutes=1))
-        url = UrlSource(template, bot.store, store, config.sources.request_timeout_seconds, backoff)
-    sources = Sources(folder, url, config.sources.lookback_days)
-    cog = Daily(
-        store,
-        runner,
-        sources,
-        config.daily,
-        clock=now,
-        poll_minutes=config.sources.poll_interval_minutes,
-    )
-    await bot.add_cog(cog)
-    return cog
-
-
-def _from_config(sub: SubscriptionConfig, daily: DailyConfig) -> Subscription:
-    return Subscription(
-        channel_id=sub.channel,
-        guild_id=sub.guild,
-        post_time=sub.time or daily.time,
-        timezone=sub.timezone or daily.timezone,
-        style=sub.style or daily.style,
-        min_votes=sub.min_votes,
-        max_papers=sub.max_papers,
-        origin="config",
-    )

@@ -1,0 +1,162 @@
+"""What /daily does, apart from Discord's commands: subscriptions, status, preview, post-now,
+and the scheduler's tick and poll. The cog parses and answers; this decides and stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.config import DailyConfig, SubscriptionConfig, parse_hhmm, parse_timezone
+from bot.features.daily.plan import Planned
+from bot.features.daily.poster import Result
+from bot.features.daily.runner import Runner, rules_for
+from bot.features.daily.schedule import next_post
+from bot.features.daily.sources import Sources
+from bot.store import PaperStore
+from bot.store.daily import DailyStore, PostState, Subscription
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], dt.datetime]
+POLL_WHEN_WAITING = dt.timedelta(minutes=1)  # how often an awaited digest is polled for
+
+
+class DailyService:
+    """Daily posts for the cog: every write to subscriptions, and every post, goes here."""
+
+    def __init__(
+        self,
+        papers: PaperStore,
+        ledger: DailyStore,
+        runner: Runner,
+        sources: Sources,
+        config: DailyConfig,
+        *,
+        clock: Clock,
+    ) -> None:
+        self.papers, self.ledger, self.runner, self.sources = papers, ledger, runner, sources
+        self.config, self.clock = config, clock
+        self._last_poll: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    # --- subscriptions ---------------------------------------------------------------------
+
+    async def sync_config(self, subs: Sequence[SubscriptionConfig]) -> None:
+        """Make the config file's subscriptions the stored ones; command ones stay."""
+        await self.ledger.sync_config([self._from_config(s) for s in subs], self.clock())
+
+    async def subscribe(
+        self,
+        channel_id: int,
+        guild_id: int,
+        *,
+        post_time: str | None,
+        tz: ZoneInfo | None,
+        style: str | None,
+        min_votes: int | None,
+        max_papers: int | None,
+        created_by: int,
+    ) -> Subscription:
+        """Save a channel's subscription (what is not given is the config's default)."""
+        sub = Subscription(
+            channel_id=channel_id,
+            guild_id=guild_id,
+            post_time=post_time or parse_hhmm(self.config.time).strftime("%H:%M"),
+            timezone=(tz or parse_timezone(self.config.timezone)).key,
+            style=style or self.config.style,
+            min_votes=min_votes,
+            max_papers=max_papers,
+            origin="command",
+            created_by=created_by,
+        )
+        await self.ledger.save_subscription(sub, self.clock())
+        return sub
+
+    async def unsubscribe(self, channel_id: int, guild_id: int) -> bool:
+        return await self.ledger.remove_subscription(channel_id, guild_id)
+
+    async def subscriptions(self, guild_id: int | None) -> list[Subscription]:
+        return await self.ledger.subscriptions(guild_id=guild_id)
+
+    async def last_post(self, channel_id: int) -> PostState | None:
+        return await self.ledger.last_post(channel_id)
+
+    def next_post(self, sub: Subscription) -> dt.datetime:
+        return next_post(self.clock(), rules_for(sub, self.config))
+
+    def source_problems(self) -> list[str]:
+        """What the digest sources could not load or ignored at their last polls."""
+        return self.sources.problems()
+
+    # --- preview and post-now ----------------------------------------------------------------
+
+    async def preview(
+        self, guild_id: int, channel: discord.TextChannel | None
+    ) -> list[Planned] | None:
+        """Exactly what the newest digest would post in `channel` (its subscription's
+        settings, else the defaults); None when there is no digest yet."""
+        sub = (await self.ledger.subscription(channel.id)) if channel else None
+        sub = sub or self._default(guild_id, channel.id if channel else 0)
+        digest = await self.papers.digest()
+        if digest is None:
+            return None
+        return self.runner.plan(sub, digest, channel)
+
+    async def newest_day(self) -> dt.date | None:
+        digest = await self.papers.digest()
+        return digest.day if digest is not None else None
+
+    async def post_now(
+        self, guild_id: int, channel_id: int, day: dt.date, *, force: bool
+    ) -> Result:
+        """Post `day` in the channel now (waiting on another process's unfinished post)."""
+        sub = await self.ledger.subscription(channel_id) or self._default(guild_id, channel_id)
+        return await self.runner.post(sub, day, force=force, wait_for_holder=True)
+
+    # --- the scheduler ---------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Post what is due; while a due day's digest is awaited, poll for it (each minute)."""
+        _, waiting = await self.runner.run_due(self.clock())
+        if waiting and (
+            self._last_poll is None or self.clock() - self._last_poll > POLL_WHEN_WAITING
+        ):
+            await self.poll()
+
+    async def poll(self) -> None:
+        """Check the digest sources for new days; failures are logged and shown in status."""
+        now = self.clock()
+        self._last_poll = now
+        try:
+            today = now.astimezone(parse_timezone(self.config.timezone)).date()
+            changed = await self.sources.poll(now, today)
+            if changed:
+                log.info("digest sources: %d new or updated papers", changed)
+        except Exception:
+            log.exception("polling digest sources failed")
+
+    def _default(self, guild_id: int, channel_id: int) -> Subscription:
+        return Subscription(
+            channel_id=channel_id,
+            guild_id=guild_id,
+            post_time=self.config.time,
+            timezone=self.config.timezone,
+            style=self.config.style,
+        )
+
+    def _from_config(self, sub: SubscriptionConfig) -> Subscription:
+        return Subscription(
+            channel_id=sub.channel,
+            guild_id=sub.guild,
+            post_time=sub.time or self.config.time,
+            timezone=sub.timezone or self.config.timezone,
+            style=sub.style or self.config.style,
+            min_votes=sub.min_votes,
+            max_papers=sub.max_papers,
+            origin="config",
+        )
