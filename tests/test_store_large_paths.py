@@ -2,9 +2,9 @@
 
 On a big store, a common word (모델), a prolific author or a long date range is answered by
 walking an index in order, probing candidates, or ranking a pool, instead of sorting every
-match (bot/store/papers.py). Those paths only start beyond thresholds of thousands of rows;
-here the thresholds are lowered on a small generated store so that every path runs, and
-each answer is compared with the plain path's answer on the same store.
+match (bot/store/papers.py). Those paths only start beyond thresholds of thousands of rows
+(`Limits`); here a second store on the same small generated database is opened with lower
+ones so that every path runs, and each answer is compared with the plain path's answer.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bot.models import Entry, Paper, ParseResult, Section
-from bot.store import PaperStore
+from bot.store import Limits, PaperStore
 from bot.store import papers as papers_module
 from bot.store.papers import Page
 from bot.store.text import fold
@@ -89,13 +89,23 @@ async def store(db_path: Path) -> AsyncIterator[PaperStore]:
     await s.close()
 
 
-def _small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every large-store path, on this small store (relevance still ranks every match)."""
-    for name, value in {
-        "_DENSE": 5,
-        "_NARROW_RANGE_DAYS": 3,
-    }.items():
-        monkeypatch.setattr(papers_module, name, value)
+@pytest.fixture
+async def limited(store: PaperStore, db_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    """Opens the same database with other `Limits` (each store closed after the test)."""
+    opened: list[PaperStore] = []
+
+    async def open_with(**limits: int) -> PaperStore:
+        s = await PaperStore.open(db_path, cache_entries=0, limits=Limits(**limits))
+        opened.append(s)
+        return s
+
+    yield open_with
+    for s in opened:
+        await s.close()
+
+
+# Every large-store path on this small store; filtered counts stay exact at its size.
+SMALL = {"exact": 5, "narrow_days": 3, "filtered_count": 10_000}
 
 
 def _key(sort: str, paper: Paper) -> tuple[object, ...]:
@@ -140,13 +150,16 @@ CASES = _cases()
     ("sort", "query"), [(c[0], c[2]) for c in CASES], ids=[c[1] for c in CASES]
 )
 async def test_large_store_paths_answer_like_a_plain_sort(
-    store: PaperStore, monkeypatch: pytest.MonkeyPatch, sort: str, query: Query
+    store: PaperStore, limited: Callable[..., Any], sort: str, query: Query
 ) -> None:
     plain = await query(store)
-    _small_thresholds(monkeypatch)
-    fast = await query(store)
+    fast = await query(await limited(**SMALL))
 
-    assert fast.total == plain.total
+    assert not plain.more
+    if fast.more:  # past `exact` unfiltered: "more than 5"
+        assert fast.total == 5 < plain.total
+    else:
+        assert fast.total == plain.total
     # Ties (same votes and day) may list different papers; the sequence of keys may not differ.
     assert [_key(sort, p) for p in fast.papers] == [_key(sort, p) for p in plain.papers]
     tied_keys = {_key(sort, p) for p in plain.papers}
@@ -155,8 +168,8 @@ async def test_large_store_paths_answer_like_a_plain_sort(
 
 AUTHOR_PATHS = {
     "merged": {},
-    "sorted": {"_MERGE_NAMES": 0},
-    "walked": {"_MERGE_NAMES": 0, "_SORTED": 0},
+    "sorted": {"merge_names": 0},
+    "walked": {"merge_names": 0, "author_rows": 0},
 }
 
 
@@ -166,12 +179,9 @@ AUTHOR_PATHS = {
     "text", ["seo", "Hana Seo", "kim", "ada", "oane", "kar", "börje", "BORJE", "n", "nobody"]
 )
 async def test_by_author_is_every_paper_listing_a_name_containing_the_text_newest_first(
-    store: PaperStore, monkeypatch: pytest.MonkeyPatch, path: str, offset: int, text: str
+    store: PaperStore, limited: Callable[..., Any], path: str, offset: int, text: str
 ) -> None:
-    for name, value in AUTHOR_PATHS[path].items():
-        monkeypatch.setattr(papers_module, name, value)
-    monkeypatch.setattr(papers_module, "COUNT_CAP", 100)
-    page = await store.by_author(text, offset=offset)
+    page = await (await limited(exact=100, **AUTHOR_PATHS[path])).by_author(text, offset=offset)
 
     async with store.connection.execute(
         "SELECT arxiv_id, authors, last_day, coalesce(votes, -1) FROM papers"
@@ -182,7 +192,7 @@ async def test_by_author_is_every_paper_listing_a_name_containing_the_text_newes
     expected = sorted(((r[2], r[3]) for r in listing), reverse=True)[offset : offset + 10]
     by_id = {r[0]: r for r in listing}
 
-    assert page.total == min(len(listing), 101)  # "100+" past the cap
+    assert (page.total, page.more) == (min(len(listing), 100), len(listing) > 100)
     assert {p.arxiv_id for p in page.papers} <= by_id.keys()
     assert [(by_id[p.arxiv_id][2], by_id[p.arxiv_id][3]) for p in page.papers] == expected
     assert len({p.arxiv_id for p in page.papers}) == len(page.papers)
@@ -213,27 +223,26 @@ async def test_title_suggestions_are_the_newest_featured_of_the_newest_added_mat
     assert all(title == by_id[a][1] for a, title in found)
 
 
-async def test_relevance_ranks_the_newest_pool_when_more_match(
-    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+async def test_past_the_exact_budget_relevance_ranks_the_newest_pool_or_the_pages_reach(
+    store: PaperStore, limited: Callable[..., Any]
 ) -> None:
     everything = await store.search("diffusion", limit=1000)
-    monkeypatch.setattr(papers_module, "_POOL", 20)  # the pool is always larger than the cap:
-    monkeypatch.setattr(papers_module, "COUNT_CAP", 10)
-    pooled = await store.search("diffusion", limit=1000)
+    small = await limited(exact=10, pool=20)
+    pooled = await small.search("diffusion", limit=20)
+    reached = await small.search("diffusion", limit=50, offset=10)
 
-    assert everything.total > 20
-    assert pooled.total == 11  # "10+": a full pool means more matches than the cap
+    assert not everything.more and everything.total > 60
+    assert (pooled.total, pooled.more) == (10, True)  # "more than 10"
     async with store.connection.execute("SELECT arxiv_id FROM papers ORDER BY id") as cursor:
         added = {row[0]: n for n, row in enumerate(await cursor.fetchall())}
-    newest = sorted(everything.papers, key=lambda p: added[p.arxiv_id], reverse=True)[:20]
-    assert len(pooled.papers) == 20
-    assert {p.arxiv_id for p in pooled.papers} == {p.arxiv_id for p in newest}
-    ranked = [p.arxiv_id for p in everything.papers if p in newest]
-    assert [p.arxiv_id for p in pooled.papers] == ranked  # in bm25 order, as before
+    by_age = sorted(everything.papers, key=lambda p: added[p.arxiv_id], reverse=True)
+    assert {p.arxiv_id for p in pooled.papers} == {p.arxiv_id for p in by_age[:20]}
+    assert len(reached.papers) == 50  # a page past the pool: the newest 60 ranked
+    assert {p.arxiv_id for p in reached.papers} < {p.arxiv_id for p in by_age[:60]}
 
 
 async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
-    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+    store: PaperStore, limited: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """bm25's cost is the word's matches in the whole store, not in the range searched."""
     since = FIRST + dt.timedelta(days=DAYS - 5)
@@ -244,7 +253,7 @@ async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
         (lo, hi),
     ))  # fmt: skip
     assert (await store.search("video")).total > in_slice >= everything.total > 5
-    monkeypatch.setattr(papers_module, "_DENSE", in_slice)  # the range is not dense
+    small = await limited(exact=in_slice)  # the range is not dense
     tiered_calls: list[str] = []
     tiered = PaperStore._tiered
 
@@ -253,9 +262,9 @@ async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
         return await tiered(self, expr, *args)
 
     monkeypatch.setattr(PaperStore, "_tiered", spy)
-    ranked = await store.search("video", since=since, limit=1000)
+    ranked = await small.search("video", since=since, limit=1000)
 
-    assert tiered_calls  # ranked by tiers: the store holds more than _DENSE matches
+    assert tiered_calls  # ranked by tiers: the store holds more than `exact` matches
     assert ranked.total == everything.total
     assert {p.arxiv_id for p in ranked.papers} == {p.arxiv_id for p in everything.papers}
     in_title = ["video" in p.title.lower() for p in ranked.papers]
@@ -265,16 +274,16 @@ async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
 
 
 async def test_relevance_over_a_dense_match_puts_title_matches_first(
-    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+    store: PaperStore, limited: Callable[..., Any]
 ) -> None:
     everything = await store.search("video", limit=1000)
-    monkeypatch.setattr(papers_module, "_DENSE", 5)
-    tiered = await store.search("video", limit=1000)
+    small = await limited(exact=5)
+    tiered = await small.search("video", limit=1000)
 
     assert tiered.total == everything.total
     assert {p.arxiv_id for p in tiered.papers} == {p.arxiv_id for p in everything.papers}
     in_title = ["video" in p.title.lower() for p in tiered.papers]
     assert any(in_title) and not all(in_title)
     assert in_title == sorted(in_title, reverse=True)  # every title match before the others
-    second = await store.search("video", limit=10, offset=10)
+    second = await small.search("video", limit=10, offset=10)
     assert [p.arxiv_id for p in second.papers] == [p.arxiv_id for p in tiered.papers[10:20]]

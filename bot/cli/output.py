@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.models import Digest, Paper
-from bot.store import COUNT_CAP, DayInfo, Page, Stats
+from bot.store import DayInfo, Page, Stats
 
 
 def _width(text: str) -> int:
@@ -51,7 +51,7 @@ def paper_table(papers: Sequence[Paper], out: TextIO = sys.stdout) -> None:
 
 
 def page_footer(page: Page, shown: int, offset: int, out: TextIO = sys.stdout) -> None:
-    total = f"more than {COUNT_CAP}" if page.capped else str(page.total)
+    total = f"more than {page.total:,}" if page.more else str(page.total)
     if page.total == 0:
         out.write("No papers match.\n")
     elif shown == 0:  # --offset past the end

@@ -2,13 +2,13 @@
 
 from bot.store.db import DatabaseUnusable
 from bot.store.ingest_sql import IngestStats
-from bot.store.papers import COUNT_CAP, DayInfo, Page, PaperStore, Sort, Stats
+from bot.store.papers import DayInfo, Limits, Page, PaperStore, Sort, Stats
 
 __all__ = [
-    "COUNT_CAP",
     "DatabaseUnusable",
     "DayInfo",
     "IngestStats",
+    "Limits",
     "Page",
     "PaperStore",
     "Sort",

@@ -1,19 +1,24 @@
 """PaperStore: every query the bot and the command line make, returning dataclasses.
 
-Query plans for large stores (bench/search.py measures them at 100k and 1M papers). A word
-like 모델 matches most papers, so nothing may cost in proportion to the number of matches:
+Query plans (thresholds in `Limits`; bench/search.py measures them at 100k and 1M papers).
+Up to `Limits.exact` matches everything is exact: every match is ranked or sorted and the
+count is exact. That covers every query on a store the size of the published history (about
+5,500 papers, some 4,000 more a year). Past it, a word like 모델 matches most papers, so
+nothing may cost in proportion to the number of matches:
 
-- relevance: bm25 ranks the newest `_POOL` matches (FTS rowid order, i.e. the most recently
-  added papers), which is every match unless more than `_POOL` match. Beyond `_DENSE`
-  matches in the whole store (even when a date range holds few of them) bm25 itself is too
-  dear (it counts each phrase over the whole index), and the pool is ranked by where the
+- relevance, up to `exact` matches in the whole store: bm25 orders the matches within three
+  tiers: every word in the title, then the words as typed in the title (not only their
+  stems), then the words near each other (`_ranked`). Past it bm25 itself is too dear (it
+  counts each phrase over the whole index, even when a date range holds few matches), and
+  the newest `Limits.pool` matches (or as many as the page reaches) are ranked by where the
   words occur: title, then authors, then summaries (`_tiered`).
-- votes / newest / author / top: up to `_DENSE` matches are sorted; beyond that a page is
+- votes / newest / author / top: up to `exact` matches are sorted; beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
   paper checked against the query, stopping at the page's LIMIT.
 - a date range bounds the FTS rowids searched (min and max paper id of its days), so
   "last 30 days" reads that range of the index, not every match.
-- counts stop at COUNT_CAP + 1, as before.
+- counts are exact up to `exact`; past it a page says "more than N" (`Page.more`): N is
+  `exact`, or `Limits.filtered_count` when a vote or date filter must be checked per match.
 """
 
 from __future__ import annotations
@@ -37,26 +42,21 @@ from bot.store.cache import ENTRIES, LookupCache
 from bot.store.ingest_sql import IngestStats, write_files
 from bot.store.text import (
     closest_title,
+    exact_words,
     fold,
     has_prefix,
     index_text,
     match_query,
+    near_query,
+    query_words,
 )
 
 Sort = Literal["relevance", "votes", "newest"]
-COUNT_CAP = 1000  # result counts above this are shown as "1000+"
 READERS = 6  # read-only connections beside the writing one
-_NARROW_RANGE_DAYS = 62  # a top-N over fewer digest days is driven from those days' rows
-# Relevance ranks at most this many matches, the newest. bm25 costs ~25 us a row at 1M papers
-# (bench/search.py: 2000 put a three-word Korean query at p99 78 ms); one more than COUNT_CAP
-# so that a full pool still reads as "1000+".
-_POOL = COUNT_CAP + 1
-_DENSE = 20000  # more matches than this: pages come in order from an index, not a sort
+_NEAR = 3  # words at most this many words apart are "near each other" (relevance tier)
 _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
 _TITLE_POOL = 4  # title suggestions: newest featured among this many x limit newest added
 _TITLE_CANDIDATES = 50  # /paper by title words: the closest title among this many newest
-_MERGE_NAMES = 100  # /author: up to this many names containing the text are merged
-_SORTED = 5000  # /author, more names: up to this many of their papers are sorted, not walked
 _ALL_IDS = (-(2**63), 2**63 - 1)
 
 _PAPER_COLS = """p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.url,
@@ -89,15 +89,32 @@ def _remembered(
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Thresholds of the query plans (module docstring); tests pass smaller ones."""
+
+    # Up to this many matches: all ranked or sorted, counted exactly. bench/search.py: a
+    # query of 20,000 matches at 1M papers is ranked within its p99 target.
+    exact: int = 20_000
+    # Past `exact`, relevance ranks the newest this many matches (or the page's reach).
+    pool: int = 1_000
+    # Past `exact` with a filter to check per match: counted up to this many.
+    filtered_count: int = 1_000
+    # A top-N over at most this many digest days is driven from those days' rows.
+    narrow_days: int = 62
+    # /author: up to this many names containing the text are merged.
+    merge_names: int = 100
+    # /author, more names: up to this many of their papers are sorted, not walked.
+    author_rows: int = 5_000
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
-    """One page of results; `total` is exact up to COUNT_CAP, then COUNT_CAP + 1."""
+    """One page of results, and how many match: exactly `total`, or more than `total`
+    when `more` (a query past `Limits.exact`)."""
 
     papers: tuple[Paper, ...]
     total: int
-
-    @property
-    def capped(self) -> bool:
-        return self.total > COUNT_CAP
+    more: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +169,10 @@ class PaperStore:
         conn: aiosqlite.Connection,
         readers: Sequence[aiosqlite.Connection] = (),
         cache: LookupCache | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self._conn = conn
+        self.limits = limits or Limits()
         self.cache = cache or LookupCache(None)
         self._all_readers = tuple(readers)
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
@@ -169,14 +188,21 @@ class PaperStore:
         cache_entries: int = ENTRIES,
         create: bool = True,
         read_only: bool = False,
+        limits: Limits | None = None,
     ) -> PaperStore:
         """Open (migrating; creating it if `create`) the store; `cache_entries` answers are
         remembered until the data changes (0: none). `read_only`: one connection that never
         writes (it must exist), no cache: for one-shot queries, on a read-only file too.
+        `limits`: the query plans' thresholds.
         Raises db.DatabaseUnusable with a message for a person."""
         if read_only:
             conn = await db.connect_read_only(path)
-            return cls(conn, (), LookupCache(None, entries=0))
+            try:
+                await conn.create_function("exact_words", 2, exact_words, deterministic=True)
+            except BaseException:
+                await conn.close()
+                raise
+            return cls(conn, (), LookupCache(None, entries=0), limits)
         conn = await db.connect(path, create=create)
         readers: list[aiosqlite.Connection] = []
         try:
@@ -188,8 +214,10 @@ class PaperStore:
                 await reader.close()
             await conn.close()
             raise
-        store = cls(conn, readers, cache)
+        store = cls(conn, readers, cache, limits)
         await store._conn.create_function("index_text", 1, store._index_text, deterministic=True)
+        for reading in (conn, *readers):
+            await reading.create_function("exact_words", 2, exact_words, deterministic=True)
         return store
 
     def _index_text(self, text: str | None) -> str:
@@ -262,12 +290,15 @@ class PaperStore:
         ]
 
     async def _by_ids(self, ids: Sequence[int]) -> list[Paper]:
+        """The papers, in the order given (one JSON parameter: any number of ids)."""
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
-        rows = await self._rows(f"SELECT {_PAPER_COLS} FROM papers p WHERE p.id IN ({marks})", ids)
-        by_id = {r[0]: _paper(r) for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        rows = await self._rows(
+            f"SELECT {_PAPER_COLS} FROM json_each(?) j CROSS JOIN papers p ON p.id = j.value "
+            "ORDER BY j.key",
+            (json.dumps(list(ids)),),
+        )
+        return [_paper(r) for r in rows]
 
     @_remembered
     async def get(self, id_or_link: str) -> Paper | None:
@@ -312,38 +343,33 @@ class PaperStore:
             + "".join(f" AND {f}" for f in filters)
         )
         params = [expr, lo, hi, *filter_params]
-        newest_pool = f"{matched} ORDER BY papers_fts.rowid DESC LIMIT {_POOL}"
+        exact = self.limits.exact
+        dense = await self._more_than(expr, exact, lo, hi)
         if sort == "relevance":
             # bm25 reads each phrase's matches over the whole index, whatever the date range:
             # a word that many papers have is ranked by tiers even within a few days.
-            if await self._more_than(expr, _DENSE):
-                return await self._tiered(expr, newest_pool, params, limit, offset)
-            return await self._counted(
-                "SELECT id, count(*) OVER () FROM (SELECT p.id, p.last_day, "
-                f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score {newest_pool}) p "
-                f"ORDER BY {_ORDER[sort]}, p.id",  # ties as a sort of all matches had them
-                matched,
-                params,
-                limit,
-                offset,
-            )
-        if not await self._more_than(expr, _DENSE, lo, hi):
+            if dense or ((lo, hi) != _ALL_IDS and await self._more_than(expr, exact)):
+                pool = max(self.limits.pool, offset + limit) if dense else exact + 1
+                return await self._tiered(expr, matched, params, pool, bool(filters), limit, offset)
+            return await self._ranked(query, matched, params, limit, offset)
+        if not dense:
             return await self._counted(
                 f"SELECT p.id, count(*) OVER () {matched} ORDER BY {_ORDER[sort]}",
-                matched,
                 params,
                 limit,
                 offset,
+                base=matched,
             )
         if has_prefix(expr):  # checking a prefix row by row expands it every time: sort a pool
-            return await self._counted(
-                "SELECT id, count(*) OVER () FROM "
-                f"(SELECT p.id, p.votes, p.last_day {newest_pool}) p ORDER BY {_ORDER[sort]}",
-                matched,
-                params,
-                limit,
-                offset,
+            pool = max(self.limits.pool, offset + limit)
+            rows = await self._rows(
+                f"SELECT id FROM (SELECT p.id, p.votes, p.last_day {matched} "
+                "ORDER BY papers_fts.rowid DESC LIMIT ?) p "
+                f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+                [*params, pool, limit, offset],
             )
+            total, more = await self._past_exact(matched, params, bool(filters))
+            return Page(tuple(await self._by_ids([r[0] for r in rows])), total, more)
         checks = [
             *filters,
             "EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? "
@@ -354,21 +380,64 @@ class PaperStore:
             f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
             [*filter_params, expr, limit, offset],
         )
-        return Page(
-            tuple(await self._by_ids([r[0] for r in rows])), await self._count(matched, params)
+        total, more = await self._past_exact(matched, params, bool(filters))
+        return Page(tuple(await self._by_ids([r[0] for r in rows])), total, more)
+
+    async def _ranked(
+        self, query: str, matched: str, params: Sequence[object], limit: int, offset: int
+    ) -> Page:
+        """Every match, in three tiers, each by bm25 (title 10, authors 5, summaries 1):
+        papers with every word in the title first (those with more of the words as typed,
+        not only their stems, ahead), then papers with the words near each other, then the
+        rest."""
+        near = near_query(query, _NEAR)
+        near_tier = (
+            "papers_fts.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+            if near
+            else "0"
+        )
+        select = (
+            "SELECT id, count(*) OVER () FROM (SELECT p.id, p.title, p.last_day, "
+            "bm25(papers_fts, 10.0, 5.0, 1.0) AS score, "
+            "papers_fts.rowid IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?) AS t, "
+            f"{near_tier} AS n {matched}) "
+            "ORDER BY t DESC, CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, n DESC, "
+            "score, last_day DESC, id"
+        )
+        expr = params[0]
+        head = [expr, *([near] if near else [])]
+        return await self._counted(
+            select,
+            [*head, *params, query_words(query)],
+            limit,
+            offset,
+            base=matched,
+            base_params=params,
         )
 
     async def _tiered(
-        self, expr: str, newest_pool: str, params: Sequence[object], limit: int, offset: int
+        self,
+        expr: str,
+        matched: str,
+        params: Sequence[object],
+        size: int,
+        filtered: bool,
+        limit: int,
+        offset: int,
     ) -> Page:
-        """Relevance for a word most papers match: among the newest `_POOL` matches, those
-        with the words in the title first, then in the authors, then the rest, newest first.
+        """Relevance where bm25 is too dear: among the newest `size` matches, those with the
+        words in the title first, then in the authors, then the rest, newest first.
 
         bm25 needs each phrase's document frequency, which FTS5 counts by reading the
         phrase's whole doclist on every query (~23 ms for 모델 at 1M papers, more for a
         phrase); these three lookups read only the pool's slice of the index.
         """
-        pool = [int(r[0]) for r in await self._rows(f"SELECT p.id {newest_pool}", params)]
+        pool = [
+            int(r[0])
+            for r in await self._rows(
+                f"SELECT p.id {matched} ORDER BY papers_fts.rowid DESC LIMIT ?", [*params, size]
+            )
+        ]
         if not pool:
             return Page((), 0)
         lo, hi = min(pool), max(pool)
@@ -381,7 +450,11 @@ class PaperStore:
             tiers.append({int(r[0]) for r in rows})
         ranked = sorted(pool, key=lambda i: (i not in tiers[0], i not in tiers[1]))  # stable
         page = ranked[offset : offset + limit]
-        return Page(tuple(await self._by_ids(page)), min(len(pool), COUNT_CAP + 1))
+        if len(pool) < size:
+            total, more = len(pool), False
+        else:
+            total, more = await self._past_exact(matched, params, filtered)
+        return Page(tuple(await self._by_ids(page)), total, more)
 
     async def _id_bounds(self, since: dt.date | None, until: dt.date | None) -> tuple[int, int]:
         """Lowest and highest paper id featured in the range (all ids if it is long or open).
@@ -421,33 +494,56 @@ class PaperStore:
         )
         return int(rows[0][0]) > count
 
-    async def _count(self, base: str, params: Sequence[object]) -> int:
-        """Rows of `FROM ... WHERE ...`, counted up to COUNT_CAP + 1."""
+    async def _count(self, base: str, params: Sequence[object], cap: int) -> tuple[int, bool]:
+        """Rows of `FROM ... WHERE ...`: (count, False) up to `cap`, else (cap, True)."""
         rows = await self._rows(
-            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*params, COUNT_CAP + 1]
+            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*params, cap + 1]
         )
-        return int(rows[0][0])
+        found = int(rows[0][0])
+        return (cap, True) if found > cap else (found, False)
+
+    async def _past_exact(
+        self, matched: str, params: Sequence[object], filtered: bool
+    ) -> tuple[int, bool]:
+        """The count of a search with more than `exact` matches in the range searched:
+        "more than `exact`", or with a filter checked per match, counted up to
+        `filtered_count` (past that, counting would cost in proportion to the matches)."""
+        if not filtered:
+            return self.limits.exact, True
+        return await self._count(matched, params, self.limits.filtered_count)
 
     async def _counted(
-        self, select: str, base: str, params: Sequence[object], limit: int, offset: int
+        self,
+        select: str,
+        params: Sequence[object],
+        limit: int,
+        offset: int,
+        *,
+        base: str,
+        base_params: Sequence[object] | None = None,
     ) -> Page:
-        """A page from `select` (id, total over all its rows); `base` counts past the end."""
+        """A page from `select` (id, total over all its rows: it sorts every match, at most
+        `exact`); an offset past the end counts `FROM base` (default params: `params`)."""
         rows = await self._rows(f"{select} LIMIT ? OFFSET ?", [*params, limit, offset])
         if rows:
-            total = min(int(rows[0][1]), COUNT_CAP + 1)
-        else:
-            total = await self._count(base, params) if offset else 0
-        return Page(tuple(await self._by_ids([r[0] for r in rows])), total)
+            total = int(rows[0][1])
+            more = total > self.limits.exact
+            papers = tuple(await self._by_ids([r[0] for r in rows]))
+            return Page(papers, self.limits.exact if more else total, more)
+        if not offset:
+            return Page((), 0)
+        total, more = await self._count(
+            base, params if base_params is None else base_params, self.limits.exact
+        )
+        return Page((), total, more)
 
     async def _page(
         self, select: str, count: str, params: Sequence[object], limit: int, offset: int
     ) -> Page:
         rows = await self._rows(f"{select} LIMIT ? OFFSET ?", [*params, limit, offset])
-        total_rows = await self._rows(
-            f"SELECT count(*) FROM ({count} LIMIT ?)", [*params, COUNT_CAP + 1]
-        )
+        total, more = await self._count(f"FROM ({count})", params, self.limits.exact)
         papers = await self._by_ids([r[0] for r in rows])
-        return Page(tuple(papers), int(total_rows[0][0]))
+        return Page(tuple(papers), total, more)
 
     @_remembered
     async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
@@ -455,19 +551,19 @@ class PaperStore:
         as the paper's latest appearance lists them), newest first.
 
         paper_authors (migration 007) holds each name's papers newest first: for up to
-        `_MERGE_NAMES` matching names, each one's first `offset + limit` rows are merged.
+        `Limits.merge_names` matching names, each one's first `offset + limit` rows are merged.
         """
         text = " ".join(fold(name).split())
         if not text:
             return Page((), 0)
         rows = await self._rows(
             "SELECT name FROM author_names WHERE instr(folded, ?) LIMIT ?",
-            (text, _MERGE_NAMES + 1),
+            (text, self.limits.merge_names + 1),
         )
         names = [str(r[0]) for r in rows]
         if not names:
             return Page((), 0)
-        if len(names) > _MERGE_NAMES:
+        if len(names) > self.limits.merge_names:
             return await self._by_many_names(text, limit, offset)
         newest = (
             "SELECT * FROM (SELECT paper_id, last_day, votes FROM paper_authors WHERE name = ? "
@@ -479,34 +575,36 @@ class PaperStore:
             + f") ORDER BY {_AUTHOR_ORDER} LIMIT ? OFFSET ?",
             [*(v for n in names for v in (n, offset + limit)), limit, offset],
         )
+        exact = self.limits.exact
         if len(names) == 1:  # a name lists a paper once
-            total = await self._count("FROM paper_authors WHERE name = ?", names)
+            total, more = await self._count("FROM paper_authors WHERE name = ?", names, exact)
         else:
-            marks = ",".join("?" * len(names))
-            total = await self._count(
+            marks = ",".join("?" * len(names))  # at most merge_names
+            total, more = await self._count(
                 f"FROM (SELECT DISTINCT paper_id FROM paper_authors WHERE name IN ({marks}))",
                 names,
+                exact,
             )
-        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total)
+        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total, more)
 
     async def _by_many_names(self, text: str, limit: int, offset: int) -> Page:
-        """/author for text that more than `_MERGE_NAMES` names contain ("li", "an"): up to
-        `_SORTED` author rows are sorted; more, and the papers are walked newest first (such
-        text is in most author lists, so a page comes after a few rows)."""
+        """/author for text that more than `Limits.merge_names` names contain ("li", "an"):
+        up to `Limits.author_rows` author rows are sorted; more, and the papers are walked
+        newest first (such text is in most author lists, so a page comes after a few rows)."""
         in_names = "name IN (SELECT name FROM author_names WHERE instr(folded, ?))"
         base = f"FROM (SELECT DISTINCT paper_id FROM paper_authors WHERE {in_names})"
         rows = await self._rows(
             f"SELECT count(*) FROM (SELECT 1 FROM paper_authors WHERE {in_names} LIMIT ?)",
-            (text, _SORTED + 1),
+            (text, self.limits.author_rows + 1),
         )
-        if int(rows[0][0]) <= _SORTED:
+        if int(rows[0][0]) <= self.limits.author_rows:
             return await self._counted(
                 "SELECT paper_id, count(*) OVER () FROM (SELECT DISTINCT paper_id, last_day, "
                 f"votes FROM paper_authors WHERE {in_names}) ORDER BY {_AUTHOR_ORDER}",
-                base,
                 [text],
                 limit,
                 offset,
+                base=base,
             )
         rows = await self._rows(
             "SELECT p.id FROM papers p INDEXED BY papers_newest WHERE EXISTS (SELECT 1 FROM "
@@ -514,8 +612,8 @@ class PaperStore:
             f"WHERE instr(folded, ?))) ORDER BY {_ORDER['newest']} LIMIT ? OFFSET ?",
             (text, limit, offset),
         )
-        total = await self._count(base, [text])
-        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total)
+        total, more = await self._count(base, [text], self.limits.exact)
+        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total, more)
 
     @_remembered
     async def digest(self, day: dt.date | None = None) -> Digest | None:
@@ -548,9 +646,9 @@ class PaperStore:
         lo, hi = _range(since, until)
         narrow = await self._rows(
             "SELECT count(*) FROM (SELECT 1 FROM days WHERE day BETWEEN ? AND ? LIMIT ?)",
-            (lo, hi, _NARROW_RANGE_DAYS + 1),
+            (lo, hi, self.limits.narrow_days + 1),
         )
-        if int(narrow[0][0]) <= _NARROW_RANGE_DAYS:
+        if int(narrow[0][0]) <= self.limits.narrow_days:
             base = (
                 "FROM papers p WHERE p.id IN (SELECT paper_id FROM appearances "
                 "WHERE day BETWEEN ? AND ?)"
@@ -569,12 +667,12 @@ class PaperStore:
             f"ORDER BY {_ORDER['votes']} LIMIT ? OFFSET ?",
             (lo, hi, limit, offset),
         )
-        total = await self._rows(
-            "SELECT count(*) FROM (SELECT DISTINCT paper_id FROM appearances "
-            "WHERE day BETWEEN ? AND ? LIMIT ?)",
-            (lo, hi, COUNT_CAP + 1),
+        total, more = await self._count(
+            "FROM (SELECT DISTINCT paper_id FROM appearances WHERE day BETWEEN ? AND ?)",
+            (lo, hi),
+            self.limits.exact,
         )
-        return Page(tuple(await self._by_ids([r[0] for r in rows])), int(total[0][0]))
+        return Page(tuple(await self._by_ids([r[0] for r in rows])), total, more)
 
     async def random_paper(
         self, *, since: dt.date | None = None, until: dt.date | None = None

@@ -91,6 +91,34 @@ def match_query(user_input: str, *, column: str | None = None, prefix: bool = Fa
     return f"{{{column}}} : ({expr})" if column else expr
 
 
+def near_query(user_input: str, distance: int = 3) -> str | None:
+    """The words of `match_query(user_input)` within `distance` tokens of each other in one
+    column (FTS5 NEAR), or None for fewer than two words."""
+    expr = match_query(user_input)
+    terms = expr.split(" AND ") if expr else []
+    if len(terms) < 2:
+        return None
+    return f"NEAR({' '.join(terms)}, {distance})"
+
+
+def query_words(user_input: str) -> str:
+    """The words typed, folded and space-separated, for `exact_words`."""
+    text = unicodedata.normalize("NFKC", user_input)
+    words = dict.fromkeys(_TOKEN.findall(fold(text)))
+    return " ".join(list(words)[:MAX_QUERY_TOKENS])
+
+
+def exact_words(title: str | None, words: str | None) -> int:
+    """How many of `query_words` the title has as written (not just the same stem: a title
+    with "transformers" for "transformers", not only "transformer"); a Korean word counts
+    when it is in the title, whatever particle follows it."""
+    if not title or not words:
+        return 0
+    folded = fold(title)
+    have = set(_TOKEN.findall(folded))
+    return sum(1 for w in words.split(" ") if w in have or (_is_cjk(w) and w in folded))
+
+
 def has_prefix(expr: str) -> bool:
     """Whether a match_query expression holds a prefix term (`"word"*`)."""
     return '"*' in expr

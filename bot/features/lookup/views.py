@@ -32,7 +32,7 @@ from bot.answer import TimelyResponse, in_time
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Paper
-from bot.store import COUNT_CAP, Page
+from bot.store import Page
 
 log = logging.getLogger(__name__)
 PaperOpener = Callable[[str], Awaitable[Paper | None]]  # arXiv id -> the paper, if still there
@@ -77,7 +77,7 @@ class ResultList:
             page.papers,
             page=self.index + 1,
             per_page=self.page_size,
-            total=f"{COUNT_CAP}+" if page.capped else page.total,
+            total=f"{page.total:,}+" if page.more else page.total,
             title=self.title,
             locale=self.locale,
             heading=self.heading,
