@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -99,6 +100,23 @@ async def test_author_and_top_list_every_paper_asked_for(store: PaperStore) -> N
     assert [p.votes for p in everything.papers] == sorted(
         (p.votes or 0 for p in everything.papers), reverse=True
     )
+
+
+async def test_a_page_as_long_as_the_store_needs_no_statement_variable_per_paper(
+    store: PaperStore,
+) -> None:
+    """SQLite builds differ in how many variables one statement may have (999 before 3.32,
+    32,766 since, 250,000 in some distributions); under the lowest a whole store still
+    comes back in one page."""
+    for conn in (store.connection, *store._all_readers):
+        raw = conn._conn  # aiosqlite's sqlite3 connection, used in its own thread
+        limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+        await conn._execute(raw.setlimit, limit, 999)  # type: ignore[no-untyped-call]
+    everything = await store.top(limit=PAPERS)
+    planning = await store.search("planning", sort="votes", limit=PAPERS)
+
+    assert len(everything.papers) == PAPERS
+    assert len(planning.papers) == EVERYWHERE
 
 
 async def test_the_command_line_lists_a_whole_large_store(store: PaperStore, db_path: Path) -> None:

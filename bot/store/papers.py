@@ -392,7 +392,7 @@ class PaperStore:
         rest."""
         near = near_query(query, _NEAR)
         near_tier = (
-            "papers_fts.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+            "papers_fts.rowid IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)"
             if near
             else "0"
         )

@@ -1,0 +1,189 @@
+"""Known-item search: does the paper a member has in mind come up on the first page?
+
+    python bench/relevance.py                   # 400 queries of each kind
+    python bench/relevance.py --queries 1000 --seed 3
+
+Papers: the shared digests plus the synthetic 360-day history (bench/corpus.py, 5,400
+papers), loaded by the real loader into a fresh store. For papers drawn at random, two kinds
+of query are made as a member would type them:
+
+- title: two words of its title (in title order, lowercased; not a stop word or a number);
+- Korean: two Korean words of its summary, particles dropped (`모델을` -> `모델`).
+
+success@5 is the share of queries whose paper is among the first five results. The
+synthetic history repeats real papers under numbered titles ("Title (17)"): any copy of
+the paper counts, and since copies stand for one paper (a real store has each once), the
+"distinct" columns read a result list as its first five distinct papers (the raw columns
+count copies as the store lists them). A plain BM25 baseline ranks the same papers in the
+same run: an in-memory FTS5 table of title, authors and summaries (`porter unicode61`,
+text as published) and `bm25()` with its default weights, the words ANDed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import ROOT, SHARED, generate
+from storeimpl import store_class
+
+sys.path.insert(0, str(ROOT))
+from bot.digest.ingest import find_files, load_files
+from bot.store import PaperStore
+
+STOP = set(
+    """a an and are as at be by for from how in into is it its of on or our the their this to
+    via vs we what when where which while with without""".split()  # noqa: SIM905
+)
+PARTICLES = sorted(  # longest first
+    """에서는 으로는 에게서 에서 으로 에게 까지 부터 보다 처럼 이나
+    과 와 을 를 이 가 은 는 의 에 로 도 만""".split(),  # noqa: SIM905
+    key=len,
+    reverse=True,
+)
+LATIN = re.compile(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]|[A-Za-z]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+COPY = re.compile(r" \(\d+\)$")
+
+
+@dataclass(frozen=True)
+class Known:
+    arxiv_id: str
+    title: str
+    authors: str
+    summary: str
+
+    @property
+    def same(self) -> str:
+        """The real paper it is (copies share it)."""
+        return COPY.sub("", self.title)
+
+
+def title_query(p: Known, rng: random.Random) -> str | None:
+    words = [w.lower() for w in LATIN.findall(p.same) if w.lower() not in STOP and len(w) > 2]
+    words = list(dict.fromkeys(words))
+    if len(words) < 2:
+        return None
+    picked = sorted(rng.sample(range(len(words)), 2))
+    return " ".join(words[i] for i in picked)
+
+
+def stem(word: str) -> str:
+    for particle in PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def korean_query(p: Known, rng: random.Random) -> str | None:
+    words = list(dict.fromkeys(stem(w) for w in HANGUL.findall(p.summary) if len(w) >= 2))
+    words = [w for w in words if len(w) >= 2]
+    if len(words) < 2:
+        return None
+    return " ".join(rng.sample(words, 2))
+
+
+def baseline(papers: list[Known]) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE VIRTUAL TABLE plain USING fts5 (arxiv_id UNINDEXED, title, authors, body, "
+        "tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    conn.executemany(
+        "INSERT INTO plain VALUES (?, ?, ?, ?)",
+        [(p.arxiv_id, p.title, p.authors, p.summary) for p in papers],
+    )
+    return conn
+
+
+def hit(found: list[Known], target: Known, k: int) -> tuple[bool, bool]:
+    """Whether the target is in the first `k` results, and in the first `k` distinct papers."""
+    distinct = list(dict.fromkeys(p.same for p in found))
+    return any(p.same == target.same for p in found[:k]), target.same in distinct[:k]
+
+
+def baseline_top(conn: sqlite3.Connection, query: str, k: int) -> list[str]:
+    expr = " AND ".join(f'"{w}"' for w in query.split())
+    rows = conn.execute(
+        "SELECT arxiv_id FROM plain WHERE plain MATCH ? ORDER BY bm25(plain) LIMIT ?", (expr, k)
+    )
+    return [r[0] for r in rows]
+
+
+async def run(queries: int, seed: int, k: int, rev: str | None) -> None:
+    folders = [generate(5400, per_day=15), SHARED]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await store_class(rev).open(Path(tmp) / "papers.db", cache_entries=0)
+        try:
+            for folder in folders:
+                files, _ = find_files([str(folder)])
+                await load_files(store, files)
+            async with store.connection.execute(
+                "SELECT p.arxiv_id, p.title, p.authors, (SELECT group_concat(summary, "
+                "char(10)) FROM (SELECT DISTINCT summary FROM appearances a "
+                "WHERE a.paper_id = p.id)) FROM papers p ORDER BY p.id"
+            ) as cur:
+                papers = [Known(r[0], r[1], r[2], r[3] or "") async for r in cur]
+            await measure(store, papers, queries, seed, k)
+        finally:
+            await store.close()
+
+
+async def measure(store: PaperStore, papers: list[Known], queries: int, seed: int, k: int) -> None:
+    by_id = {p.arxiv_id: p for p in papers}
+    plain = baseline(papers)
+    print(f"{len(papers)} papers (shared digests + 360-day synthetic history), seed {seed}")
+    header = (
+        f"{'kind':<8} {'queries':>7} {'bot':>6} {'BM25':>6} {'bot':>9} {'BM25':>9} "
+        f"{'bot ms':>7}\n{'':<8} {'':>7} {'s@' + str(k):>6} {'s@' + str(k):>6} "
+        f"{'distinct':>9} {'distinct':>9}"
+    )
+    print(header)
+    print("-" * 60)
+    depth = k * 10  # enough results to find k distinct papers among copies
+    for kind, make in (("title", title_query), ("Korean", korean_query)):
+        rng = random.Random(seed)
+        asked = 0
+        hits = [0, 0, 0, 0]  # bot raw, BM25 raw, bot distinct, BM25 distinct
+        took = 0.0
+        while asked < queries:
+            target = rng.choice(papers)
+            query = make(target, rng)
+            if query is None:
+                continue
+            asked += 1
+            start = time.perf_counter()
+            page = await store.search(query, limit=depth)
+            took += time.perf_counter() - start
+            ours = hit([by_id[p.arxiv_id] for p in page.papers], target, k)
+            theirs = hit([by_id[a] for a in baseline_top(plain, query, depth)], target, k)
+            for i, got in enumerate((ours[0], theirs[0], ours[1], theirs[1])):
+                hits[i] += got
+        rates = [h / asked for h in hits]
+        print(
+            f"{kind:<8} {asked:>7} {rates[0]:>6.3f} {rates[1]:>6.3f} {rates[2]:>9.3f} "
+            f"{rates[3]:>9.3f} {took / asked * 1000:>7.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=400, help="queries of each kind")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--k", type=int, default=5, help="the first page's length")
+    parser.add_argument("--rev", help="git revision of the store to measure (default: tree)")
+    args = parser.parse_args()
+    print(f"store: {args.rev or 'working tree'}")
+    asyncio.run(run(args.queries, args.seed, args.k, args.rev))
+
+
+if __name__ == "__main__":
+    main()

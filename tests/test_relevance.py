@@ -1,0 +1,72 @@
+"""Relevance as members search: two words of a title put that paper first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.models import Entry, ParseResult, Section
+from bot.store import PaperStore
+
+MESH = "MeshAnything: Artist-Created Mesh Generation with Autoregressive Transformers"
+TITLES = [
+    MESH,
+    # the stems only ("transformer", "autoregress"), in short titles that bm25 favours
+    "Autoregressive Transformer",
+    "Transformer Autoregression",
+    "Autoregressive Image Transformer",
+    "An Autoregressive Video Transformer",
+    "Autoregressively Trained Transformer",
+    "Transformer Models Autoregressive",
+    # both words as typed, far apart in a long title
+    "Transformers Learn to Plan Routes over Long Horizons with Many Tools and Finally Decode "
+    "Autoregressive",
+    # the words only in the summary, many times
+    "Mesh Generation from Sketches",
+]
+
+
+def _entry(n: int, title: str) -> Entry:
+    summary = "- 모델을 제안합니다."
+    if title.startswith("Mesh Generation"):
+        summary = "- autoregressive transformers, autoregressive transformers, transformers."
+    return Entry(
+        arxiv_id=f"2406.{n:05d}",
+        title=title,
+        url=f"https://arxiv.org/abs/2406.{n:05d}",
+        line=3 + n,
+        votes=10,
+        summary=summary,
+        authors=("Ada Lovelace",),
+        thumbnail=None,
+    )
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    s = await PaperStore.open(tmp_path / "papers.db", cache_entries=0)
+    entries = tuple(_entry(n, t) for n, t in enumerate(TITLES, start=1))
+    await s.ingest("day.md", ParseResult((Section(dt.date(2024, 6, 17), 1, entries),)))
+    yield s
+    await s.close()
+
+
+async def test_two_title_words_as_typed_put_that_paper_first(store: PaperStore) -> None:
+    page = await store.search("transformers autoregressive", limit=10)
+    titles = [p.title for p in page.papers]
+
+    assert titles[0] == MESH  # both words as typed, near each other, in the title
+    assert titles.index(TITLES[7]) < titles.index(TITLES[1])  # as typed, though far apart
+    assert titles[-1] == "Mesh Generation from Sketches"  # in the summary only
+    assert page.total == len(TITLES)
+
+
+async def test_one_title_word_as_typed_comes_before_its_stem(store: PaperStore) -> None:
+    page = await store.search("transformers", limit=10)
+    titles = [p.title for p in page.papers]
+
+    assert set(titles[:2]) == {MESH, TITLES[7]}
+    assert titles[-1] == "Mesh Generation from Sketches"
