@@ -10,7 +10,10 @@ first use). Each query runs a few times untimed (warm cache, as on a running bot
 `--runs` times, one at a time, each call timed from the `await` to its result, the way a
 command handler calls the store. `matches` is the exact number of papers the words match
 (uncapped FTS count) or the range size, to show how common a term is; `total` is what the
-store returned as Page.total (exact up to 1000, then 1001). Figures only: no thresholds.
+store returned as Page.total (exact up to Limits.exact, 20,000; "20000+" past it, or
+"1000+" past it with a vote or date filter). The "all ranked" rows are queries with
+close to 20,000 matches at 1M papers, every one of them ranked: they measure the budget.
+Figures only: no thresholds.
 """
 
 from __future__ import annotations
@@ -138,6 +141,14 @@ def cases(ids: list[str], newest: dt.date) -> list[Case]:
         Case("ko multi", "강화 학습", _search("강화 학습"), fts("강화 학습")),
         Case("ko multi", "대규모 언어 모델", _search("대규모 언어 모델"), fts("대규모 언어 모델")),
         Case("ko 1-syl", "뇌", _search("뇌"), fts("뇌")),
+        Case("all ranked", "robot", _search("robot"), fts("robot")),
+        Case("all ranked", "음성 언어 모델", _search("음성 언어 모델"), fts("음성 언어 모델")),
+        Case(
+            "all ranked",
+            "음성 언어 모델 page 3",
+            _search("음성 언어 모델", offset=20),
+            fts("음성 언어 모델"),
+        ),
         Case("sort votes", "모델 votes", _search("모델", sort="votes"), fts("모델")),
         Case("sort votes", "diffusion votes", _search("diffusion", sort="votes"), fts("diffusion")),
         Case("sort newest", "모델 newest", _search("모델", sort="newest"), fts("모델")),
@@ -180,7 +191,7 @@ async def _count(store: PaperStore, case: Case) -> str:
 def _total(result: object) -> str:
     total = getattr(result, "total", None)  # a Page (of whichever store implementation)
     if isinstance(total, int):
-        return str(total)
+        return f"{total}+" if getattr(result, "more", False) else str(total)
     if isinstance(result, list):
         return str(len(result))
     return "1" if result is not None else "0"

@@ -105,7 +105,7 @@ async def limited(store: PaperStore, db_path: Path) -> AsyncIterator[Callable[..
 
 
 # Every large-store path on this small store; filtered counts stay exact at its size.
-SMALL = {"exact": 5, "narrow_days": 3, "filtered_count": 10_000}
+SMALL = {"exact": 5, "scored": 5, "narrow_days": 3, "filtered_count": 10_000}
 
 
 def _key(sort: str, paper: Paper) -> tuple[object, ...]:
@@ -227,7 +227,7 @@ async def test_past_the_exact_budget_relevance_ranks_the_newest_pool_or_the_page
     store: PaperStore, limited: Callable[..., Any]
 ) -> None:
     everything = await store.search("diffusion", limit=1000)
-    small = await limited(exact=10, pool=20)
+    small = await limited(exact=10, scored=10, pool=20)
     pooled = await small.search("diffusion", limit=20)
     reached = await small.search("diffusion", limit=50, offset=10)
 
@@ -253,7 +253,7 @@ async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
         (lo, hi),
     ))  # fmt: skip
     assert (await store.search("video")).total > in_slice >= everything.total > 5
-    small = await limited(exact=in_slice)  # the range is not dense
+    small = await limited(exact=in_slice, scored=in_slice)  # the range is not dense
     tiered_calls: list[str] = []
     tiered = PaperStore._tiered
 
@@ -277,7 +277,7 @@ async def test_relevance_over_a_dense_match_puts_title_matches_first(
     store: PaperStore, limited: Callable[..., Any]
 ) -> None:
     everything = await store.search("video", limit=1000)
-    small = await limited(exact=5)
+    small = await limited(exact=5, scored=5)
     tiered = await small.search("video", limit=1000)
 
     assert tiered.total == everything.total

@@ -95,6 +95,10 @@ class Limits:
     # Up to this many matches: all ranked or sorted, counted exactly. bench/search.py: a
     # query of 20,000 matches at 1M papers is ranked within its p99 target.
     exact: int = 20_000
+    # Up to this many matches in the whole store, relevance is bm25 within tiers (`_ranked`);
+    # more, and every match is ranked by tiers, newest first (`_tiered`). bench/search.py:
+    # bm25 costs 3-9 us a match at 1M papers (more for Korean phrases) on top of reading them.
+    scored: int = 5_000
     # Past `exact`, relevance ranks the newest this many matches (or the page's reach).
     pool: int = 1_000
     # Past `exact` with a filter to check per match: counted up to this many.
@@ -344,14 +348,16 @@ class PaperStore:
         )
         params = [expr, lo, hi, *filter_params]
         exact = self.limits.exact
-        dense = await self._more_than(expr, exact, lo, hi)
         if sort == "relevance":
-            # bm25 reads each phrase's matches over the whole index, whatever the date range:
-            # a word that many papers have is ranked by tiers even within a few days.
-            if dense or ((lo, hi) != _ALL_IDS and await self._more_than(expr, exact)):
-                pool = max(self.limits.pool, offset + limit) if dense else exact + 1
-                return await self._tiered(expr, matched, params, pool, bool(filters), limit, offset)
-            return await self._ranked(query, matched, params, limit, offset)
+            # bm25 reads each phrase's matches over the whole index, whatever the date range,
+            # and costs per match: past `scored` matches in the whole store, the matches in
+            # the range are ranked by tiers (the newest `pool` of them past `exact`).
+            if not await self._more_than(expr, self.limits.scored):
+                return await self._ranked(query, matched, params, limit, offset)
+            dense = await self._more_than(expr, exact, lo, hi)
+            pool = max(self.limits.pool, offset + limit) if dense else exact + 1
+            return await self._tiered(expr, matched, params, pool, bool(filters), limit, offset)
+        dense = await self._more_than(expr, exact, lo, hi)
         if not dense:
             return await self._counted(
                 f"SELECT p.id, count(*) OVER () {matched} ORDER BY {_ORDER[sort]}",
@@ -386,32 +392,35 @@ class PaperStore:
     async def _ranked(
         self, query: str, matched: str, params: Sequence[object], limit: int, offset: int
     ) -> Page:
-        """Every match, in three tiers, each by bm25 (title 10, authors 5, summaries 1):
-        papers with every word in the title first (those with more of the words as typed,
-        not only their stems, ahead), then papers with the words near each other, then the
-        rest."""
+        """Every match, in three tiers, each by bm25 (title 10, authors 5, summaries 1), then
+        the most recently added: papers with every word in the title first (those with more
+        of the words as typed, not only their stems, ahead; then those with the words near
+        each other there), then the rest.
+
+        Without a filter, only the FTS index is read (no row of papers per match)."""
         near = near_query(query, _NEAR)
-        near_tier = (
-            "papers_fts.rowid IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)"
-            if near
-            else "0"
+        in_titles = "papers_fts.rowid IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)"
+        fts_only = len(params) == 3  # the expression and its id bounds: no filter
+        source = (
+            "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
+            if fts_only
+            else matched
         )
         select = (
-            "SELECT id, count(*) OVER () FROM (SELECT p.id, p.title, p.last_day, "
-            "bm25(papers_fts, 10.0, 5.0, 1.0) AS score, "
-            "papers_fts.rowid IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?) AS t, "
-            f"{near_tier} AS n {matched}) "
+            "SELECT id, count(*) OVER () FROM (SELECT papers_fts.rowid AS id, "
+            f"{'papers_fts.title' if fts_only else 'p.title'} AS title, "
+            f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score, {in_titles} AS t, "
+            f"{in_titles if near else '0'} AS n {source}) "
             "ORDER BY t DESC, CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, n DESC, "
-            "score, last_day DESC, id"
+            "score, id DESC"
         )
-        expr = params[0]
-        head = [expr, *([near] if near else [])]
+        head = [params[0], *([near] if near else [])]
         return await self._counted(
             select,
             [*head, *params, query_words(query)],
             limit,
             offset,
-            base=matched,
+            base=source,
             base_params=params,
         )
 
@@ -432,10 +441,15 @@ class PaperStore:
         phrase's whole doclist on every query (~23 ms for 모델 at 1M papers, more for a
         phrase); these three lookups read only the pool's slice of the index.
         """
+        if not filtered:  # the FTS index alone: no row of papers per match
+            matched = (
+                "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
+            )
         pool = [
             int(r[0])
             for r in await self._rows(
-                f"SELECT p.id {matched} ORDER BY papers_fts.rowid DESC LIMIT ?", [*params, size]
+                f"SELECT papers_fts.rowid {matched} ORDER BY papers_fts.rowid DESC LIMIT ?",
+                [*params, size],
             )
         ]
         if not pool:
