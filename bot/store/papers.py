@@ -11,7 +11,7 @@ nothing may cost in proportion to the number of matches:
   stems), then the words near each other (`_ranked`). Past it bm25 itself is too dear (it
   counts each phrase over the whole index, even when a date range holds few matches), and
   the newest `Limits.pool` matches (or as many as the page reaches) are ranked by where the
-  words occur: title, then authors, then summaries (`_tiered`).
+  words occur: title first, then the rest, newest first (`_tiered`).
 - votes / newest / author / top: up to `exact` matches are sorted; beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
   paper checked against the query, stopping at the page's LIMIT.
@@ -99,6 +99,9 @@ class Limits:
     # more, and every match is ranked by tiers, newest first (`_tiered`). bench/search.py:
     # bm25 costs 3-9 us a match at 1M papers (more for Korean phrases) on top of reading them.
     scored: int = 5_000
+    # Words as typed rank ahead of their stems while at most this many titles have all the
+    # words (each such title is read and compared: ~20 us a title at 100k papers).
+    typed_titles: int = 200
     # Past `exact`, relevance ranks the newest this many matches (or the page's reach).
     pool: int = 1_000
     # Past `exact` with a filter to check per match: counted up to this many.
@@ -394,30 +397,38 @@ class PaperStore:
     ) -> Page:
         """Every match, in three tiers, each by bm25 (title 10, authors 5, summaries 1), then
         the most recently added: papers with every word in the title first (those with more
-        of the words as typed, not only their stems, ahead; then those with the words near
-        each other there), then the rest.
+        of the words as typed, not only their stems, ahead, while at most
+        `Limits.typed_titles` titles have the words; then those with the words near each
+        other there), then the rest.
 
         Without a filter, only the FTS index is read (no row of papers per match)."""
         near = near_query(query, _NEAR)
         in_titles = "papers_fts.rowid IN (SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?)"
+        expr = params[0]
+        rows = await self._rows(
+            "SELECT count(*) FROM (SELECT 1 FROM titles_fts WHERE titles_fts MATCH ? LIMIT ?)",
+            (expr, self.limits.typed_titles + 1),
+        )
+        typed = int(rows[0][0]) <= self.limits.typed_titles
         fts_only = len(params) == 3  # the expression and its id bounds: no filter
         source = (
             "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
             if fts_only
             else matched
         )
+        title = "papers_fts.title" if fts_only else "p.title"
         select = (
             "SELECT id, count(*) OVER () FROM (SELECT papers_fts.rowid AS id, "
-            f"{'papers_fts.title' if fts_only else 'p.title'} AS title, "
+            f"{title if typed else 'NULL'} AS title, "
             f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score, {in_titles} AS t, "
-            f"{in_titles if near else '0'} AS n {source}) "
-            "ORDER BY t DESC, CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, n DESC, "
-            "score, id DESC"
+            f"{in_titles if near else '0'} AS n {source}) ORDER BY t DESC, "
+            f"{'CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, ' if typed else ''}"
+            "n DESC, score, id DESC"
         )
-        head = [params[0], *([near] if near else [])]
+        head = [expr, *([near] if near else [])]
         return await self._counted(
             select,
-            [*head, *params, query_words(query)],
+            [*head, *params, *([query_words(query)] if typed else [])],
             limit,
             offset,
             base=source,
@@ -434,41 +445,40 @@ class PaperStore:
         limit: int,
         offset: int,
     ) -> Page:
-        """Relevance where bm25 is too dear: among the newest `size` matches, those with the
-        words in the title first, then in the authors, then the rest, newest first.
+        """Relevance where bm25 is too dear: the newest `size` matches, those with the words
+        in the title first, newest first, sorted inside SQLite.
 
         bm25 needs each phrase's document frequency, which FTS5 counts by reading the
         phrase's whole doclist on every query (~23 ms for 모델 at 1M papers, more for a
-        phrase); these three lookups read only the pool's slice of the index.
+        phrase), and it costs per match; the title lookup reads only the pool's id range
+        of the titles index.
         """
         if not filtered:  # the FTS index alone: no row of papers per match
             matched = (
                 "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
             )
-        pool = [
-            int(r[0])
-            for r in await self._rows(
-                f"SELECT papers_fts.rowid {matched} ORDER BY papers_fts.rowid DESC LIMIT ?",
-                [*params, size],
+        rows = await self._rows(
+            "WITH pool AS MATERIALIZED (SELECT papers_fts.rowid AS id "
+            f"{matched} ORDER BY papers_fts.rowid DESC LIMIT ?) "
+            "SELECT id, count(*) OVER () FROM pool ORDER BY id IN (SELECT rowid FROM "
+            "titles_fts WHERE titles_fts MATCH ? AND rowid BETWEEN (SELECT min(id) FROM pool) "
+            "AND (SELECT max(id) FROM pool)) DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, size, expr, limit, offset],
+        )
+        if rows:
+            pooled = int(rows[0][1])
+        elif offset:
+            counted = await self._rows(
+                f"SELECT count(*) FROM (SELECT 1 {matched} LIMIT ?)", [*params, size]
             )
-        ]
-        if not pool:
+            pooled = int(counted[0][0])
+        else:
             return Page((), 0)
-        lo, hi = min(pool), max(pool)
-        tiers: list[set[int]] = []
-        for column in ("title", "authors"):
-            rows = await self._rows(
-                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid BETWEEN ? AND ?",
-                (f"{{{column}}} : ({expr})", lo, hi),
-            )
-            tiers.append({int(r[0]) for r in rows})
-        ranked = sorted(pool, key=lambda i: (i not in tiers[0], i not in tiers[1]))  # stable
-        page = ranked[offset : offset + limit]
-        if len(pool) < size:
-            total, more = len(pool), False
+        if pooled < size:
+            total, more = pooled, False
         else:
             total, more = await self._past_exact(matched, params, filtered)
-        return Page(tuple(await self._by_ids(page)), total, more)
+        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total, more)
 
     async def _id_bounds(self, since: dt.date | None, until: dt.date | None) -> tuple[int, int]:
         """Lowest and highest paper id featured in the range (all ids if it is long or open).
