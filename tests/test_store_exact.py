@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.models import Entry, ParseResult, Section
-from bot.store import PaperStore
+from bot.store import Limits, PaperStore
 from tests.test_cli import cli
 
 PAPERS, PER_DAY = 34_000, 50
@@ -128,3 +128,19 @@ async def test_the_command_line_lists_a_whole_large_store(store: PaperStore, db_
     assert "1–5 of 4936 matches" in table.stdout
     past = cli("search", "planning", "--limit", "5", "--db", str(db_path), cwd=db_path.parent)
     assert "1–5 of more than 20,000 matches" in past.stdout
+
+
+async def test_past_the_bm25_budget_every_match_is_still_ranked_and_counted(
+    store: PaperStore, db_path: Path
+) -> None:
+    tiered = await PaperStore.open(db_path, cache_entries=0, limits=Limits(scored=100))
+    try:
+        page = await tiered.search("모델", limit=100_000)
+    finally:
+        await tiered.close()
+
+    assert (page.total, page.more, len({p.arxiv_id for p in page.papers})) == (
+        COMMON,
+        False,
+        COMMON,
+    )

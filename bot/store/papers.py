@@ -6,12 +6,12 @@ count is exact. That covers every query on a store the size of the published his
 5,500 papers, some 4,000 more a year). Past it, a word like 모델 matches most papers, so
 nothing may cost in proportion to the number of matches:
 
-- relevance, up to `exact` matches in the whole store: bm25 orders the matches within three
-  tiers: every word in the title, then the words as typed in the title (not only their
-  stems), then the words near each other (`_ranked`). Past it bm25 itself is too dear (it
-  counts each phrase over the whole index, even when a date range holds few matches), and
-  the newest `Limits.pool` matches (or as many as the page reaches) are ranked by where the
-  words occur: title first, then the rest, newest first (`_tiered`).
+- relevance, up to `Limits.scored` matches in the whole store: bm25 orders the matches
+  within tiers: every word in the title, the words as typed there (not only their stems),
+  the words near each other there (`_ranked`). Past it bm25 is too dear (it counts each
+  phrase over the whole index, even when a date range holds few matches, and costs per
+  match): the matches in the range, or past `exact` the newest `Limits.pool` of them (or
+  as many as the page reaches), are ranked title first, then newest (`_tiered`).
 - votes / newest / author / top: up to `exact` matches are sorted; beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
   paper checked against the query, stopping at the page's LIMIT.
