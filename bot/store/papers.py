@@ -691,11 +691,14 @@ class PaperStore:
             f"ORDER BY {_ORDER['votes']} LIMIT ? OFFSET ?",
             (lo, hi, limit, offset),
         )
-        total, more = await self._count(
-            "FROM (SELECT DISTINCT paper_id FROM appearances WHERE day BETWEEN ? AND ?)",
-            (lo, hi),
-            self.limits.exact,
-        )
+        if since is None and until is None:  # every paper: no appearance need be read
+            total, more = await self._count("FROM papers", (), self.limits.exact)
+        else:
+            total, more = await self._count(
+                "FROM (SELECT DISTINCT paper_id FROM appearances WHERE day BETWEEN ? AND ?)",
+                (lo, hi),
+                self.limits.exact,
+            )
         return Page(tuple(await self._by_ids([r[0] for r in rows])), total, more)
 
     async def random_paper(
