@@ -98,7 +98,7 @@ class Limits:
     # Up to this many matches in the whole store, relevance is bm25 within tiers (`_ranked`);
     # more, and every match is ranked by tiers, newest first (`_tiered`). bench/search.py:
     # bm25 costs 3-9 us a match at 1M papers (more for Korean phrases) on top of reading them.
-    scored: int = 5_000
+    scored: int = 5_000  # (`pool` for a query with a prefix term: bm25 expands it per match)
     # Words as typed rank ahead of their stems while at most this many titles have all the
     # words (each such title is read and compared: ~20 us a title at 100k papers).
     typed_titles: int = 200
@@ -355,7 +355,9 @@ class PaperStore:
             # bm25 reads each phrase's matches over the whole index, whatever the date range,
             # and costs per match: past `scored` matches in the whole store, the matches in
             # the range are ranked by tiers (the newest `pool` of them past `exact`).
-            if not await self._more_than(expr, self.limits.scored):
+            # A prefix (one Korean syllable) makes bm25 read every word it starts.
+            scored = self.limits.pool if has_prefix(expr) else self.limits.scored
+            if not await self._more_than(expr, scored):
                 return await self._ranked(query, matched, params, limit, offset)
             dense = await self._more_than(expr, exact, lo, hi)
             pool = max(self.limits.pool, offset + limit) if dense else exact + 1
