@@ -121,7 +121,7 @@ async def test_a_page_as_long_as_the_store_needs_no_statement_variable_per_paper
 
 async def test_the_command_line_lists_a_whole_large_store(store: PaperStore, db_path: Path) -> None:
     await store.close()  # the command line opens the file itself
-    done = cli("top", "--limit", "300000", "--json", "--db", str(db_path), cwd=db_path.parent)
+    done = cli("top", "--limit", "100000", "--json", "--db", str(db_path), cwd=db_path.parent)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == PAPERS
     table = cli("search", "모델", "--limit", "5", "--db", str(db_path), cwd=db_path.parent)
