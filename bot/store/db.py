@@ -20,8 +20,6 @@ from bot.store.text import fold, index_text
 
 log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})-[\w-]+\.sql$")
-# A migration may say how to tell it was applied: one numbered below a database's version
-# but merged after it (a database at 010 that never saw 008) is then applied all the same.
 BUSY_TIMEOUT_MS = 5000
 
 
