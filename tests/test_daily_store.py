@@ -164,7 +164,7 @@ async def test_an_unfinished_post_from_before_stored_plans_adopts_the_next_plan(
         conn.execute("DROP INDEX posts_plan")
         conn.execute("ALTER TABLE posts DROP COLUMN plan_id")
         conn.execute("DROP TABLE post_plans")
-        conn.execute("PRAGMA user_version = 9")
+        conn.execute("PRAGMA user_version = 8")
     conn.close()
 
     reopened = await PaperStore.open(path)
