@@ -19,10 +19,13 @@ import typing
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+
+from bot.models import PostStyle
 
 DEFAULT_URL_TEMPLATE = (
     "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
@@ -92,6 +95,12 @@ def _one_of(*options: str) -> _Check:
         raise ValueError(f"expected {choices}, got {value!r}")
 
     return check
+
+
+def _member_of(vocabulary: type[StrEnum]) -> _Check:
+    """Any letter case of a member's value -> the member."""
+    by_value = _one_of(*vocabulary)
+    return lambda value: vocabulary(by_value(value))
 
 
 def _url(*schemes: str) -> _Check:
@@ -168,7 +177,7 @@ def _m(
 _DISCORD_ID = _check(lambda v: 0 < v < 2**63, "a Discord id (integer > 0)")
 _PATH = _check(lambda v: v.strip() != "", "a non-empty path")
 _TIME, _TZ = _m(_time, coerce=_time_text), _m(_timezone)
-_STYLE = _m(_one_of("embeds", "thread", "compact"))
+_STYLE = _m(_member_of(PostStyle))
 _LEVEL = _m(_one_of("DEBUG", "INFO", "WARNING", "ERROR"))
 _MAX_PAPERS = _between(1, 100)
 # Upper bounds: far beyond any useful setting, and small enough for timedelta, asyncio timers
@@ -202,7 +211,7 @@ class SubscriptionConfig:
     channel: int = field(metadata=_m(_DISCORD_ID))
     time: str | None = field(default=None, metadata=_TIME)
     timezone: str | None = field(default=None, metadata=_TZ)
-    style: str | None = field(default=None, metadata=_STYLE)
+    style: PostStyle | None = field(default=None, metadata=_STYLE)
     min_votes: int | None = field(default=None, metadata=_MIN_VOTES)
     max_papers: int | None = field(default=None, metadata=_MAX_PAPERS)
 
@@ -211,7 +220,7 @@ class SubscriptionConfig:
 class DailyConfig:
     timezone: str = field(default="Asia/Seoul", metadata=_TZ)
     time: str = field(default="09:00", metadata=_TIME)
-    style: str = field(default="embeds", metadata=_STYLE)
+    style: PostStyle = field(default=PostStyle.EMBEDS, metadata=_STYLE)
     order: str = field(default="published", metadata=_m(_one_of("published", "votes")))
     wait_for_digest_minutes: int = field(default=240, metadata=_between(0, 1440))
     on_missing: str = field(default="wait", metadata=_m(_one_of("wait", "skip")))
@@ -283,6 +292,8 @@ def _convert(hint: Any, value: object, key: str, each: _Check | None = None) -> 
         return tuple(items) if origin is tuple else items
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, key)
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        hint = str  # text here; the field's check makes it a member
     return _scalar(hint, value, key)
 
 

@@ -1,9 +1,23 @@
-"""Plain data shared by the parser, the store, rendering and the cogs."""
+"""Plain data shared by the parser, the store, rendering and the cogs.
+
+The StrEnums are the vocabularies written once: config values, command choices, plans and
+stored rows all use them. A member is its own string ("thread"), so rows and YAML keep the
+same text they always had.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class PostStyle(StrEnum):
+    """How a daily post looks in the channel."""
+
+    EMBEDS = "embeds"  # a header, then cards packed ten to a message
+    THREAD = "thread"  # a header that starts a thread, one card per message in it
+    COMPACT = "compact"  # plain text lists, no embeds
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.models import PostStyle
 from bot.store.db import transaction, write_lock
 
 Status = str  # "posting" | "done" | "skipped"
@@ -22,7 +23,7 @@ class Subscription:
     guild_id: int
     post_time: str  # HH:MM
     timezone: str
-    style: str
+    style: PostStyle
     min_votes: int | None = None
     max_papers: int | None = None
     origin: str = "command"
@@ -75,7 +76,8 @@ _SELECT_SUB = f"SELECT {_SUB_COLS}, created_at FROM subscriptions"
 
 
 def _subscription(row: Any) -> Subscription:
-    return replace(Subscription(*row[:-1]), created_at=dt.datetime.fromisoformat(row[-1]))
+    sub = Subscription(*row[:-1])
+    return replace(sub, style=PostStyle(sub.style), created_at=dt.datetime.fromisoformat(row[-1]))
 
 
 def _post_state(row: Any) -> PostState:

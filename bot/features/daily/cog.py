@@ -15,13 +15,14 @@ from bot.errors import UserFacingError
 from bot.features.daily.service import DailyService
 from bot.i18n_text import text
 from bot.inputs import parse_time, parse_zone
+from bot.models import PostStyle
 from bot.store.daily import PostState, Subscription
 
 log = logging.getLogger(__name__)
 STYLES = [
-    Choice(name=_("Embeds (one card per paper)"), value="embeds"),
-    Choice(name=_("Thread (one message per paper)"), value="thread"),
-    Choice(name=_("Compact (one list)"), value="compact"),
+    Choice(name=_("Embeds (one card per paper)"), value=PostStyle.EMBEDS.value),
+    Choice(name=_("Thread (one message per paper)"), value=PostStyle.THREAD.value),
+    Choice(name=_("Compact (one list)"), value=PostStyle.COMPACT.value),
 ]
 PREVIEW_MESSAGES = 5
 
@@ -110,7 +111,7 @@ class Daily(commands.Cog):
             channel.guild.id,
             post_time=parse_time(time, locale) if time is not None else None,
             tz=parse_zone(timezone, locale) if timezone is not None else None,
-            style=style,
+            style=PostStyle(style) if style else None,
             min_votes=min_votes,
             max_papers=max_papers,
             created_by=interaction.user.id,

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot import render
-from bot.models import Digest, Paper
-
-STYLES = ("embeds", "thread", "compact")
+from bot.models import Digest, Paper, PostStyle
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +82,7 @@ def select(
 
 def plan_post(
     digest: Digest,
-    style: str,
+    style: PostStyle,
     *,
     papers: Sequence[Paper],
     source_url: str | None,
@@ -92,10 +90,10 @@ def plan_post(
 ) -> list[Planned]:
     """The messages, in order. `papers` is the selected subset of the digest's papers."""
     header = render.digest_header(digest.day, len(papers), source_url=source_url, locale=locale)
-    if style == "compact":
+    if style == PostStyle.COMPACT:
         lines = render.compact_digest(digest.day, papers, source_url=source_url, locale=locale)
         return [Planned(i, content=c) for i, c in enumerate(lines)]
-    if style == "thread":
+    if style == PostStyle.THREAD:
         name = render.shorten(f"Daily Papers {digest.day.isoformat()}", 100)
         plan = [Planned(0, content=header, thread_name=name)]
         for i, paper in enumerate(papers, start=1):

@@ -15,7 +15,7 @@ from bot.features.daily.discord_errors import describe_http, transient
 from bot.features.daily.plan import Planned, plan_post, select
 from bot.features.daily.poster import Poster, Result
 from bot.features.daily.schedule import Rules, due
-from bot.models import Digest
+from bot.models import Digest, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 
@@ -145,8 +145,8 @@ class Runner:
         self, sub: Subscription, digest: Digest, channel: discord.TextChannel | None
     ) -> list[Planned]:
         style = sub.style
-        if style == "thread" and channel is not None and not _can_thread(channel):
-            style = "embeds"
+        if style == PostStyle.THREAD and channel is not None and not _can_thread(channel):
+            style = PostStyle.EMBEDS
         papers = select(
             digest.papers,
             order=self.config.order,

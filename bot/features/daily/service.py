@@ -16,6 +16,7 @@ from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner, rules_for
 from bot.features.daily.schedule import next_post
 from bot.features.daily.sources import Sources
+from bot.models import PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, PostState, Subscription
 
@@ -57,7 +58,7 @@ class DailyService:
         *,
         post_time: str | None,
         tz: ZoneInfo | None,
-        style: str | None,
+        style: PostStyle | None,
         min_votes: int | None,
         max_papers: int | None,
         created_by: int,

@@ -1,0 +1,41 @@
+"""Each set of values is one StrEnum: the config, the commands' choices, plans and stored rows
+use its members, and the database keeps the same plain text it always held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from bot.config import load_config
+from bot.features.daily.cog import STYLES
+from bot.models import PostStyle
+from bot.store import PaperStore
+from bot.store.daily import DailyStore, Subscription
+
+NOW = dt.datetime(2025, 5, 9, 0, 0, tzinfo=dt.UTC)
+
+
+def stored(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bot.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_post_style(tmp_path: Path, store: PaperStore) -> None:
+    assert [c.value for c in STYLES] == list(PostStyle)  # /daily subscribe offers each, in order
+    text = "daily:\n  style: Thread\n  subscriptions:\n    - {guild: 1, channel: 2, style: compact}"
+    daily = load_config(config(tmp_path, text), env={}).daily
+    assert daily.style is PostStyle.THREAD
+    assert daily.subscriptions[0].style is PostStyle.COMPACT
+
+    ledger = DailyStore(store.connection)
+    await ledger.save_subscription(Subscription(5, 1, "09:00", "UTC", PostStyle.THREAD), NOW)
+    (sub,) = await ledger.subscriptions()
+    assert sub.style is PostStyle.THREAD
+    assert stored(tmp_path / "papers.db", "SELECT style FROM subscriptions") == [("thread",)]
