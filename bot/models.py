@@ -20,6 +20,15 @@ class PostStyle(StrEnum):
     COMPACT = "compact"  # plain text lists, no embeds
 
 
+class PostStatus(StrEnum):
+    """Where a channel's post of a day stands in the ledger (`posts.status`)."""
+
+    POSTING = "posting"  # claimed and unfinished: being sent, or to be resumed
+    DONE = "done"
+    SKIPPED = "skipped"  # the digest was not out in time
+    STALLED = "stalled"  # never stored: an unfinished post nobody holds, as /daily status says
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One paper as one digest section published it."""

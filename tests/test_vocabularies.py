@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import load_config
 from bot.features.daily.cog import STYLES
-from bot.models import PostStyle
+from bot.models import PostStatus, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 
@@ -39,3 +39,18 @@ async def test_post_style(tmp_path: Path, store: PaperStore) -> None:
     (sub,) = await ledger.subscriptions()
     assert sub.style is PostStyle.THREAD
     assert stored(tmp_path / "papers.db", "SELECT style FROM subscriptions") == [("thread",)]
+
+
+async def test_post_status(tmp_path: Path, store: PaperStore) -> None:
+    ledger, day, lease = DailyStore(store.connection), NOW.date(), dt.timedelta(seconds=20)
+    await ledger.claim(1, day, owner="a", now=NOW, lease=lease, plan=b"p", planned=1)
+    posting = await ledger.post_state(1, day)
+    assert posting is not None and posting.status is PostStatus.POSTING
+    assert posting.stalled(NOW + lease)  # shown as PostStatus.STALLED, never stored so
+    await ledger.finish(1, day, NOW, planned=1)
+    await ledger.skip(2, day, "the digest was not out", NOW)
+    states = [await ledger.post_state(c, day) for c in (1, 2)]
+    assert [s.status if s else None for s in states] == [PostStatus.DONE, PostStatus.SKIPPED]
+    assert all(s is not None and type(s.status) is PostStatus for s in states)
+    rows = stored(tmp_path / "papers.db", "SELECT status FROM posts ORDER BY channel_id")
+    assert rows == [("done",), ("skipped",)]

@@ -9,10 +9,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import PostStyle
+from bot.models import PostStatus, PostStyle
 from bot.store.db import transaction, write_lock
-
-Status = str  # "posting" | "done" | "skipped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +37,7 @@ class PostState:
     channel_id: int
     day: dt.date
     generation: int
-    status: Status
+    status: PostStatus
     planned: int
     sent: int
     reason: str | None
@@ -50,7 +48,7 @@ class PostState:
     def stalled(self, now: dt.datetime) -> bool:
         """Unfinished and nobody posting it: given up after a failure (`reason` says why),
         or its holder stopped renewing the lease (the process died or hangs)."""
-        if self.status != "posting":
+        if self.status != PostStatus.POSTING:
             return False
         return self.owner is None or self.lease_until is None or self.lease_until <= now
 
@@ -86,7 +84,7 @@ def _post_state(row: Any) -> PostState:
         channel_id,
         dt.date.fromisoformat(day),
         generation,
-        status,
+        PostStatus(status),
         planned,
         sent,
         reason,

@@ -15,7 +15,7 @@ from bot.errors import UserFacingError
 from bot.features.daily.service import DailyService
 from bot.i18n_text import text
 from bot.inputs import parse_time, parse_zone
-from bot.models import PostStyle
+from bot.models import PostStatus, PostStyle
 from bot.store.daily import PostState, Subscription
 
 log = logging.getLogger(__name__)
@@ -187,11 +187,11 @@ class Daily(commands.Cog):
             locale,
             "daily_last",
             day=last.day.isoformat(),
-            status="stalled" if stalled else last.status,
+            status=PostStatus.STALLED if stalled else last.status,
             sent=last.sent,
             planned=last.planned,
         )
-        if last.status == "skipped" and last.reason:
+        if last.status == PostStatus.SKIPPED and last.reason:
             line += f" — {last.reason}"  # why: e.g. the digest was not out in time
         elif stalled and last.owner is None:
             if last.reason not in shown:  # e.g. a 5xx: not the channel's fault, not counted

@@ -14,6 +14,7 @@ import discord
 from bot.features.daily.discord_errors import describe_http, transient
 from bot.features.daily.pacer import Pacer
 from bot.features.daily.plan import Planned, decode_plan, encode_plan, nonce, signature
+from bot.models import PostStatus
 from bot.store.daily import Claim, DailyStore
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class Poster:
             if claim is not None:
                 return claim
             state = await self.store.post_state(channel_id, day)
-            if state is None or state.status != "posting":
+            if state is None or state.status != PostStatus.POSTING:
                 return Result("already")
             seen = seen or state.lease_until
             renewed = (
