@@ -29,6 +29,13 @@ class PostStatus(StrEnum):
     STALLED = "stalled"  # never stored: an unfinished post nobody holds, as /daily status says
 
 
+class Origin(StrEnum):
+    """Where a subscription came from: config ones follow the file, command ones stay."""
+
+    CONFIG = "config"
+    COMMAND = "command"
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One paper as one digest section published it."""

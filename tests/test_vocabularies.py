@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import load_config
 from bot.features.daily.cog import STYLES
-from bot.models import PostStatus, PostStyle
+from bot.models import Origin, PostStatus, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 
@@ -54,3 +54,16 @@ async def test_post_status(tmp_path: Path, store: PaperStore) -> None:
     assert all(s is not None and type(s.status) is PostStatus for s in states)
     rows = stored(tmp_path / "papers.db", "SELECT status FROM posts ORDER BY channel_id")
     assert rows == [("done",), ("skipped",)]
+
+
+async def test_origin(tmp_path: Path, store: PaperStore) -> None:
+    ledger = DailyStore(store.connection)
+    mine = Subscription(2, 1, "08:00", "UTC", PostStyle.EMBEDS, origin=Origin.COMMAND)
+    await ledger.save_subscription(mine, NOW)
+    await ledger.sync_config(
+        [Subscription(3, 1, "09:00", "UTC", PostStyle.EMBEDS, origin=Origin.CONFIG)], NOW
+    )
+    assert [s.origin for s in await ledger.subscriptions()] == [Origin.COMMAND, Origin.CONFIG]
+    assert all(type(s.origin) is Origin for s in await ledger.subscriptions())
+    rows = stored(tmp_path / "papers.db", "SELECT origin FROM subscriptions ORDER BY channel_id")
+    assert rows == [("command",), ("config",)]

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import PostStatus, PostStyle
+from bot.models import Origin, PostStatus, PostStyle
 from bot.store.db import transaction, write_lock
 
 
@@ -24,7 +24,7 @@ class Subscription:
     style: PostStyle
     min_votes: int | None = None
     max_papers: int | None = None
-    origin: str = "command"
+    origin: Origin = Origin.COMMAND
     created_by: int | None = None
     paused_reason: str | None = None
     failures: int = 0
@@ -75,7 +75,8 @@ _SELECT_SUB = f"SELECT {_SUB_COLS}, created_at FROM subscriptions"
 
 def _subscription(row: Any) -> Subscription:
     sub = Subscription(*row[:-1])
-    return replace(sub, style=PostStyle(sub.style), created_at=dt.datetime.fromisoformat(row[-1]))
+    created = dt.datetime.fromisoformat(row[-1])
+    return replace(sub, style=PostStyle(sub.style), origin=Origin(sub.origin), created_at=created)
 
 
 def _post_state(row: Any) -> PostState:
@@ -176,7 +177,7 @@ class DailyStore:
         """Make config-file subscriptions match the config; command ones are left alone."""
         keep = {s.channel_id for s in subs}
         for sub in await self.subscriptions():
-            if sub.origin == "config" and sub.channel_id not in keep:
+            if sub.origin == Origin.CONFIG and sub.channel_id not in keep:
                 await self.remove_subscription(sub.channel_id)
         for sub in subs:
             current = await self.subscription(sub.channel_id)

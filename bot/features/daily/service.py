@@ -16,7 +16,7 @@ from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner, rules_for
 from bot.features.daily.schedule import next_post
 from bot.features.daily.sources import Sources
-from bot.models import PostStyle
+from bot.models import Origin, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, PostState, Subscription
 
@@ -72,7 +72,7 @@ class DailyService:
             style=style or self.config.style,
             min_votes=min_votes,
             max_papers=max_papers,
-            origin="command",
+            origin=Origin.COMMAND,
             created_by=created_by,
         )
         await self.ledger.save_subscription(sub, self.clock())
@@ -159,5 +159,5 @@ class DailyService:
             style=sub.style or self.config.style,
             min_votes=sub.min_votes,
             max_papers=sub.max_papers,
-            origin="config",
+            origin=Origin.CONFIG,
         )
