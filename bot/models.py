@@ -36,6 +36,14 @@ class Origin(StrEnum):
     COMMAND = "command"
 
 
+class Sort(StrEnum):
+    """The order of search results (/search, `papers-bot search --sort`)."""
+
+    RELEVANCE = "relevance"
+    VOTES = "votes"
+    NEWEST = "newest"
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One paper as one digest section published it."""

@@ -7,9 +7,13 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from bot.cli.main import build_parser
 from bot.config import load_config
 from bot.features.daily.cog import STYLES
-from bot.models import Origin, PostStatus, PostStyle
+from bot.features.lookup.cog import SORTS
+from bot.models import Origin, PostStatus, PostStyle, Sort
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 
@@ -67,3 +71,13 @@ async def test_origin(tmp_path: Path, store: PaperStore) -> None:
     assert all(type(s.origin) is Origin for s in await ledger.subscriptions())
     rows = stored(tmp_path / "papers.db", "SELECT origin FROM subscriptions ORDER BY channel_id")
     assert rows == [("command",), ("config",)]
+
+
+def test_sort(capsys: pytest.CaptureFixture[str]) -> None:
+    assert [c.value for c in SORTS] == list(Sort)  # /search offers each, in order
+    parser = build_parser()
+    assert parser.parse_args(["search", "x"]).sort == Sort.RELEVANCE
+    with pytest.raises(SystemExit):
+        parser.parse_args(["search", "x", "--sort", "random"])
+    choices = ", ".join(repr(s.value) for s in Sort)  # the CLI offers each, by its text
+    assert f"invalid choice: 'random' (choose from {choices})" in capsys.readouterr().err

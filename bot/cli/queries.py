@@ -8,6 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from bot.cli import output
+from bot.models import Sort
 from bot.store import Page, PaperStore
 
 DEFAULT_LIMIT = 20
@@ -47,7 +48,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("query")
     _range_args(p)
     p.add_argument("--min-votes", type=whole(0, MAX_VOTES), metavar="N")
-    p.add_argument("--sort", choices=["relevance", "votes", "newest"], default="relevance")
+    p.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.RELEVANCE.value)
     _list_args(p)
     p = sub.add_parser("show", help="one paper by arXiv id or arXiv/Hugging Face link")
     p.add_argument("id_or_link")
@@ -92,7 +93,7 @@ async def _search(args: argparse.Namespace, store: PaperStore) -> int:
         since=args.since,
         until=args.until,
         min_votes=args.min_votes,
-        sort=args.sort,
+        sort=Sort(args.sort),
         limit=args.limit,
         offset=args.offset,
     )

@@ -2,7 +2,7 @@
 
 from bot.store.db import DatabaseUnusable
 from bot.store.ingest_sql import IngestStats
-from bot.store.papers import DayInfo, Limits, Page, PaperStore, Sort, Stats
+from bot.store.papers import DayInfo, Limits, Page, PaperStore, Stats
 
 __all__ = [
     "DatabaseUnusable",
@@ -11,6 +11,5 @@ __all__ = [
     "Limits",
     "Page",
     "PaperStore",
-    "Sort",
     "Stats",
 ]

@@ -31,12 +31,12 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
 from bot.digest.ids import parse_arxiv_id
-from bot.models import Digest, Paper, ParseResult
+from bot.models import Digest, Paper, ParseResult, Sort
 from bot.store import db
 from bot.store.cache import ENTRIES, LookupCache
 from bot.store.ingest_sql import IngestStats, write_files
@@ -51,7 +51,6 @@ from bot.store.text import (
     query_words,
 )
 
-Sort = Literal["relevance", "votes", "newest"]
 READERS = 6  # read-only connections beside the writing one
 _NEAR = 3  # words at most this many words apart are "near each other" (relevance tier)
 _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
@@ -324,7 +323,7 @@ class PaperStore:
         since: dt.date | None = None,
         until: dt.date | None = None,
         min_votes: int | None = None,
-        sort: Sort = "relevance",
+        sort: Sort = Sort.RELEVANCE,
         limit: int = 10,
         offset: int = 0,
     ) -> Page:

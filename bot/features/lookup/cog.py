@@ -24,8 +24,8 @@ from bot.features.lookup.views import (
 )
 from bot.i18n_text import text
 from bot.inputs import clean_query, shown
-from bot.models import Paper
-from bot.store import Page, PaperStore, Sort
+from bot.models import Paper, Sort
+from bot.store import Page, PaperStore
 
 _PERIOD_DAYS = {"day": 0, "week": 6, "month": 29, "year": 364}
 PERIODS = [
@@ -36,9 +36,9 @@ PERIODS = [
     Choice(name=_("All time"), value="all"),
 ]
 SORTS = [
-    Choice(name=_("Relevance"), value="relevance"),
-    Choice(name=_("Votes"), value="votes"),
-    Choice(name=_("Newest"), value="newest"),
+    Choice(name=_("Relevance"), value=Sort.RELEVANCE.value),
+    Choice(name=_("Votes"), value=Sort.VOTES.value),
+    Choice(name=_("Newest"), value=Sort.NEWEST.value),
 ]
 
 
@@ -171,7 +171,7 @@ class Lookup(commands.Cog, name=COG):
         query: str,
         since: str | None = None,
         until: str | None = None,
-        sort: str = "relevance",
+        sort: str = Sort.RELEVANCE.value,
         ephemeral: bool = False,
     ) -> None:
         """Search papers by keyword
@@ -193,7 +193,7 @@ class Lookup(commands.Cog, name=COG):
         start = parse_day(since, locale) if since else None
         end = parse_day(until, locale) if until else None
         cleaned = clean_query(query)
-        order: Sort = "votes" if sort == "votes" else "newest" if sort == "newest" else "relevance"
+        order = Sort(sort) if sort in list(Sort) else Sort.RELEVANCE
 
         fetch = partial(self.store.search, cleaned, since=start, until=end, sort=order)
         empty = text(locale, "err_no_results", query=shown(query))
