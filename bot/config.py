@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from bot.models import PostStyle
+from bot.models import LogLevel, OnMissing, PostOrder, PostStyle
 
 DEFAULT_URL_TEMPLATE = (
     "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
@@ -178,7 +178,7 @@ _DISCORD_ID = _check(lambda v: 0 < v < 2**63, "a Discord id (integer > 0)")
 _PATH = _check(lambda v: v.strip() != "", "a non-empty path")
 _TIME, _TZ = _m(_time, coerce=_time_text), _m(_timezone)
 _STYLE = _m(_member_of(PostStyle))
-_LEVEL = _m(_one_of("DEBUG", "INFO", "WARNING", "ERROR"))
+_LEVEL = _m(_member_of(LogLevel))
 _MAX_PAPERS = _between(1, 100)
 # Upper bounds: far beyond any useful setting, and small enough for timedelta, asyncio timers
 # and SQLite integers (10**20 of any of them would fail only later, at the first use).
@@ -221,9 +221,9 @@ class DailyConfig:
     timezone: str = field(default="Asia/Seoul", metadata=_TZ)
     time: str = field(default="09:00", metadata=_TIME)
     style: PostStyle = field(default=PostStyle.EMBEDS, metadata=_STYLE)
-    order: str = field(default="published", metadata=_m(_one_of("published", "votes")))
+    order: PostOrder = field(default=PostOrder.PUBLISHED, metadata=_m(_member_of(PostOrder)))
     wait_for_digest_minutes: int = field(default=240, metadata=_between(0, 1440))
-    on_missing: str = field(default="wait", metadata=_m(_one_of("wait", "skip")))
+    on_missing: OnMissing = field(default=OnMissing.WAIT, metadata=_m(_member_of(OnMissing)))
     catch_up_hours: int = field(default=24, metadata=_between(0, 168))
     global_rate_per_second: float = field(default=45.0, metadata=_up_to(50))
     subscriptions: tuple[SubscriptionConfig, ...] = field(default=(), metadata=_m(_one_per_channel))
@@ -232,7 +232,7 @@ class DailyConfig:
 @dataclass(frozen=True, slots=True)
 class Config:
     database: str = field(default="papers.db", metadata=_m(_PATH))
-    log_level: str = field(default="INFO", metadata=_LEVEL)
+    log_level: LogLevel = field(default=LogLevel.INFO, metadata=_LEVEL)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
     daily: DailyConfig = field(default_factory=DailyConfig)

@@ -29,6 +29,27 @@ class PostStatus(StrEnum):
     STALLED = "stalled"  # never stored: an unfinished post nobody holds, as /daily status says
 
 
+class PostOrder(StrEnum):
+    """The order of papers in a daily post (`daily.order`)."""
+
+    PUBLISHED = "published"  # as the digest lists them
+    VOTES = "votes"  # most voted first; published order breaks ties
+
+
+class OnMissing(StrEnum):
+    """What a daily post does when the digest is still missing after the wait."""
+
+    WAIT = "wait"  # keep waiting (and post when it comes, within the catch-up window)
+    SKIP = "skip"  # skip the day
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
 class Origin(StrEnum):
     """Where a subscription came from: config ones follow the file, command ones stay."""
 

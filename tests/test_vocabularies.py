@@ -12,8 +12,10 @@ import pytest
 from bot.cli.main import build_parser
 from bot.config import load_config
 from bot.features.daily.cog import STYLES
+from bot.features.daily.plan import select
+from bot.features.daily.runner import rules_for
 from bot.features.lookup.cog import SORTS
-from bot.models import Origin, PostStatus, PostStyle, Sort
+from bot.models import LogLevel, OnMissing, Origin, Paper, PostOrder, PostStatus, PostStyle, Sort
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 
@@ -81,3 +83,15 @@ def test_sort(capsys: pytest.CaptureFixture[str]) -> None:
         parser.parse_args(["search", "x", "--sort", "random"])
     choices = ", ".join(repr(s.value) for s in Sort)  # the CLI offers each, by its text
     assert f"invalid choice: 'random' (choose from {choices})" in capsys.readouterr().err
+
+
+def test_daily_order_on_missing_and_log_level(tmp_path: Path) -> None:
+    text = "log_level: warning\ndaily:\n  order: Votes\n  on_missing: SKIP\n"
+    loaded = load_config(config(tmp_path, text), env={})
+    assert loaded.log_level is LogLevel.WARNING
+    assert loaded.daily.order is PostOrder.VOTES and loaded.daily.on_missing is OnMissing.SKIP
+    sub = Subscription(1, 1, "09:00", "UTC", PostStyle.EMBEDS)
+    assert rules_for(sub, loaded.daily).skip_missing
+    papers = [Paper(f"2406.0000{v}", "t", (), v, (), None, "", "u") for v in (1, 3, 2)]
+    chosen = select(papers, order=loaded.daily.order, min_votes=None, max_papers=None)
+    assert [p.votes for p in chosen] == [3, 2, 1]

@@ -15,6 +15,7 @@ from typing import Any
 from bot import __version__
 from bot.cli import load, queries, run, sandbox
 from bot.config import Config, ConfigError, load_config
+from bot.models import LogLevel
 from bot.store import DatabaseUnusable, PaperStore
 
 log = logging.getLogger("bot")
@@ -74,7 +75,7 @@ class _SubWithParents:
 
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
-    quiet = args.command not in LONG_RUNNING and config.log_level == "INFO"
+    quiet = args.command not in LONG_RUNNING and config.log_level == LogLevel.INFO
     level = logging.DEBUG if args.verbose else logging.WARNING if quiet else config.log_level
     logging.basicConfig(
         level=level,

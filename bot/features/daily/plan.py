@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot import render
-from bot.models import Digest, Paper, PostStyle
+from bot.models import Digest, Paper, PostOrder, PostStyle
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +71,11 @@ def decode_plan(body: bytes) -> list[Planned]:
 
 
 def select(
-    papers: Sequence[Paper], *, order: str, min_votes: int | None, max_papers: int | None
+    papers: Sequence[Paper], *, order: PostOrder, min_votes: int | None, max_papers: int | None
 ) -> list[Paper]:
     """Filter by votes, order, cap. Without options every paper of the day is kept."""
     chosen = [p for p in papers if not min_votes or (p.votes or 0) >= min_votes]
-    if order == "votes":
+    if order == PostOrder.VOTES:
         chosen.sort(key=lambda p: -(p.votes or 0))  # stable: published order breaks ties
     return chosen[:max_papers] if max_papers else chosen
 

@@ -15,7 +15,7 @@ from bot.features.daily.discord_errors import describe_http, transient
 from bot.features.daily.plan import Planned, plan_post, select
 from bot.features.daily.poster import Poster, Result
 from bot.features.daily.schedule import Rules, due
-from bot.models import Digest, PostStyle
+from bot.models import Digest, OnMissing, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 
@@ -35,7 +35,7 @@ def rules_for(sub: Subscription, config: DailyConfig) -> Rules:
         tz=ZoneInfo(sub.timezone),
         wait=dt.timedelta(minutes=config.wait_for_digest_minutes),
         catch_up=dt.timedelta(hours=config.catch_up_hours),
-        skip_missing=config.on_missing == "skip",
+        skip_missing=config.on_missing == OnMissing.SKIP,
     )
 
 
