@@ -4,6 +4,7 @@ use its members, and the database keeps the same plain text it always held."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from bot.cli.main import build_parser
 from bot.config import load_config
+from bot.digest.ingest import Parsed, read_and_parse
 from bot.features.daily.cog import STYLES
 from bot.features.daily.plan import select
 from bot.features.daily.runner import rules_for
@@ -18,6 +20,7 @@ from bot.features.lookup.cog import SORTS
 from bot.models import LogLevel, OnMissing, Origin, Paper, PostOrder, PostStatus, PostStyle, Sort
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
+from bot.store.text import index_text
 
 NOW = dt.datetime(2025, 5, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -95,3 +98,19 @@ def test_daily_order_on_missing_and_log_level(tmp_path: Path) -> None:
     papers = [Paper(f"2406.0000{v}", "t", (), v, (), None, "", "u") for v in (1, 3, 2)]
     chosen = select(papers, order=loaded.daily.order, min_votes=None, max_papers=None)
     assert [p.votes for p in chosen] == [3, 2, 1]
+
+
+def test_a_file_read_for_loading_is_a_record(tmp_path: Path) -> None:
+    good, bad = tmp_path / "2024-06-12.md", tmp_path / "gone.md"
+    good.write_text(
+        "## Daily Papers (2024-06-12)\n\n### [A title](https://arxiv.org/abs/2406.00001)\n"
+        "- 저자: A\n- 추천수: 3\n\n요약\n",
+        encoding="utf-8",
+    )
+    read, skipped = read_and_parse([str(good), str(bad)])
+    assert pickle.loads(pickle.dumps(read)) == read  # it comes back from the worker process
+    assert read.source == str(good) and read.result is not None and read.skipped == ""
+    assert [e.title for e in read.result.sections[0].entries] == ["A title"]
+    assert read.index[0] == ("A title", index_text("A title"))
+    assert skipped == Parsed(str(bad), None, skipped=skipped.skipped, index=())
+    assert str(bad) in skipped.skipped

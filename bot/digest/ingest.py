@@ -212,19 +212,19 @@ async def load_files(
     async def write(parsed: list[Parsed]) -> None:
         nonlocal done
         batch = []
-        for source, result, _ in parsed:
-            if isinstance(result, str):
-                log.warning("skipped %s", result)
-                report.skipped.append(result)
+        for one_file in parsed:
+            if one_file.result is None:
+                log.warning("skipped %s", one_file.skipped)
+                report.skipped.append(one_file.skipped)
             else:
-                batch.append((source, result))
-        indexed = {k: v for _, _, pairs in parsed for k, v in pairs}
+                batch.append((one_file.source, one_file.result))
+        indexed = {k: v for one_file in parsed for k, v in one_file.index}
         stats = await store.ingest_many([(_file_key(s), r) for s, r in batch], indexed=indexed)
         for (source, result), one in zip(batch, stats, strict=True):
             _account(report, source, result, one)
         done += len(parsed)
         if progress and parsed:
-            progress(done, len(files), parsed[-1][0])
+            progress(done, len(files), parsed[-1].source)
 
     if len(files) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
         for batch in batches:
@@ -255,8 +255,14 @@ def _file_key(source: str) -> str:
         return source
 
 
-# (source, parsed file or why it was skipped, index_text of its titles and summaries)
-Parsed = tuple[str, "ParseResult | str", list[tuple[str, str]]]
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One file as `read_and_parse` read it (in the worker process, so it pickles)."""
+
+    source: str  # the path as given
+    result: ParseResult | None  # None: the file was skipped
+    skipped: str = ""  # why it was skipped, naming the file
+    index: tuple[tuple[str, str], ...] = ()  # (title or summary, its index_text)
 
 
 def read_and_parse(paths: list[str], *, index: bool = True) -> list[Parsed]:
@@ -266,7 +272,7 @@ def read_and_parse(paths: list[str], *, index: bool = True) -> list[Parsed]:
         try:
             result = parse(read_digest(Path(path)))
         except UnreadableDigest as exc:
-            out.append((path, str(exc), []))
+            out.append(Parsed(path, None, skipped=str(exc)))
             continue
         pairs: list[tuple[str, str]] = []
         if index:
@@ -274,7 +280,7 @@ def read_and_parse(paths: list[str], *, index: bool = True) -> list[Parsed]:
                 for entry in section.entries:
                     pairs.append((entry.title, index_text(entry.title)))
                     pairs.append((entry.summary, index_text(entry.summary)))
-        out.append((path, result, pairs))
+        out.append(Parsed(path, result, index=tuple(pairs)))
     return out
 
 
