@@ -456,12 +456,3 @@ def digest_header(day: dt.date, count: int, *, source_url: str | None, locale: s
     title = _t(locale, "daily_title", day=day.isoformat())
     info = f"{_count(count, locale)}{_source(source_url, locale)}".removeprefix(" · ")
     return shorten(f"## 📚 {title}\n{info}", CONTENT_LIMIT)
-
-
-def paper_message_text(paper: Paper, *, locale: str = "en") -> str:
-    """One paper as plain message content (<= 2000): linked title, votes, authors, summary."""
-    title = _link_text(shorten(sanitize(paper.title), TITLE_IN_TEXT))
-    authors = format_authors(paper.authors, 300, locale=locale, max_names=5)
-    head = f"**[{title}](<{paper.abs_url}>)**\n👍 {_votes(paper.votes)} · {authors}\n\n"
-    room = CONTENT_LIMIT - len(head)
-    return head + fit_summary(paper.summary, room, url=f"<{paper.abs_url}>", locale=locale)

@@ -24,7 +24,6 @@ from bot.render import (
     pack_embeds,
     paper_brief,
     paper_embed,
-    paper_message_text,
     result_page,
     sanitize,
     shorten,
@@ -334,7 +333,6 @@ def test_mentions_in_summary_and_title_are_defused() -> None:
         text = f"{embed.title}\n{embed.description}"
         assert not MASS.search(text)
         assert "<@123>" in text
-    assert not MASS.search(paper_message_text(paper))
     assert not MASS.search("\n".join(compact_digest(DAY, [paper], source_url=None)))
 
 
@@ -503,12 +501,3 @@ def test_digest_header() -> None:
     ko = digest_header(DAY, 3, source_url=None, locale="ko-KR")
     assert ko == "## 📚 Daily Papers — 2024-06-12\n논문 3편"
     assert len(digest_header(DAY, 5, source_url="https://x.org/" + "a" * 5000)) <= 2000
-
-
-@pytest.mark.parametrize("summary", [KOREAN_UNBROKEN, ENGLISH_LONG, STRUCTURED * 50])
-def test_paper_message_text_fits(summary: str) -> None:
-    paper = make_paper(summary=summary, title=NASTY_TITLE, authors=WORST.authors)
-    out = paper_message_text(paper)
-    assert len(out) <= 2000
-    assert out.startswith("**[")
-    assert out.endswith("… [Read the full summary](<https://arxiv.org/abs/2406.01234>)")
