@@ -250,9 +250,9 @@ class DailyStore:
             return Claim(0, {}, started_at=now)
         status, generation, holder, lease_until, started = rows[0]
         leased = holder not in (None, owner) and lease_until and lease_until > _iso(now)
-        if leased or (status != "posting" and not force):
+        if leased or (status != PostStatus.POSTING and not force):
             return None
-        resumed = status == "posting"
+        resumed = status == PostStatus.POSTING
         if not resumed:
             generation += 1
             started = _iso(now)
