@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import yaml
 
 from bot.models import LogLevel, OnMissing, PostOrder, PostStyle
+from bot.timezones import iana_zone
 
 DEFAULT_URL_TEMPLATE = (
     "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
@@ -67,11 +68,12 @@ def parse_hhmm(s: str) -> dt.time:
 
 
 def parse_timezone(s: str) -> zoneinfo.ZoneInfo:
-    """'Asia/Seoul' -> ZoneInfo; ValueError with a human message otherwise."""
-    try:
-        return zoneinfo.ZoneInfo(s)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"{s!r} is not an IANA timezone, e.g. Asia/Seoul") from None
+    """'Asia/Seoul' (any letter case) -> ZoneInfo, by the rule /daily subscribe follows;
+    ValueError with a human message otherwise."""
+    zone = iana_zone(s)
+    if zone is None:
+        raise ValueError(f"{s!r} is not an IANA timezone, e.g. Asia/Seoul")
+    return zone
 
 
 # -- per-field checks -----------------------------------------------------------------------------
@@ -128,10 +130,9 @@ def _time_text(value: object) -> object:
 
 def _timezone(value: str) -> str:
     try:
-        parse_timezone(value)
+        return parse_timezone(value).key
     except ValueError:
         raise ValueError(f"expected an IANA timezone such as Asia/Seoul, got {value!r}") from None
-    return value
 
 
 def _url_template(value: str) -> str:

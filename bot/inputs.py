@@ -7,21 +7,17 @@ member typed through `shown`, so a refusal always fits and never pings anyone.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import zoneinfo
 
 from bot import render
 from bot.errors import UserFacingError
 from bot.i18n_text import text
+from bot.timezones import iana_zone
 
 MAX_QUERY = 300  # characters of a query we look at; Discord allows up to 6000
 SHOWN = 80  # characters of an option quoted back in an error
 _HHMM = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
-# In the zone database's folder, or zoneinfo's list, but no place a member can mean:
-# the host's own setting, tzdata's "unknown", and zic's template for POSIX TZ strings.
-_NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
-_NOT_ZONE_FOLDERS = ("posix/", "right/")
 
 
 def clean_query(value: str) -> str:
@@ -44,20 +40,10 @@ def parse_time(value: str, locale: str) -> str:
     return dt.time(int(match[1]), int(match[2])).strftime("%H:%M")
 
 
-@functools.cache
-def _zones() -> dict[str, str]:
-    """lower-cased IANA name -> the name as the zone database spells it."""
-    return {
-        name.lower(): name
-        for name in zoneinfo.available_timezones()
-        if name.lower() not in _NOT_ZONES and not name.startswith(_NOT_ZONE_FOLDERS)
-    }
-
-
 def parse_zone(value: str, locale: str) -> zoneinfo.ZoneInfo:
     """An IANA timezone name in any letter case (`asia/seoul` is Asia/Seoul), or a
     UserFacingError; host files such as `localtime` or `posixrules` are not timezones."""
-    name = _zones().get(value.strip().lower())
-    if name is None:
+    zone = iana_zone(value)
+    if zone is None:
         raise UserFacingError(text(locale, "err_timezone", value=shown(value)))
-    return zoneinfo.ZoneInfo(name)
+    return zone

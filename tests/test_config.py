@@ -572,7 +572,24 @@ def test_parse_hhmm() -> None:
 def test_parse_timezone() -> None:
     assert parse_timezone("Asia/Seoul").key == "Asia/Seoul"
     assert parse_timezone("UTC").key == "UTC"
-    for bad in ("Mars/Base", "Asia", "", "../etc/passwd", "/etc/localtime", "asia/seoul "):
+    assert parse_timezone("asia/seoul ").key == "Asia/Seoul"  # as /daily subscribe takes it
+    for bad in ("Mars/Base", "Asia", "", "../etc/passwd", "/etc/localtime", "localtime"):
         with pytest.raises(ValueError) as info:
             parse_timezone(bad)
         assert str(info.value) == f"{bad!r} is not an IANA timezone, e.g. Asia/Seoul"
+
+
+@pytest.mark.parametrize("name", ["posixrules", "localtime", "Factory", "posix/Asia/Seoul"])
+def test_timezone_is_an_iana_name_as_daily_subscribe_takes_it(tmp_path: Path, name: str) -> None:
+    """Host files and the zone database's copies are not names a person means."""
+    assert error(tmp_path, f"daily:\n  timezone: {name}\n") == (
+        f"daily.timezone: expected an IANA timezone such as Asia/Seoul, got {name!r}"
+    )
+    text = "daily:\n  timezone: america/new_york\n" + SUB[len("daily:\n") :].replace(
+        "}", ", timezone: EUROPE/BERLIN}"
+    )
+    daily = load(tmp_path, text).daily  # any letter case, kept as the database spells it
+    assert (daily.timezone, daily.subscriptions[0].timezone) == (
+        "America/New_York",
+        "Europe/Berlin",
+    )
