@@ -1,9 +1,9 @@
-"""Bot configuration: a YAML file read into frozen dataclasses, checked key by key.
+"""Bot configuration: a YAML file read into frozen, typed dataclasses.
 
-The dataclasses below *are* the schema: `_build` walks their fields and type hints, so a new
-setting is one annotated field (plus an optional `metadata={"check": fn}`), nothing else.
-Every problem becomes a `ConfigError` naming the file, the dotted key and what was expected.
-Secrets (DISCORD_TOKEN) are not configuration and are never read here.
+The dataclasses below *are* the schema. pydantic checks a file against them (types, required
+keys, unknown keys forbidden) and the annotated checks here add bounds and formats; every
+problem becomes one `ConfigError` line naming the file, the dotted key, what was expected and
+what was got. Secrets (DISCORD_TOKEN) are not configuration and are never read here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import math
 import os
 import re
 import types
@@ -21,9 +20,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import pydantic
 import yaml
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, Strict, StrictBool
+from pydantic_core import ErrorDetails
 
 from bot.models import LogLevel, OnMissing, PostOrder, PostStyle
 from bot.timezones import iana_zone
@@ -39,6 +41,7 @@ ENV_OVERRIDES: dict[str, str] = {
 }
 
 _T = TypeVar("_T")
+_E = TypeVar("_E", bound=StrEnum)
 _Check = Callable[[Any], Any]  # returns the (normalised) value or raises ValueError("expected …")
 
 
@@ -76,7 +79,26 @@ def parse_timezone(s: str) -> zoneinfo.ZoneInfo:
     return zone
 
 
-# -- per-field checks -----------------------------------------------------------------------------
+# -- what a value must be: each check returns the (normalised) value or raises ValueError -----
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"a {type(value).__name__} ({value})"
+
+
+def _expected(expected: str, value: object) -> str:
+    quote = " (put it in quotes)" if expected == "a string" and value is not None else ""
+    return f"expected {expected}, got {_describe(value)}{quote}"
 
 
 def _check(ok: Callable[[Any], bool], expected: str) -> _Check:
@@ -88,21 +110,20 @@ def _check(ok: Callable[[Any], bool], expected: str) -> _Check:
     return check
 
 
-def _one_of(*options: str) -> _Check:
-    def check(value: str) -> str:
-        for option in options:
-            if value.lower() == option.lower():
-                return option
-        choices = f"{', '.join(options[:-1])} or {options[-1]}"
+def _choice(vocabulary: type[_E]) -> _Check:
+    """Text naming a member in any letter case -> the member."""
+    options = [str(m) for m in vocabulary]
+    choices = f"{', '.join(options[:-1])} or {options[-1]}"
+
+    def check(value: object) -> _E:
+        if not isinstance(value, str):
+            raise ValueError(_expected("a string", value))
+        for member in vocabulary:
+            if value.lower() == member.lower():
+                return member
         raise ValueError(f"expected {choices}, got {value!r}")
 
     return check
-
-
-def _member_of(vocabulary: type[StrEnum]) -> _Check:
-    """Any letter case of a member's value -> the member."""
-    by_value = _one_of(*vocabulary)
-    return lambda value: vocabulary(by_value(value))
 
 
 def _url(*schemes: str) -> _Check:
@@ -159,196 +180,199 @@ def _one_per_channel(subs: tuple[SubscriptionConfig, ...]) -> tuple[Subscription
     return subs
 
 
-def _between(low: int, high: int) -> Any:
-    return _m(_check(lambda v: low <= v <= high, f"an integer from {low} to {high}"))
+def _empty(value: object, empty: object) -> object:
+    return empty if value is None else value
 
 
-def _up_to(high: float) -> Any:
-    return _m(_check(lambda v: 0 < v <= high, f"a number > 0 and <= {high:g}"))
+# A key left empty in YAML (`daily:`) is null: a section then has its defaults, a list is empty.
+_Section = BeforeValidator(lambda v: _empty(v, {}))
+_List = BeforeValidator(lambda v: _empty(v, []))
+# Values as YAML wrote them: no quietly turning "30" into 30 or true into 1.
+_Int = Annotated[int, Strict()]
+_Str = Annotated[str, Strict()]
+_Number = Annotated[float, Strict(), pydantic.Field(allow_inf_nan=False)]  # an int is fine
 
 
-def _m(
-    check: _Check | None = None, each: _Check | None = None, coerce: _Check | None = None
-) -> Any:
-    """Field metadata: `check` the value, check `each` list item, `coerce` the raw YAML first."""
-    pairs = {"check": check, "each": each, "coerce": coerce}
-    return {k: v for k, v in pairs.items() if v is not None}
+def _between(low: int, high: int) -> AfterValidator:
+    return AfterValidator(_check(lambda v: low <= v <= high, f"an integer from {low} to {high}"))
 
 
-_DISCORD_ID = _check(lambda v: 0 < v < 2**63, "a Discord id (integer > 0)")
-_PATH = _check(lambda v: v.strip() != "", "a non-empty path")
-_TIME, _TZ = _m(_time, coerce=_time_text), _m(_timezone)
-_STYLE = _m(_member_of(PostStyle))
-_LEVEL = _m(_member_of(LogLevel))
-_MAX_PAPERS = _between(1, 100)
+def _up_to(high: float) -> AfterValidator:
+    return AfterValidator(_check(lambda v: 0 < v <= high, f"a number > 0 and <= {high:g}"))
+
+
+def _is(ok: Callable[[Any], bool], expected: str) -> AfterValidator:
+    return AfterValidator(_check(ok, expected))
+
+
 # Upper bounds: far beyond any useful setting, and small enough for timedelta, asyncio timers
 # and SQLite integers (10**20 of any of them would fail only later, at the first use).
-_MIN_VOTES = _between(0, 1_000_000)
+_Minutes = Annotated[_Int, _between(1, 1440)]
+_Wait = Annotated[_Int, _between(0, 1440)]
+_Hours = Annotated[_Int, _between(0, 168)]
+_Days = Annotated[_Int, _between(0, 90)]
+_MinVotes = Annotated[_Int, _between(0, 1_000_000)]
+_MaxPapers = Annotated[_Int, _between(1, 100)]
+_Timeout = Annotated[_Number, _up_to(300)]
+_Rate = Annotated[_Number, _up_to(50)]
+_DiscordId = Annotated[_Int, _is(lambda v: 0 < v < 2**63, "a Discord id (integer > 0)")]
+_Path = Annotated[_Str, _is(lambda v: v.strip() != "", "a non-empty path")]
+_Time = Annotated[_Str, BeforeValidator(_time_text), AfterValidator(_time)]
+_Zone = Annotated[_Str, AfterValidator(_timezone)]
+_HttpUrl = Annotated[_Str, AfterValidator(_url("http", "https"))]
+_WsUrl = Annotated[_Str, AfterValidator(_url("ws", "wss"))]
+_UrlTemplate = Annotated[_Str, AfterValidator(_url_template)]
+_Style = Annotated[PostStyle, PlainValidator(_choice(PostStyle))]
+_Level = Annotated[LogLevel, PlainValidator(_choice(LogLevel))]
+_Order = Annotated[PostOrder, PlainValidator(_choice(PostOrder))]
+_OnMissing = Annotated[OnMissing, PlainValidator(_choice(OnMissing))]
 
 
 # -- the schema -----------------------------------------------------------------------------------
 
+_STRICT = pydantic.ConfigDict(extra="forbid")
 
+
+@pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
 class DiscordConfig:
-    api_base: str = field(default="https://discord.com/api/v10", metadata=_m(_url("http", "https")))
-    gateway_url: str = field(default="wss://gateway.discord.gg", metadata=_m(_url("ws", "wss")))
-    sync_guilds: tuple[int, ...] = field(default=(), metadata=_m(each=_DISCORD_ID))
-    sync_on_start: bool = True
+    api_base: _HttpUrl = "https://discord.com/api/v10"
+    gateway_url: _WsUrl = "wss://gateway.discord.gg"
+    sync_guilds: Annotated[tuple[_DiscordId, ...], _List] = ()
+    sync_on_start: StrictBool = True
 
 
+@pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
 class SourcesConfig:
-    folders: tuple[str, ...] = field(default=(), metadata=_m(each=_PATH))
-    url_template: str | None = field(default=DEFAULT_URL_TEMPLATE, metadata=_m(_url_template))
-    poll_interval_minutes: int = field(default=30, metadata=_between(1, 1440))
-    request_timeout_seconds: float = field(default=20.0, metadata=_up_to(300))
-    lookback_days: int = field(default=3, metadata=_between(0, 90))
+    folders: Annotated[tuple[_Path, ...], _List] = ()
+    url_template: _UrlTemplate | None = DEFAULT_URL_TEMPLATE
+    poll_interval_minutes: _Minutes = 30
+    request_timeout_seconds: _Timeout = 20.0
+    lookback_days: _Days = 3
 
 
+@pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
 class SubscriptionConfig:
-    guild: int = field(metadata=_m(_DISCORD_ID))
-    channel: int = field(metadata=_m(_DISCORD_ID))
-    time: str | None = field(default=None, metadata=_TIME)
-    timezone: str | None = field(default=None, metadata=_TZ)
-    style: PostStyle | None = field(default=None, metadata=_STYLE)
-    min_votes: int | None = field(default=None, metadata=_MIN_VOTES)
-    max_papers: int | None = field(default=None, metadata=_MAX_PAPERS)
+    guild: _DiscordId
+    channel: _DiscordId
+    time: _Time | None = None
+    timezone: _Zone | None = None
+    style: _Style | None = None
+    min_votes: _MinVotes | None = None
+    max_papers: _MaxPapers | None = None
 
 
+@pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
 class DailyConfig:
-    timezone: str = field(default="Asia/Seoul", metadata=_TZ)
-    time: str = field(default="09:00", metadata=_TIME)
-    style: PostStyle = field(default=PostStyle.EMBEDS, metadata=_STYLE)
-    order: PostOrder = field(default=PostOrder.PUBLISHED, metadata=_m(_member_of(PostOrder)))
-    wait_for_digest_minutes: int = field(default=240, metadata=_between(0, 1440))
-    on_missing: OnMissing = field(default=OnMissing.WAIT, metadata=_m(_member_of(OnMissing)))
-    catch_up_hours: int = field(default=24, metadata=_between(0, 168))
-    global_rate_per_second: float = field(default=45.0, metadata=_up_to(50))
-    subscriptions: tuple[SubscriptionConfig, ...] = field(default=(), metadata=_m(_one_per_channel))
+    timezone: _Zone = "Asia/Seoul"
+    time: _Time = "09:00"
+    style: _Style = PostStyle.EMBEDS
+    order: _Order = PostOrder.PUBLISHED
+    wait_for_digest_minutes: _Wait = 240
+    on_missing: _OnMissing = OnMissing.WAIT
+    catch_up_hours: _Hours = 24
+    global_rate_per_second: _Rate = 45.0
+    subscriptions: Annotated[
+        tuple[SubscriptionConfig, ...], _List, AfterValidator(_one_per_channel)
+    ] = ()
 
 
+@pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
 class Config:
-    database: str = field(default="papers.db", metadata=_m(_PATH))
-    log_level: LogLevel = field(default=LogLevel.INFO, metadata=_LEVEL)
-    discord: DiscordConfig = field(default_factory=DiscordConfig)
-    sources: SourcesConfig = field(default_factory=SourcesConfig)
-    daily: DailyConfig = field(default_factory=DailyConfig)
+    database: _Path = "papers.db"
+    log_level: _Level = LogLevel.INFO
+    discord: Annotated[DiscordConfig, _Section] = field(default_factory=DiscordConfig)
+    sources: Annotated[SourcesConfig, _Section] = field(default_factory=SourcesConfig)
+    daily: Annotated[DailyConfig, _Section] = field(default_factory=DailyConfig)
 
 
-# -- the generic builder --------------------------------------------------------------------------
+# -- pydantic's errors as one line each -----------------------------------------------------------
 
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "null (an empty value)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, list | dict):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return f"a {type(value).__name__} ({value})"
-
-
-_SCALARS: dict[type, tuple[str, Callable[[object], bool]]] = {
-    bool: ("true or false", lambda v: isinstance(v, bool)),
-    int: ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-    float: ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
-    str: ("a string", lambda v: isinstance(v, str)),
+_EXPECTED = {
+    "int_type": "an integer",
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "float_type": "a number",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dataclass_type": "a mapping of keys",
+    "dict_type": "a mapping of keys",
 }
+_UNKNOWN = {"unexpected_keyword_argument", "extra_forbidden", "invalid_key"}
 
 
-def _scalar(hint: type, value: object, key: str) -> object:
-    expected, ok = _SCALARS[hint]
-    if not ok(value):
-        quote = " (put it in quotes)" if hint is str and value is not None else ""
-        raise _Invalid(key, f"expected {expected}, got {_describe(value)}{quote}")
-    if hint is float:
-        number = float(typing.cast(float, value))
-        if not math.isfinite(number):
-            raise _Invalid(key, f"expected a finite number, got {value!r}")
-        return number
-    return value
+def _key(loc: tuple[int | str, ...]) -> str:
+    """('daily', 'subscriptions', 1, 'time') -> 'daily.subscriptions[1].time'"""
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else part
+    return key
 
 
-def _convert(hint: Any, value: object, key: str, each: _Check | None = None) -> object:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):  # only `X | None` is used
-        (inner,) = (a for a in args if a is not type(None))
-        return None if value is None else _convert(inner, value, key, each)
-    if origin in (tuple, list):
-        if value is None:
-            value = []
-        if not isinstance(value, list):
-            raise _Invalid(key, f"expected a list, got {_describe(value)}")
-        items = [_convert(args[0], v, f"{key}[{i}]") for i, v in enumerate(value)]
-        if each is not None:
-            items = [_run(each, v, f"{key}[{i}]") for i, v in enumerate(items)]
-        return tuple(items) if origin is tuple else items
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _build(hint, value, key)
-    if isinstance(hint, type) and issubclass(hint, StrEnum):
-        hint = str  # text here; the field's check makes it a member
-    return _scalar(hint, value, key)
+def _schema_at(cls: Any, loc: tuple[int | str, ...]) -> Any:
+    """The dataclass whose keys are at `loc` (a mapping's place in the file)."""
+    for part in loc:
+        hint = cls if isinstance(part, int) else typing.get_type_hints(cls)[part]
+        while typing.get_origin(hint) in (Annotated, tuple, types.UnionType):
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        cls = hint
+    return cls
 
 
-def _run(check: _Check, value: object, key: str) -> object:
+def _unknown(root: Any, loc: tuple[int | str, ...]) -> _Invalid:
+    *at, name = loc
+    fields = [f.name for f in dataclasses.fields(_schema_at(root, tuple(at)))]
+    close = difflib.get_close_matches(str(name), fields, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    key = f"{_key(tuple(at))}.{name}" if at else str(name)
+    return _Invalid(key, f"unknown key{hint}; allowed keys: {', '.join(fields)}")
+
+
+def _invalid(root: Any, error: ErrorDetails) -> _Invalid:
+    kind, loc, value = error["type"], error["loc"], error["input"]
+    if kind in _UNKNOWN:
+        return _unknown(root, loc)
+    if kind == "missing":
+        return _Invalid(_key(loc), "missing required key")
+    if kind == "value_error":  # a check above: its message is the line
+        return _Invalid(_key(loc), str((error.get("ctx") or {})["error"]))
+    if kind == "finite_number":
+        return _Invalid(_key(loc), f"expected a finite number, got {value!r}")
+    if kind in _EXPECTED:
+        return _Invalid(_key(loc), _expected(_EXPECTED[kind], value))
+    return _Invalid(
+        _key(loc), f"{error['msg'][:1].lower()}{error['msg'][1:]}, got {_describe(value)}"
+    )
+
+
+_ADAPTERS: dict[type, pydantic.TypeAdapter[Any]] = {}  # built on first use (~50 ms for Config)
+
+
+def _adapter(cls: type[_T]) -> pydantic.TypeAdapter[_T]:
+    if cls not in _ADAPTERS:
+        _ADAPTERS[cls] = pydantic.TypeAdapter(cls)
+    return _ADAPTERS[cls]
+
+
+def _validate(cls: type[_T], raw: object) -> _T:
+    """A `cls` from YAML data; the first problem (an unknown key before others) as `_Invalid`."""
     try:
-        return check(value)
-    except ValueError as e:
-        raise _Invalid(key, str(e)) from None
+        return _adapter(cls).validate_python({} if raw is None else raw)
+    except pydantic.ValidationError as e:
+        errors = sorted(e.errors(), key=lambda err: err["type"] not in _UNKNOWN)
+        raise _invalid(cls, errors[0]) from None
 
 
-def _field(f: dataclasses.Field[Any], hint: Any, value: object, key: str) -> object:
-    if "coerce" in f.metadata:
-        value = _run(f.metadata["coerce"], value, key)
-    value = _convert(hint, value, key, f.metadata.get("each"))
-    if value is not None and "check" in f.metadata:
-        value = _run(f.metadata["check"], value, key)
-    return value
-
-
-def _join(key: str, name: object) -> str:
-    return f"{key}.{name}" if key else str(name)
-
-
-def _build(cls: type[_T], raw: object, key: str) -> _T:
-    """A `cls` from a YAML mapping (None = all defaults), checking every key against fields."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise _Invalid(key, f"expected a mapping of keys, got {_describe(raw)}")
-    fields = {f.name: f for f in dataclasses.fields(typing.cast(Any, cls))}
-    for name in raw:
-        if name not in fields:
-            close = difflib.get_close_matches(str(name), fields, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise _Invalid(
-                _join(key, name), f"unknown key{hint}; allowed keys: {', '.join(fields)}"
-            )
-    hints, values = typing.get_type_hints(cls), dict[str, object]()
-    for name, f in fields.items():
-        if name in raw:
-            values[name] = _field(f, hints[name], raw[name], _join(key, name))
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise _Invalid(_join(key, name), "missing required key")
-    return cls(**values)
-
-
-def _override(obj: Any, path: list[str], value: str, key: str) -> Any:
-    name = path[0]
+def _override(obj: Any, path: list[str], value: str) -> Any:
+    """`obj` with the dotted `path` set to `value`, checked as the file's value would be."""
+    name, fields = path[0], {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
     if len(path) > 1:
-        new = _override(getattr(obj, name), path[1:], value, key)
-    else:
-        f = next(f for f in dataclasses.fields(obj) if f.name == name)
-        new = _field(f, typing.get_type_hints(type(obj))[name], value, key)
-    return dataclasses.replace(obj, **{name: new})
+        return dataclasses.replace(obj, **{name: _override(fields[name], path[1:], value)})
+    return _validate(type(obj), fields | {name: value})
 
 
 class _Loader(yaml.SafeLoader):
@@ -415,7 +439,7 @@ def load_config(path: Path | str | None, env: Mapping[str, str] | None = None) -
     if path is not None:
         path = Path(path)
         try:
-            config = _build(Config, _read(path), "")
+            config = _validate(Config, _read(path))
         except _Invalid as e:
             raise ConfigError(f"{path}: {e}") from None
     env = os.environ if env is None else env
@@ -424,7 +448,7 @@ def load_config(path: Path | str | None, env: Mapping[str, str] | None = None) -
         if not value:
             continue
         try:
-            config = _override(config, key.split("."), value, key)
+            config = _override(config, key.split("."), value)
         except _Invalid as e:
             raise ConfigError(
                 f"environment variable {var} (overrides {key}): {e.problem}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -271,10 +272,53 @@ def test_unknown_key_in_a_subscription(tmp_path: Path) -> None:
             "daily:\n  subscriptions:\n    - 12345\n",
             "daily.subscriptions[0]: expected a mapping of keys, got the number 12345",
         ),
+        (
+            "daily:\n  subscriptions:\n    - \n",
+            "daily.subscriptions[0]: expected a mapping of keys, got null (an empty value)",
+        ),
+        (
+            "daily:\n  style: 5\n",
+            "daily.style: expected a string, got the number 5 (put it in quotes)",
+        ),
+        (
+            SUB + "    - {guild: 1, channel: 3, 5: x}\n",
+            "daily.subscriptions[1].5: unknown key; allowed keys: guild, channel, time, timezone, "
+            "style, min_votes, max_papers",
+        ),
     ],
 )
 def test_wrong_types(tmp_path: Path, text: str, expected: str) -> None:
     assert error(tmp_path, text) == expected
+
+
+def _leaves(cls: type, key: str = "") -> list[str]:
+    out = []
+    for f in dataclasses.fields(cls):
+        hint = typing.get_type_hints(cls)[f.name]
+        if dataclasses.is_dataclass(hint):
+            out += _leaves(typing.cast(type, hint), f"{key}{f.name}.")
+        elif f.name != "subscriptions":
+            out.append(f"{key}{f.name}")
+    return out + (["daily.subscriptions.0.guild"] if cls is Config else [])
+
+
+@pytest.mark.parametrize("key", _leaves(Config))
+@pytest.mark.parametrize("value", ["{a: 1}", "[[1]]", "!!binary aGk="])
+def test_every_key_says_what_it_got_in_one_line(tmp_path: Path, key: str, value: str) -> None:
+    """A value of the wrong kind anywhere is one line naming the key, not a validator's dump."""
+    *parents, name = key.split(".")
+    lines, indent = [], ""
+    for part in parents:
+        lines.append(f"{indent}- {{guild: 1, channel: 2}}" if part == "0" else f"{indent}{part}:")
+        indent += "  "
+    if parents and parents[-1] == "0":
+        lines[-1] = lines[-1].replace("guild: 1", f"{name}: {value}", 1)
+    else:
+        lines.append(f"{indent}{name}: {value}")
+    message = error(tmp_path, "\n".join(lines) + "\n")
+    shown = key.replace(".0.", "[0].")
+    assert re.match(rf"{re.escape(shown)}(\[0\])?: expected ", message), message  # lists: item 0
+    assert ", got a " in message and "\n" not in message, message
 
 
 def test_missing_required_key(tmp_path: Path) -> None:
