@@ -16,7 +16,8 @@ from bot.digest.ingest import Parsed, read_and_parse
 from bot.features.daily.cog import STYLES
 from bot.features.daily.plan import select
 from bot.features.daily.runner import rules_for
-from bot.features.lookup.cog import SORTS
+from bot.features.lookup.cog import PERIODS, SORTS, Period
+from bot.i18n_text import TEXT
 from bot.models import LogLevel, OnMissing, Origin, Paper, PostOrder, PostStatus, PostStyle, Sort
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
@@ -114,3 +115,11 @@ def test_a_file_read_for_loading_is_a_record(tmp_path: Path) -> None:
     assert read.index[0] == ("A title", index_text("A title"))
     assert skipped == Parsed(str(bad), None, skipped=skipped.skipped, index=())
     assert str(bad) in skipped.skipped
+
+
+def test_period() -> None:
+    assert [c.value for c in PERIODS] == list(Period)  # /top and /random offer each, in order
+    for language in TEXT.values():  # and title the answer by it in every language
+        assert {f"period_{p}" for p in Period} <= language.keys()
+    assert Period.of("week") is Period.WEEK
+    assert Period.of("decade") is Period.ALL  # a value Discord's choices would not send

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from functools import partial
 
 import discord
@@ -27,13 +28,28 @@ from bot.inputs import clean_query, shown
 from bot.models import Paper, Sort
 from bot.store import Page, PaperStore
 
-_PERIOD_DAYS = {"day": 0, "week": 6, "month": 29, "year": 364}
+
+class Period(StrEnum):
+    """The days /top and /random pick from, ending at the newest digest day."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    ALL = "all"
+
+    @classmethod
+    def of(cls, value: str) -> Period:
+        return cls(value) if value in list(cls) else cls.ALL
+
+
+_PERIOD_DAYS = {Period.DAY: 0, Period.WEEK: 6, Period.MONTH: 29, Period.YEAR: 364}
 PERIODS = [
-    Choice(name=_("Newest day"), value="day"),
-    Choice(name=_("Last 7 days"), value="week"),
-    Choice(name=_("Last 30 days"), value="month"),
-    Choice(name=_("Last 365 days"), value="year"),
-    Choice(name=_("All time"), value="all"),
+    Choice(name=_("Newest day"), value=Period.DAY.value),
+    Choice(name=_("Last 7 days"), value=Period.WEEK.value),
+    Choice(name=_("Last 30 days"), value=Period.MONTH.value),
+    Choice(name=_("Last 365 days"), value=Period.YEAR.value),
+    Choice(name=_("All time"), value=Period.ALL.value),
 ]
 SORTS = [
     Choice(name=_("Relevance"), value=Sort.RELEVANCE.value),
@@ -112,7 +128,7 @@ class Lookup(commands.Cog, name=COG):
             raise
         self.lists.answered(key, interaction, message_id)
 
-    async def _period(self, period: str) -> tuple[dt.date | None, dt.date | None]:
+    async def _period(self, period: Period) -> tuple[dt.date | None, dt.date | None]:
         """A period ends at the newest digest day, so a quiet week still shows something."""
         if period not in _PERIOD_DAYS:
             return None, None
@@ -246,7 +262,10 @@ class Lookup(commands.Cog, name=COG):
     @app_commands.command(name=_("top"), description=_("Most-voted papers"))
     @app_commands.choices(period=PERIODS)
     async def top(
-        self, interaction: discord.Interaction, period: str = "week", ephemeral: bool = False
+        self,
+        interaction: discord.Interaction,
+        period: str = Period.WEEK.value,
+        ephemeral: bool = False,
     ) -> None:
         """Most-voted papers
 
@@ -258,14 +277,14 @@ class Lookup(commands.Cog, name=COG):
             Only you see the answer
         """
         locale = _locale(interaction)
-        title = text(locale, f"period_{period}" if period in _PERIOD_DAYS else "period_all")
+        title = text(locale, f"period_{Period.of(period)}")
         empty = text(locale, "err_no_digests")
-        fetch = partial(self._top_page, period)
+        fetch = partial(self._top_page, Period.of(period))
         await self._send_page(
             interaction, fetch, title=title, ephemeral=ephemeral, empty=empty, heading=True
         )
 
-    async def _top_page(self, period: str, *, offset: int, limit: int) -> Page:
+    async def _top_page(self, period: Period, *, offset: int, limit: int) -> Page:
         since, until = await self._period(period)
         return await self.store.top(since=since, until=until, limit=limit, offset=offset)
 
@@ -297,7 +316,10 @@ class Lookup(commands.Cog, name=COG):
     @app_commands.command(name=_("random"), description=_("A random paper"))
     @app_commands.choices(period=PERIODS)
     async def random(
-        self, interaction: discord.Interaction, period: str = "all", ephemeral: bool = False
+        self,
+        interaction: discord.Interaction,
+        period: str = Period.ALL.value,
+        ephemeral: bool = False,
     ) -> None:
         """A random paper
 
@@ -309,14 +331,14 @@ class Lookup(commands.Cog, name=COG):
             Only you see the answer
         """
         locale = _locale(interaction)
-        paper = await self._random(period)
+        paper = await self._random(Period.of(period))
         if paper is None:
             raise UserFacingError(text(locale, "err_no_digests"))
         await Answer(interaction, ephemeral=ephemeral).send(
             embeds=[render.paper_embed(paper, locale=locale)], view=paper_links(paper, locale)
         )
 
-    async def _random(self, period: str) -> Paper | None:
+    async def _random(self, period: Period) -> Paper | None:
         since, until = await self._period(period)
         return await self.store.random_paper(since=since, until=until)
 
