@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from bot.models import Sort
 from bot.store import PaperStore
 from bot.store.cache import LookupCache
 from tests.test_store import day, entry
@@ -80,7 +81,7 @@ async def test_a_repeated_lookup_is_answered_from_memory(tmp_path: Path) -> None
         await store.ingest("a.md", day(D, entry("2406.00001", "Scaling Diffusion")))
         first = await store.search("diffusion")
         again = await store.search("diffusion")
-        other = await store.search("diffusion", sort="votes")
+        other = await store.search("diffusion", sort=Sort.VOTES)
 
         assert again is first
         assert other is not first and other.papers == first.papers

@@ -22,6 +22,7 @@ from bot.config import (
     parse_hhmm,
     parse_timezone,
 )
+from bot.models import OnMissing, PostOrder, PostStyle
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "bot.example.yaml"
 SUB = "daily:\n  subscriptions:\n    - {guild: 1, channel: 2}\n"
@@ -59,7 +60,15 @@ def test_no_file_gives_defaults() -> None:
     )
     assert config.sources == SourcesConfig((), DEFAULT_URL_TEMPLATE, 30, 20.0, 3)
     assert config.daily == DailyConfig(
-        "Asia/Seoul", "09:00", "embeds", "published", 240, "wait", 24, 45.0, ()
+        "Asia/Seoul",
+        "09:00",
+        PostStyle.EMBEDS,
+        PostOrder.PUBLISHED,
+        240,
+        OnMissing.WAIT,
+        24,
+        45.0,
+        (),
     )
 
 
@@ -96,7 +105,7 @@ def test_example_subscription_block_is_valid(tmp_path: Path) -> None:
     text = "\n".join(lines).replace("  subscriptions: []", "\n".join(block))
     (sub,) = load(tmp_path, text).daily.subscriptions
     assert sub == SubscriptionConfig(
-        123456789012345678, 234567890123456789, "08:30", "Europe/Berlin", "thread", 0, None
+        123456789012345678, 234567890123456789, "08:30", "Europe/Berlin", PostStyle.THREAD, 0, None
     )
 
 
@@ -143,7 +152,7 @@ daily:
     assert isinstance(config.daily.global_rate_per_second, float)
     assert config.daily.subscriptions == (
         SubscriptionConfig(111, 333, None, None, None, None, None),
-        SubscriptionConfig(222, 444, "23:59", "Europe/Berlin", "thread", 5, 100),
+        SubscriptionConfig(222, 444, "23:59", "Europe/Berlin", PostStyle.THREAD, 5, 100),
     )
     assert dataclasses.replace(config, daily=DailyConfig()).daily == DailyConfig()
 

@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from bot.models import Origin, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import Claim, DailyStore, Subscription
 
@@ -188,7 +189,7 @@ async def test_skipped_days_are_settled(store: PaperStore) -> None:
 
 async def test_failures_pause_after_the_limit_and_saving_unpauses(store: PaperStore) -> None:
     daily = DailyStore(store.connection)
-    sub = Subscription(1, 10, "09:00", "Asia/Seoul", "embeds")
+    sub = Subscription(1, 10, "09:00", "Asia/Seoul", PostStyle.EMBEDS)
     await daily.save_subscription(sub, NOW)
     assert not await daily.record_failure(1, "403", pause_after=3)
     assert not await daily.record_failure(1, "403", pause_after=3)
@@ -203,9 +204,9 @@ async def test_failures_pause_after_the_limit_and_saving_unpauses(store: PaperSt
 
 async def test_config_subscriptions_follow_the_config(store: PaperStore) -> None:
     daily = DailyStore(store.connection)
-    mine = Subscription(2, 10, "08:00", "Asia/Seoul", "compact", origin="command")
+    mine = Subscription(2, 10, "08:00", "Asia/Seoul", PostStyle.COMPACT, origin=Origin.COMMAND)
     await daily.save_subscription(mine, NOW)
-    cfg = Subscription(3, 10, "09:00", "Europe/Berlin", "thread", origin="config")
+    cfg = Subscription(3, 10, "09:00", "Europe/Berlin", PostStyle.THREAD, origin=Origin.CONFIG)
     await daily.sync_config([cfg], NOW)
     assert {s.channel_id for s in await daily.subscriptions()} == {2, 3}
     await daily.sync_config([], NOW)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.models import Entry, ParseResult, Section
+from bot.models import Entry, ParseResult, Section, Sort
 from bot.store import PaperStore
 
 D1, D2, D3 = dt.date(2024, 6, 12), dt.date(2024, 6, 13), dt.date(2024, 7, 1)
@@ -187,9 +187,9 @@ async def test_title_matches_rank_above_summary_matches(store: PaperStore) -> No
 
 
 async def test_search_filters_and_sorts(loaded: PaperStore) -> None:
-    by_votes = await loaded.search("모델", sort="votes")
+    by_votes = await loaded.search("모델", sort=Sort.VOTES)
     assert [p.arxiv_id for p in by_votes.papers] == ["2406.00001", "2406.00002", "2407.00009"]
-    newest = await loaded.search("모델", sort="newest")
+    newest = await loaded.search("모델", sort=Sort.NEWEST)
     assert newest.papers[0].arxiv_id == "2407.00009"
     assert {p.arxiv_id for p in (await loaded.search("모델", min_votes=10)).papers} == {
         "2406.00001"
@@ -201,8 +201,8 @@ async def test_search_filters_and_sorts(loaded: PaperStore) -> None:
 
 
 async def test_pagination_is_stable(loaded: PaperStore) -> None:
-    first = await loaded.search("모델", sort="votes", limit=2)
-    second = await loaded.search("모델", sort="votes", limit=2, offset=2)
+    first = await loaded.search("모델", sort=Sort.VOTES, limit=2)
+    second = await loaded.search("모델", sort=Sort.VOTES, limit=2, offset=2)
     assert first.total == second.total == 3
     assert [p.arxiv_id for p in first.papers + second.papers] == [
         "2406.00001",

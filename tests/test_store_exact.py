@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Entry, ParseResult, Section
+from bot.models import Entry, ParseResult, Section, Sort
 from bot.store import Limits, PaperStore
 from tests.test_cli import cli
 
@@ -113,7 +113,7 @@ async def test_a_page_as_long_as_the_store_needs_no_statement_variable_per_paper
         limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
         await conn._execute(raw.setlimit, limit, 999)  # type: ignore[no-untyped-call]
     everything = await store.top(limit=PAPERS)
-    planning = await store.search("planning", sort="votes", limit=PAPERS)
+    planning = await store.search("planning", sort=Sort.VOTES, limit=PAPERS)
 
     assert len(everything.papers) == PAPERS
     assert len(planning.papers) == EVERYWHERE

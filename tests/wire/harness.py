@@ -22,6 +22,7 @@ from bot.features.daily.plan import Planned
 from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner
 from bot.features.lookup.views import ResultLists, lists_of
+from bot.models import PostStyle
 from bot.sandbox import SandboxServer
 from bot.sandbox.models import Json
 from bot.sandbox.scene import SceneClock
@@ -181,7 +182,7 @@ class DailyBot:
         """What `/daily subscribe` saved, the day before (so today's post is due)."""
         found = self.server.channel(channel)
         assert found.guild_id is not None
-        sub = Subscription(found.id, found.guild_id, post_time, "Asia/Seoul", style)
+        sub = Subscription(found.id, found.guild_id, post_time, "Asia/Seoul", PostStyle(style))
         await self.ledger.save_subscription(sub, self.clock() - dt.timedelta(days=1))
         return sub
 

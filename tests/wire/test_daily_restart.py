@@ -17,6 +17,7 @@ import pytest
 from bot.digest.parse import parse
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import LEASE
+from bot.models import PostOrder
 from bot.sandbox import SandboxServer
 from bot.sandbox.scene import SceneClock
 from bot.store import PaperStore
@@ -41,7 +42,9 @@ async def killed_after(
 ) -> tuple[DailyBot, list[Planned]]:
     """A bot posting the day's digest to #papers, killed while message k+1 is on the wire."""
     config = daily_config(sandbox, db)
-    config = dataclasses.replace(config, daily=dataclasses.replace(config.daily, order=order))
+    config = dataclasses.replace(
+        config, daily=dataclasses.replace(config.daily, order=PostOrder(order))
+    )
     first = await DailyBot(sandbox, db, clock, config).start()
     await first.subscribe("papers", style="embeds")
     plan = await first.plan("papers")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.features.daily.plan import decode_plan, encode_plan, nonce, plan_post, select
-from bot.models import Digest, Paper
+from bot.models import Digest, Paper, PostOrder, PostStyle
 
 DAY = dt.date(2025, 5, 9)
 
@@ -31,7 +31,7 @@ def digest(n: int) -> Digest:
 
 def test_embeds_style_keeps_every_paper_in_order_within_limits() -> None:
     d = digest(50)
-    plan = plan_post(d, "embeds", papers=d.papers, source_url="https://example.org/d.md")
+    plan = plan_post(d, PostStyle.EMBEDS, papers=d.papers, source_url="https://example.org/d.md")
     assert "2025-05-09" in (plan[0].content or "") and "50" in (plan[0].content or "")
     titles = [e.url for item in plan[1:] for e in item.embeds]
     assert titles == [p.abs_url for p in d.papers]
@@ -44,7 +44,7 @@ def test_embeds_style_keeps_every_paper_in_order_within_limits() -> None:
 
 def test_thread_style_is_a_header_then_one_message_per_paper_in_the_thread() -> None:
     d = digest(5)
-    plan = plan_post(d, "thread", papers=d.papers, source_url=None)
+    plan = plan_post(d, PostStyle.THREAD, papers=d.papers, source_url=None)
     assert plan[0].thread_name and not plan[0].in_thread
     assert [len(p.embeds) for p in plan[1:]] == [1] * 5
     assert all(p.in_thread for p in plan[1:])
@@ -52,7 +52,7 @@ def test_thread_style_is_a_header_then_one_message_per_paper_in_the_thread() -> 
 
 def test_compact_style_lists_every_title_in_messages_under_2000() -> None:
     d = digest(60)
-    plan = plan_post(d, "compact", papers=d.papers, source_url=None)
+    plan = plan_post(d, PostStyle.COMPACT, papers=d.papers, source_url=None)
     text = "\n".join(p.content or "" for p in plan)
     assert all(len(p.content or "") <= 2000 for p in plan)
     assert all(p.abs_url in text for p in d.papers)
@@ -60,15 +60,11 @@ def test_compact_style_lists_every_title_in_messages_under_2000() -> None:
 
 def test_min_votes_max_papers_and_vote_order() -> None:
     papers = [paper(1, 5), paper(2, None), paper(3, 50), paper(4, 20)]
-    assert [p.votes for p in select(papers, order="votes", min_votes=10, max_papers=None)] == [
-        50,
-        20,
-    ]
-    assert [p.votes for p in select(papers, order="published", min_votes=None, max_papers=2)] == [
-        5,
-        None,
-    ]
-    assert len(select(papers, order="published", min_votes=None, max_papers=None)) == 4
+    by_votes = select(papers, order=PostOrder.VOTES, min_votes=10, max_papers=None)
+    assert [p.votes for p in by_votes] == [50, 20]
+    first_two = select(papers, order=PostOrder.PUBLISHED, min_votes=None, max_papers=2)
+    assert [p.votes for p in first_two] == [5, None]
+    assert len(select(papers, order=PostOrder.PUBLISHED, min_votes=None, max_papers=None)) == 4
 
 
 def test_nonce_is_deterministic_short_and_distinct() -> None:
@@ -78,8 +74,8 @@ def test_nonce_is_deterministic_short_and_distinct() -> None:
     assert len(others) == 150
 
 
-@pytest.mark.parametrize("style", ["embeds", "thread", "compact"])
-def test_a_stored_plan_comes_back_as_the_same_messages(style: str) -> None:
+@pytest.mark.parametrize("style", list(PostStyle))
+def test_a_stored_plan_comes_back_as_the_same_messages(style: PostStyle) -> None:
     d = digest(12)
     plan = plan_post(d, style, papers=d.papers, source_url="https://example.org/d.md")
     body = encode_plan(plan)

@@ -13,6 +13,7 @@ from bot.features.daily.runner import Runner
 from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Sources
 from bot.inputs import parse_zone
+from bot.models import PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
 
@@ -56,7 +57,7 @@ async def publish(store: PaperStore, day: dt.date, count: int) -> None:
 async def test_a_subscription_takes_the_config_defaults_for_what_is_not_given(
     store: PaperStore,
 ) -> None:
-    daily = service(store, DailyConfig(time="07:30", style="compact"))
+    daily = service(store, DailyConfig(time="07:30", style=PostStyle.COMPACT))
     sub = await daily.subscribe(
         CHANNEL,
         GUILD,
@@ -86,7 +87,7 @@ async def test_a_subscription_keeps_the_time_and_zone_given(store: PaperStore) -
         GUILD,
         post_time="18:05",
         tz=parse_zone("europe/berlin", "en"),
-        style="thread",
+        style=PostStyle.THREAD,
         min_votes=3,
         max_papers=None,
         created_by=42,
@@ -118,7 +119,7 @@ async def test_config_subscriptions_follow_the_file_and_command_ones_stay(
     daily = service(store)
     await subscribe_with_defaults(daily)
     await daily.sync_config([SubscriptionConfig(guild=GUILD, channel=11, time="06:00")])
-    await daily.sync_config([SubscriptionConfig(guild=GUILD, channel=12, style="thread")])
+    await daily.sync_config([SubscriptionConfig(guild=GUILD, channel=12, style=PostStyle.THREAD)])
 
     subs = {s.channel_id: s for s in await daily.subscriptions(None)}
     assert sorted(subs) == [CHANNEL, 12]

@@ -18,7 +18,7 @@ from bot.config import DEFAULT_URL_TEMPLATE
 from bot.digest.ingest import MAX_FILE_BYTES, LoadReport, load_text
 from bot.features.daily.plan import plan_post
 from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
-from bot.models import Digest
+from bot.models import Digest, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
 from tests.http_site import Site, serving
@@ -299,7 +299,11 @@ async def test_a_post_links_the_page_of_the_url_polled_for_its_day(
     source = UrlSource(template, store, DailyStore(store.connection), 1.0, Backoff(MINUTE))
     assert source.url(day) == polled
     (header, *_) = plan_post(
-        Digest(day, ()), "embeds", papers=(), source_url=page_url(template, day), locale="en"
+        Digest(day, ()),
+        PostStyle.EMBEDS,
+        papers=(),
+        source_url=page_url(template, day),
+        locale="en",
     )
     assert f"[Source](<{linked}>)" in (header.content or "")
 
