@@ -91,15 +91,15 @@ def _remembered(
 class Limits:
     """Thresholds of the query plans (module docstring); tests pass smaller ones."""
 
-    # Up to this many matches: all ranked or sorted, counted exactly. bench/search.py: a
-    # query of 20,000 matches at 1M papers is ranked within its p99 target.
+    # Up to this many matches: all ranked or sorted, counted exactly. Chosen so a query of this
+    # many matches at 1M papers is ranked within the p99 target (bench/search.py).
     exact: int = 20_000
     # Up to this many matches in the whole store, relevance is bm25 within tiers (`_ranked`);
-    # more, and every match is ranked by tiers, newest first (`_tiered`). bench/search.py:
-    # bm25 costs 3-9 us a match at 1M papers (more for Korean phrases) on top of reading them.
+    # more, and every match is ranked by tiers, newest first (`_tiered`): bm25's cost grows
+    # with each match (more for Korean phrases) on top of reading them (bench/search.py).
     scored: int = 5_000  # (`pool` for a query with a prefix term: bm25 expands it per match)
     # Words as typed rank ahead of their stems while at most this many titles have all the
-    # words (each such title is read and compared: ~20 us a title at 100k papers).
+    # words (each such title is read and compared, a cost per title: bench/search.py).
     typed_titles: int = 200
     # Past `exact`, relevance ranks the newest this many matches (or the page's reach).
     pool: int = 1_000
@@ -450,9 +450,9 @@ class PaperStore:
         in the title first, newest first, sorted inside SQLite.
 
         bm25 needs each phrase's document frequency, which FTS5 counts by reading the
-        phrase's whole doclist on every query (~23 ms for 모델 at 1M papers, more for a
-        phrase), and it costs per match; the title lookup reads only the pool's id range
-        of the titles index.
+        phrase's whole doclist on every query (a cost in proportion to the word's matches
+        in the whole store, whatever the range; bench/search.py), and it costs per match; the
+        title lookup reads only the pool's id range of the titles index.
         """
         if not filtered:  # the FTS index alone: no row of papers per match
             matched = (

@@ -21,10 +21,11 @@ from bot.store.daily import DailyStore, Subscription
 
 log = logging.getLogger(__name__)
 PAUSE_AFTER = 3  # consecutive failures before a subscription is paused
-# Posts in flight at once. The Pacer sets the pace (45/s); the slots must keep it busy while
-# each channel waits on its own bucket (5 messages / 5 s: a thread post sends ~1 a second
-# once it binds) and on Discord's round trip, i.e. >= rate x ~1 s, with room to spare.
-# 16 left a thread-style fan-out at 40% of the global limit (bench/fanout.py).
+# Posts in flight at once. The Pacer sets the pace (daily.global_rate_per_second, <= 50/s);
+# the slots must keep it busy while each channel waits on its own bucket (5 messages / 5 s: a
+# thread post sends ~1 a second once it binds) and on Discord's round trip, so slots >= rate x
+# ~1 s, with room to spare. `bench/fanout.py --style thread` shows whether a fan-out keeps the
+# pacer at its rate (bench/RESULTS.md, Daily fan-out).
 CONCURRENCY = 64
 ChannelLookup = Callable[[int], Awaitable[discord.abc.GuildChannel | discord.Thread | None]]
 
