@@ -1,3 +1,20 @@
-"""papers-bot: Hugging Face Daily Papers digests (in Korean) for Discord servers."""
+"""papers-bot: Hugging Face Daily Papers digests (in Korean) for Discord servers.
+
+app.py         PapersBot: config and stores, loads the features by name, syncs commands
+config.py      YAML -> frozen dataclasses, checked key by key
+models.py      plain data shared by the parser, the store, rendering and the cogs
+answer.py      every interaction answered within Discord's 3 seconds (deferral after 1.5 s)
+errors.py      one path for errors people see: UserFacingError text, or a code for the rest
+inputs.py      command options typed by members: cleaned, checked, quoted back shortened
+render.py      pure: papers -> embeds and messages within Discord's limits
+i18n_text.py   rendered text in English and Korean
+translator.py  Korean names and descriptions of the slash commands
+__main__.py    `python -m bot` and the console script
+cli/           the `papers-bot` command line
+digest/        parsing (pure) and loading digests into the store
+store/         the SQLite store: all SQL
+features/      member-facing features, one package each, loaded as extensions
+sandbox/       the loopback Discord-compatible server and the sandbox scene
+"""
 
 __version__ = "0.1.0"
