@@ -1,8 +1,9 @@
 """papers-bot: Hugging Face Daily Papers digests (in Korean) for Discord servers.
 
 app.py         PapersBot: config and stores, loads the features by name, syncs commands
-config.py      YAML -> frozen dataclasses, checked key by key
-models.py      plain data shared by the parser, the store, rendering and the cogs
+config.py      YAML -> frozen dataclasses, checked by pydantic, one-line errors
+models.py      plain data and StrEnum vocabularies shared by config, store, rendering, cogs
+timezones.py   the IANA-name rule of daily.timezone and /daily subscribe
 answer.py      every interaction answered within Discord's 3 seconds (deferral after 1.5 s)
 errors.py      one path for errors people see: UserFacingError text, or a code for the rest
 inputs.py      command options typed by members: cleaned, checked, quoted back shortened
