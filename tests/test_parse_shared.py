@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,8 +188,9 @@ def test_votes_dash_video_and_placeholder_author_are_read(parsed: Parsed) -> Non
     assert all(e.arxiv_id == e.arxiv_id.lower() and "v" not in e.arxiv_id for e in found)
 
 
-def test_a_full_history_worth_of_digests_parses_fast() -> None:
-    """About 360 days / 5,500 entries / 15 MB (the real files, repeated) in well under 1 s."""
+def test_a_full_history_worth_of_digests_parses_whole() -> None:
+    """About 360 days / 5,500 entries / 15 MB (the real files, repeated): every entry comes
+    back (the speed of parsing and loading is measured by bench/ingest.py, not here)."""
     texts = [p.read_text(encoding="utf-8") for p in DAY_FILES]
     history: list[str] = []
     size = papers = 0
@@ -198,8 +198,5 @@ def test_a_full_history_worth_of_digests_parses_fast() -> None:
         history.extend(texts)
         size += sum(len(t.encode()) for t in texts)
         papers += TOTAL_DAY_ENTRIES
-    start = time.perf_counter()
     count = sum(len(all_entries(parse(t))) for t in history)
-    elapsed = time.perf_counter() - start
     assert count == papers >= 5_500
-    assert elapsed < 1.0, f"{count} entries took {elapsed:.2f} s"
