@@ -4,6 +4,7 @@
     python bench/search.py --sizes 100000 --runs 50
     python bench/search.py --rev HEAD               # the store as committed (before/after)
     python bench/search.py --only ko                # rows whose kind contains "ko"
+    python bench/search.py --dir /tmp/copies        # db-N.db files there, not bench/out's
 
 Databases are the cached ones of bench/dbs.py (synthetic corpus + shared digests, built on
 first use). Each query runs a few times untimed (warm cache, as on a running bot), then
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dbs import build
+from dbs import build, db_path
 from storeimpl import ROOT, store_class
 
 sys.path.insert(0, str(ROOT))
@@ -264,6 +265,12 @@ def main() -> None:
     )
     parser.add_argument("--rev", help="git revision of the store to measure (default: tree)")
     parser.add_argument("--only", help="only kinds containing this text")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        help="measure the db-N.db files of this folder (e.g. copies migrated by a newer "
+        "revision) instead of the cached ones of bench/dbs.py",
+    )
     args = parser.parse_args()
     cls = store_class(args.rev)
     print(
@@ -273,7 +280,8 @@ def main() -> None:
     )
     random.seed(1)
     for size in args.sizes:
-        asyncio.run(bench_db(build(size), cls, args.runs, args.warmup, args.budget, args.only))
+        db = args.dir / db_path(size).name if args.dir else build(size)
+        asyncio.run(bench_db(db, cls, args.runs, args.warmup, args.budget, args.only))
 
 
 if __name__ == "__main__":

@@ -364,6 +364,7 @@ async def test_an_older_database_gets_its_titles_and_authors_indexed(tmp_path: P
     with sqlite3.connect(path) as conn:  # as migration 004 left it
         conn.execute("DROP TABLE titles_fts")
         conn.execute("DROP TABLE paper_authors")
+        conn.execute("DROP INDEX appearances_day")  # 010
         conn.execute("DROP INDEX posts_plan")  # 009
         conn.execute("ALTER TABLE posts DROP COLUMN plan_id")
         conn.execute("DROP TABLE post_plans")
@@ -441,6 +442,7 @@ async def test_a_database_from_before_008_keeps_its_days_whole_when_copies_load(
     await store.close()
     with sqlite3.connect(path) as conn:  # without 008, and with a name left behind
         _undo_008(conn)
+        conn.execute("DROP INDEX appearances_day")  # without 010
         conn.execute("DROP INDEX posts_plan")  # and without 009
         conn.execute("ALTER TABLE posts DROP COLUMN plan_id")
         conn.execute("DROP TABLE post_plans")

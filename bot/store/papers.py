@@ -46,6 +46,7 @@ from bot.store.text import (
     fold,
     has_prefix,
     index_text,
+    is_one_token,
     match_query,
     near_query,
     query_words,
@@ -57,6 +58,9 @@ _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the pap
 _TITLE_POOL = 4  # title suggestions: newest featured among this many x limit newest added
 _TITLE_CANDIDATES = 50  # /paper by title words: the closest title among this many newest
 _ALL_IDS = (-(2**63), 2**63 - 1)
+# A page's SELECT, its parameters, the condition it is read under, its parameters.
+_Arm = tuple[str, Sequence[object], str, Sequence[object]]
+_FTS_MATCHED = "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
 
 _PAPER_COLS = """p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.url,
     (SELECT a.summary FROM appearances a WHERE a.paper_id = p.id AND a.day = p.last_day),
@@ -103,6 +107,9 @@ class Limits:
     typed_titles: int = 200
     # Past `exact`, relevance ranks the newest this many matches (or the page's reach).
     pool: int = 1_000
+    # Sorted within `exact`, matches of at least 1 in this many papers are found walking the
+    # order's index (a page in ~this many x its length rows); fewer are sorted (top-N).
+    sorted_walk: int = 20
     # Past `exact` with a filter to check per match: counted up to this many.
     filtered_count: int = 1_000
     # A top-N over at most this many digest days is driven from those days' rows.
@@ -356,12 +363,20 @@ class PaperStore:
             # the range are ranked by tiers (the newest `pool` of them past `exact`).
             # A prefix (one Korean syllable) makes bm25 read every word it starts.
             scored = self.limits.pool if has_prefix(expr) else self.limits.scored
+            if not filters:
+                return await self._relevance(query, expr, scored, limit, offset)
             if not await self._more_than(expr, scored):
                 return await self._ranked(query, matched, params, limit, offset)
             dense = await self._more_than(expr, exact, lo, hi)
             pool = max(self.limits.pool, offset + limit) if dense else exact + 1
             return await self._tiered(expr, matched, params, pool, bool(filters), limit, offset)
-        dense = await self._more_than(expr, exact, lo, hi)
+        if not filters:
+            found = await self._budgeted(expr, self._sorted_pages(sort), limit, offset)
+            dense = found is None
+            if found is not None:
+                return found
+        else:
+            dense = await self._more_than(expr, exact, lo, hi)
         if not dense:
             return await self._counted(
                 f"SELECT p.id, count(*) OVER () {matched} ORDER BY {_ORDER[sort]}",
@@ -392,6 +407,92 @@ class PaperStore:
         )
         total, more = await self._past_exact(matched, params, bool(filters))
         return Page(tuple(await self._by_ids([r[0] for r in rows])), total, more)
+
+    async def _relevance(self, query: str, expr: str, scored: int, limit: int, offset: int) -> Page:
+        """Relevance without a filter: one pass over the matches' rowids counts them (up to
+        `exact` + 1) and, past `scored` and within `exact`, lists the page ranked by tiers in
+        the same statement (`_budgeted`); up to `scored`, bm25 (`_ranked`); past `exact`, the
+        newest `pool` (or the page's reach) by tiers (`_tiered`)."""
+        params = [expr, *_ALL_IDS]
+        matched = f"{_FTS_MATCHED} "
+        # The title tier, then the rest, each newest first. Titles are indexed as in
+        # papers_fts, so every title match is one of `m`.
+        tiers = (
+            "WITH t AS MATERIALIZED (SELECT rowid AS id FROM titles_fts WHERE titles_fts "
+            "MATCH ?) SELECT id FROM (SELECT id FROM t ORDER BY id DESC) UNION ALL "
+            "SELECT id FROM (SELECT id FROM m WHERE id NOT IN t ORDER BY id DESC)"
+        )
+        found = await self._budgeted(expr, [(tiers, [expr], "1", [])], limit, offset, scored)
+        if found is None:
+            pool = max(self.limits.pool, offset + limit)
+            return await self._tiered(expr, matched, params, pool, False, limit, offset)
+        if found.total <= scored:
+            return await self._ranked(query, matched, params, limit, offset)
+        return found
+
+    def _sorted_pages(self, sort: Sort) -> list[_Arm]:
+        """A page of matches (`m` of `_budgeted`) by votes or newest: when they are a good
+        share of the store (at least 1 in `Limits.sorted_walk` papers), the order's index is
+        walked and stops at the page's LIMIT; else the matches are sorted (top-N, no window)."""
+        walk = (
+            f"SELECT p.id FROM papers p INDEXED BY {_INDEX[sort]} WHERE p.id IN "
+            f"(SELECT id FROM m) ORDER BY {_ORDER[sort]}"
+        )
+        ordered = f"SELECT p.id FROM m CROSS JOIN papers p ON p.id = m.id ORDER BY {_ORDER[sort]}"
+        share = "(SELECT n FROM c) * ? {} (SELECT max(id) FROM papers)"
+        ratio = [self.limits.sorted_walk]
+        return [(walk, [], share.format(">="), ratio), (ordered, [], share.format("<"), ratio)]
+
+    async def _budgeted(
+        self,
+        expr: str,
+        pages: Sequence[_Arm],
+        limit: int,
+        offset: int,
+        floor: int = -1,
+    ) -> Page | None:
+        """One pass over the FTS rowids of the matches (no summary, no row of papers): up to
+        `exact` + 1 of them into `m`, their count into `c`, and
+        when floor < count <= `exact`, the page in the same statement: each of `pages` (a
+        SELECT of ids from `m` and its parameters, a condition and its parameters) where its
+        condition holds.
+        Elsewhere an arm's LIMIT is 0, so it reads nothing (a WHERE would be checked per
+        row). None past `exact`; at or below `floor`, a Page of the exact count, no papers.
+
+        Keeping the rowids costs ~0.25 us each: more than counting a single token's (read
+        straight from its doclist), so a one-token query past `exact` is told by a count
+        first; less than a second pass over a phrase's or several words' matches, whose
+        positions are compared (~1-3 us a match)."""
+        exact = self.limits.exact
+        if is_one_token(expr) and await self._more_than(expr, exact):
+            return None  # counting one token's rowids costs less than keeping them
+        budget = "(SELECT n FROM c) > ? AND (SELECT n FROM c) <= ?"
+        arms = " UNION ALL ".join(
+            f"SELECT NULL, id FROM ({sql} LIMIT CASE WHEN {budget} AND {condition} "
+            "THEN ? ELSE 0 END OFFSET ?)"
+            for sql, _, condition, _ in pages
+        )
+        rows = await self._rows(
+            "WITH m AS MATERIALIZED (SELECT rowid AS id FROM papers_fts "
+            "WHERE papers_fts MATCH ? LIMIT ?), "
+            "c AS MATERIALIZED (SELECT count(*) AS n FROM m) "
+            f"SELECT n, NULL FROM c UNION ALL {arms}",
+            [
+                expr,
+                exact + 1,
+                *(
+                    v
+                    for _, sql_params, _, condition_params in pages
+                    for v in (*sql_params, floor, exact, *condition_params, limit, offset)
+                ),
+            ],
+        )
+        total = int(rows[0][0])
+        if total > exact:
+            return None
+        if total <= floor:
+            return Page((), total)
+        return Page(tuple(await self._by_ids([int(r[1]) for r in rows[1:]])), total)
 
     async def _ranked(
         self, query: str, matched: str, params: Sequence[object], limit: int, offset: int
@@ -695,6 +796,7 @@ class PaperStore:
         if since is None and until is None:  # every paper: no appearance need be read
             total, more = await self._count("FROM papers", (), self.limits.exact)
         else:
+            # appearances_day (migration 010): the papers of the days, not their rows
             total, more = await self._count(
                 "FROM (SELECT DISTINCT paper_id FROM appearances WHERE day BETWEEN ? AND ?)",
                 (lo, hi),

@@ -22,6 +22,7 @@ _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_SPLIT = re.compile(f"([{_CJK}]+)")
 _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _PHRASE = re.compile(r'"([^"]*)"')
+_ONE_TOKEN = re.compile(r'"[^" ]+"')
 MAX_QUERY_TOKENS = 32
 
 
@@ -117,6 +118,12 @@ def exact_words(title: str | None, words: str | None) -> int:
     folded = fold(title)
     have = set(_TOKEN.findall(folded))
     return sum(1 for w in words.split(" ") if w in have or (_is_cjk(w) and w in folded))
+
+
+def is_one_token(expr: str) -> bool:
+    """Whether a match_query expression is a single token (one word, or one Korean bigram):
+    its matches are read straight from one doclist, without comparing positions."""
+    return bool(_ONE_TOKEN.fullmatch(expr))
 
 
 def has_prefix(expr: str) -> bool:
