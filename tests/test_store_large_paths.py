@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from bot.models import Entry, Paper, ParseResult, Section
 from bot.store import Limits, PaperStore
 from bot.store import papers as papers_module
 from bot.store.papers import Page
-from bot.store.text import fold
+from bot.store.text import fold, match_query
 
 FIRST = dt.date(2025, 1, 1)
 DAYS, PER_DAY = 90, 6
@@ -287,3 +288,108 @@ async def test_relevance_over_a_dense_match_puts_title_matches_first(
     assert in_title == sorted(in_title, reverse=True)  # every title match before the others
     second = await small.search("video", limit=10, offset=10)
     assert [p.arxiv_id for p in second.papers] == [p.arxiv_id for p in tiered.papers[10:20]]
+
+
+async def _matching(store: PaperStore, words: str) -> list[tuple[int, str, int, str]]:
+    """(id, arxiv id, votes or -1, newest day) of every paper the words match, by plain SQL."""
+    expr = match_query(words)
+    async with store.connection.execute(
+        "SELECT p.id, p.arxiv_id, coalesce(p.votes, -1), p.last_day FROM papers_fts "
+        "JOIN papers p ON p.id = papers_fts.rowid WHERE papers_fts MATCH ?",
+        (expr,),
+    ) as cursor:
+        return [(int(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in await cursor.fetchall()]
+
+
+# Within the exact budget, sorted matches are found walking the order's index (a share of 1 in
+# a million: every query) or sorted (1 in 1: none).
+@pytest.mark.parametrize("walk", [1_000_000, 1])
+@pytest.mark.parametrize("sort", ["votes", "newest"])
+@pytest.mark.parametrize("offset", [0, 10, 150, 10_000])
+@pytest.mark.parametrize(
+    "words", ["모델", "transformer video", "강화 학습", "Lovelace", "mod", "zz"]
+)
+async def test_a_sorted_search_within_the_budget_lists_and_counts_every_match(
+    store: PaperStore, limited: Callable[..., Any], walk: int, sort: str, offset: int, words: str
+) -> None:
+    page = await (await limited(sorted_walk=walk)).search(words, sort=sort, offset=offset)
+
+    rows = await _matching(store, words)
+    keys = sorted(((r[2], r[3]) if sort == "votes" else (r[3], r[2]) for r in rows), reverse=True)
+    by_id = {r[1]: r for r in rows}
+    found = [by_id[p.arxiv_id] for p in page.papers]
+    assert (page.total, page.more) == (len(rows), False)
+    assert [((r[2], r[3]) if sort == "votes" else (r[3], r[2])) for r in found] == keys[
+        offset : offset + 10
+    ]
+    assert len({p.arxiv_id for p in page.papers}) == len(page.papers)
+
+
+@pytest.mark.parametrize("offset", [0, 7, 40, 10_000])
+@pytest.mark.parametrize("words", ["video", "transformer video", "강화 학습", "model"])
+async def test_relevance_within_the_budget_past_bm25s_ranks_every_match_by_tiers(
+    store: PaperStore, limited: Callable[..., Any], offset: int, words: str
+) -> None:
+    page = await (await limited(scored=5)).search(words, limit=15, offset=offset)
+
+    rows = await _matching(store, words)
+    async with store.connection.execute(
+        "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?", (match_query(words),)
+    ) as cursor:
+        in_title = {int(r[0]) for r in await cursor.fetchall()}
+    expected = sorted(rows, key=lambda r: (r[0] not in in_title, -r[0]))[offset : offset + 15]
+    assert len(rows) > 5 and (page.total, page.more) == (len(rows), False)
+    assert [p.arxiv_id for p in page.papers] == [r[1] for r in expected]
+
+
+@pytest.mark.parametrize(
+    ("words", "sort", "reads"),
+    [
+        ("강화 학습", "relevance", 1),  # two Korean words: their positions are compared
+        ("transformer video", "votes", 1),
+        ("transformer video", "newest", 1),
+        ("video", "relevance", 2),  # one token: counted first, then read once for the page
+    ],
+)
+async def test_a_search_within_the_budget_reads_its_matches_once(
+    store: PaperStore, db_path: Path, words: str, sort: str, reads: int
+) -> None:
+    reading = await PaperStore.open(db_path, read_only=True, limits=Limits(scored=5))
+    statements: list[str] = []
+    try:
+        await reading.connection.set_trace_callback(statements.append)
+        page = await reading.search(words, sort=sort)
+    finally:
+        await reading.close()
+
+    assert page.total == len(await _matching(store, words)) > 5
+    assert sum("papers_fts MATCH" in s for s in statements) == reads
+
+
+async def test_top_over_a_long_range_reads_no_appearance_row_by_its_days(
+    store: PaperStore, db_path: Path, limited: Callable[..., Any]
+) -> None:
+    """A day's appearance rows hold its summaries: counting a year's papers from them read
+    every summary of the year. Migration 010 indexes (day, paper_id) alone."""
+    since, until = FIRST + dt.timedelta(days=10), FIRST + dt.timedelta(days=80)
+    reading = await PaperStore.open(db_path, read_only=True, limits=Limits(narrow_days=3))
+    statements: list[str] = []
+    try:
+        await reading.connection.set_trace_callback(statements.append)
+        page = await reading.top(since=since, until=until)
+    finally:
+        await reading.close()
+
+    async with store.connection.execute(
+        "SELECT count(DISTINCT paper_id) FROM appearances WHERE day BETWEEN ? AND ?",
+        (since.isoformat(), until.isoformat()),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None and page.total == row[0] > 10
+    plans = []
+    with sqlite3.connect(db_path) as conn:
+        for sql in statements:
+            plans += [str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    conn.close()
+    on_days = [p for p in plans if "appearances" in p and "(day>" in p]
+    assert on_days and all("COVERING INDEX appearances_day" in p for p in on_days)
