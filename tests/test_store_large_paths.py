@@ -325,12 +325,14 @@ async def test_a_sorted_search_within_the_budget_lists_and_counts_every_match(
     assert len({p.arxiv_id for p in page.papers}) == len(page.papers)
 
 
+# Past bm25's budget: more than `scored` matches, or a word in more than `scored_words` papers.
+@pytest.mark.parametrize("past", [{"scored": 5}, {"scored_words": 5}], ids=["matches", "word"])
 @pytest.mark.parametrize("offset", [0, 7, 40, 10_000])
 @pytest.mark.parametrize("words", ["video", "transformer video", "강화 학습", "model"])
 async def test_relevance_within_the_budget_past_bm25s_ranks_every_match_by_tiers(
-    store: PaperStore, limited: Callable[..., Any], offset: int, words: str
+    store: PaperStore, limited: Callable[..., Any], offset: int, words: str, past: dict[str, int]
 ) -> None:
-    page = await (await limited(scored=5)).search(words, limit=15, offset=offset)
+    page = await (await limited(**past)).search(words, limit=15, offset=offset)
 
     rows = await _matching(store, words)
     async with store.connection.execute(

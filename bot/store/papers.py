@@ -102,6 +102,9 @@ class Limits:
     # more, and every match is ranked by tiers, newest first (`_tiered`): bm25's cost grows
     # with each match (more for Korean phrases) on top of reading them (bench/search.py).
     scored: int = 5_000  # (`pool` for a query with a prefix term: bm25 expands it per match)
+    # ... and while each of its words is in at most this many papers: bm25 reads every paper
+    # with each word (모델 in 89,659 of 100k: ~90 ms). At the real history's size, always.
+    scored_words: int = 20_000
     # Words as typed rank ahead of their stems while at most this many titles have all the
     # words (each such title is read and compared, a cost per title: bench/search.py).
     typed_titles: int = 200
@@ -411,8 +414,9 @@ class PaperStore:
     async def _relevance(self, query: str, expr: str, scored: int, limit: int, offset: int) -> Page:
         """Relevance without a filter: one pass over the matches' rowids counts them (up to
         `exact` + 1) and, past `scored` and within `exact`, lists the page ranked by tiers in
-        the same statement (`_budgeted`); up to `scored`, bm25 (`_ranked`); past `exact`, the
-        newest `pool` (or the page's reach) by tiers (`_tiered`)."""
+        the same statement (`_budgeted`); up to `scored`, bm25 (`_ranked`) unless a word is
+        in more than `scored_words` papers (then by tiers); past `exact`, the newest `pool`
+        (or the page's reach) by tiers (`_tiered`)."""
         params = [expr, *_ALL_IDS]
         matched = f"{_FTS_MATCHED} "
         # The title tier, then the rest, each newest first. Titles are indexed as in
@@ -422,13 +426,25 @@ class PaperStore:
             "MATCH ?) SELECT id FROM (SELECT id FROM t ORDER BY id DESC) UNION ALL "
             "SELECT id FROM (SELECT id FROM m WHERE id NOT IN t ORDER BY id DESC)"
         )
-        found = await self._budgeted(expr, [(tiers, [expr], "1", [])], limit, offset, scored)
+        arm: _Arm = (tiers, [expr], "1", [])
+        found = await self._budgeted(expr, [arm], limit, offset, scored)
         if found is None:
             pool = max(self.limits.pool, offset + limit)
             return await self._tiered(expr, matched, params, pool, False, limit, offset)
-        if found.total <= scored:
+        if found.total > scored:
+            return found
+        if not await self._has_common_word(expr):
             return await self._ranked(query, matched, params, limit, offset)
-        return found
+        return await self._budgeted(expr, [arm], limit, offset) or found
+
+    async def _has_common_word(self, expr: str) -> bool:
+        """Whether a word of the query is in more than `Limits.scored_words` papers: bm25
+        counts every paper with each word, whatever the matches (~1 us a paper)."""
+        terms = sorted(expr.split(" AND "), key=lambda t: not is_one_token(t))  # cheap first
+        for term in terms:
+            if await self._more_than(term, self.limits.scored_words):
+                return True
+        return False
 
     def _sorted_pages(self, sort: Sort) -> list[_Arm]:
         """A page of matches (`m` of `_budgeted`) by votes or newest: when they are a good
