@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bot.models import Entry, Paper, ParseResult, Section
+from bot.models import Entry, Paper, ParseResult, Section, Sort
 from bot.store import Limits, PaperStore
 from bot.store import papers as papers_module
 from bot.store.papers import Page
@@ -304,13 +304,13 @@ async def _matching(store: PaperStore, words: str) -> list[tuple[int, str, int, 
 # Within the exact budget, sorted matches are found walking the order's index (a share of 1 in
 # a million: every query) or sorted (1 in 1: none).
 @pytest.mark.parametrize("walk", [1_000_000, 1])
-@pytest.mark.parametrize("sort", ["votes", "newest"])
+@pytest.mark.parametrize("sort", [Sort.VOTES, Sort.NEWEST])
 @pytest.mark.parametrize("offset", [0, 10, 150, 10_000])
 @pytest.mark.parametrize(
     "words", ["모델", "transformer video", "강화 학습", "Lovelace", "mod", "zz"]
 )
 async def test_a_sorted_search_within_the_budget_lists_and_counts_every_match(
-    store: PaperStore, limited: Callable[..., Any], walk: int, sort: str, offset: int, words: str
+    store: PaperStore, limited: Callable[..., Any], walk: int, sort: Sort, offset: int, words: str
 ) -> None:
     page = await (await limited(sorted_walk=walk)).search(words, sort=sort, offset=offset)
 
@@ -347,14 +347,14 @@ async def test_relevance_within_the_budget_past_bm25s_ranks_every_match_by_tiers
 @pytest.mark.parametrize(
     ("words", "sort", "reads"),
     [
-        ("강화 학습", "relevance", 1),  # two Korean words: their positions are compared
-        ("transformer video", "votes", 1),
-        ("transformer video", "newest", 1),
-        ("video", "relevance", 2),  # one token: counted first, then read once for the page
+        ("강화 학습", Sort.RELEVANCE, 1),  # two Korean words: their positions are compared
+        ("transformer video", Sort.VOTES, 1),
+        ("transformer video", Sort.NEWEST, 1),
+        ("video", Sort.RELEVANCE, 2),  # one token: counted first, then read once for the page
     ],
 )
 async def test_a_search_within_the_budget_reads_its_matches_once(
-    store: PaperStore, db_path: Path, words: str, sort: str, reads: int
+    store: PaperStore, db_path: Path, words: str, sort: Sort, reads: int
 ) -> None:
     reading = await PaperStore.open(db_path, read_only=True, limits=Limits(scored=5))
     statements: list[str] = []
