@@ -395,3 +395,12 @@ async def test_top_over_a_long_range_reads_no_appearance_row_by_its_days(
     conn.close()
     on_days = [p for p in plans if "appearances" in p and "(day>" in p]
     assert on_days and all("COVERING INDEX appearances_day" in p for p in on_days)
+
+
+async def test_a_quoted_phrase_holding_and_is_one_word_of_the_query(
+    store: PaperStore, limited: Callable[..., Any]
+) -> None:
+    query = '"video AND model"'
+    page = await (await limited(scored_words=5)).search(query)
+
+    assert (page.total, page.papers) == (len(await _matching(store, query)), ())

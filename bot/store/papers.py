@@ -6,13 +6,17 @@ count is exact. That covers every query on a store the size of the published his
 5,500 papers, some 4,000 more a year). Past it, a word like 모델 matches most papers, so
 nothing may cost in proportion to the number of matches:
 
-- relevance, up to `Limits.scored` matches in the whole store: bm25 orders the matches
+- without a filter, one statement keeps up to `exact` + 1 matches' rowids from papers_fts,
+  counts them and, within `exact`, lists the page (`_budgeted`): the matches are read once.
+- relevance, up to `Limits.scored` matches in the whole store, each word in at most
+  `Limits.scored_words` papers (bm25 reads every paper with each word): bm25 orders the matches
   within tiers: every word in the title, the words as typed there (not only their stems),
   the words near each other there (`_ranked`). Past it bm25 is too dear (it counts each
   phrase over the whole index, even when a date range holds few matches, and costs per
   match): the matches in the range, or past `exact` the newest `Limits.pool` of them (or
   as many as the page reaches), are ranked title first, then newest (`_tiered`).
-- votes / newest / author / top: up to `exact` matches are sorted; beyond that a page is
+- votes / newest / author / top: up to `exact` matches are sorted (or, at least 1 in
+  `Limits.sorted_walk` papers, found walking the order's index); beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
   paper checked against the query, stopping at the page's LIMIT.
 - a date range bounds the FTS rowids searched (min and max paper id of its days), so
@@ -49,6 +53,7 @@ from bot.store.text import (
     is_one_token,
     match_query,
     near_query,
+    query_terms,
     query_words,
 )
 
@@ -440,7 +445,7 @@ class PaperStore:
     async def _has_common_word(self, expr: str) -> bool:
         """Whether a word of the query is in more than `Limits.scored_words` papers: bm25
         counts every paper with each word, whatever the matches (~1 us a paper)."""
-        terms = sorted(expr.split(" AND "), key=lambda t: not is_one_token(t))  # cheap first
+        terms = sorted(query_terms(expr), key=lambda t: not is_one_token(t))  # cheap first
         for term in terms:
             if await self._more_than(term, self.limits.scored_words):
                 return True

@@ -23,6 +23,7 @@ _CJK_SPLIT = re.compile(f"([{_CJK}]+)")
 _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 _ONE_TOKEN = re.compile(r'"[^" ]+"')
+_QUOTED = re.compile(r'"[^"]*"\*?')
 MAX_QUERY_TOKENS = 32
 
 
@@ -118,6 +119,11 @@ def exact_words(title: str | None, words: str | None) -> int:
     folded = fold(title)
     have = set(_TOKEN.findall(folded))
     return sum(1 for w in words.split(" ") if w in have or (_is_cjk(w) and w in folded))
+
+
+def query_terms(expr: str) -> list[str]:
+    """The terms (quoted strings, prefixes) a match_query expression ANDs."""
+    return _QUOTED.findall(expr)
 
 
 def is_one_token(expr: str) -> bool:
