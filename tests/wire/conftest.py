@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 import discord
 import pytest
 
-from bot.sandbox import SandboxServer, restore_endpoints
+from papers_sandbox import SandboxServer, restore_endpoints
 
 from .harness import BotHarness
 

@@ -23,11 +23,11 @@ from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner
 from bot.features.lookup.views import ResultLists, lists_of
 from bot.models import PostStyle
-from bot.sandbox import SandboxServer
-from bot.sandbox.models import Json
-from bot.sandbox.scene import SceneClock
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
+from papers_sandbox import SandboxServer
+from papers_sandbox.models import Json
+from papers_sandbox.scene import SceneClock
 
 TOKEN = "sandbox.bot.token"
 

@@ -18,12 +18,12 @@ import pytest
 
 from bot.app import PapersBot
 from bot.i18n_text import text
-from bot.sandbox.interaction_payloads import custom_ids
-from bot.sandbox.interaction_result import InteractionResult
-from bot.sandbox.scene import SEOUL, SceneClock, running_world
-from bot.sandbox.server import SandboxServer
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.interaction_result import InteractionResult
+from papers_sandbox.scene import SEOUL, SceneClock, running_world
+from papers_sandbox.server import SandboxServer
 
 from .harness import eventually
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.sandbox import SandboxServer
+from papers_sandbox import SandboxServer
 
 from .harness import BotHarness
 

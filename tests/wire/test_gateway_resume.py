@@ -7,7 +7,7 @@ import asyncio
 import discord
 import pytest
 
-from bot.sandbox import SandboxServer
+from papers_sandbox import SandboxServer
 
 from .harness import BotHarness, eventually
 

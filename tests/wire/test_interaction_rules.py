@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.sandbox import SandboxServer
+from papers_sandbox import SandboxServer
 
 from .harness import BotHarness, eventually
 

@@ -1,10 +1,10 @@
-"""Unit tests of the pure validator (bot.sandbox.limits) and path globs."""
+"""Unit tests of the pure validator (papers_sandbox.limits) and path globs."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.limits import (
+from papers_sandbox.limits import (
     Violation,
     check_choices,
     check_command,
@@ -16,7 +16,7 @@ from bot.sandbox.limits import (
     invalid_form_body,
     is_empty_message,
 )
-from bot.sandbox.routing import RoutePattern, path_matches
+from papers_sandbox.routing import RoutePattern, path_matches
 
 
 def paths(violations: list[Violation]) -> list[str]:

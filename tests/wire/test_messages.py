@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import discord
 
-from bot.sandbox import SandboxServer
+from papers_sandbox import SandboxServer
 
 from .harness import BotHarness, eventually
 

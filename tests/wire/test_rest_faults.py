@@ -8,7 +8,7 @@ import time
 import discord
 import pytest
 
-from bot.sandbox import SandboxServer
+from papers_sandbox import SandboxServer
 
 from .harness import BotHarness
 

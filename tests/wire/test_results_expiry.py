@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from bot.app import PapersBot
-from bot.sandbox.interaction_payloads import custom_ids
-from bot.sandbox.scene import SEOUL, SceneClock, running_world
-from bot.sandbox.server import SandboxServer
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.scene import SEOUL, SceneClock, running_world
+from papers_sandbox.server import SandboxServer
 
 from .harness import eventually, result_lists
 

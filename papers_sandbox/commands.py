@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.sandbox.models import Json
-from bot.sandbox.snowflake import SnowflakeGenerator
+from papers_sandbox.models import Json
+from papers_sandbox.snowflake import SnowflakeGenerator
 
 SUBCOMMAND = 1
 SUBCOMMAND_GROUP = 2

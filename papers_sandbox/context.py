@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.sandbox.faults import Faults
-from bot.sandbox.interaction_state import InteractionRegistry
-from bot.sandbox.ratelimits import RateLimiter
-from bot.sandbox.recorder import Recorder
-from bot.sandbox.world import World
+from papers_sandbox.faults import Faults
+from papers_sandbox.interaction_state import InteractionRegistry
+from papers_sandbox.ratelimits import RateLimiter
+from papers_sandbox.recorder import Recorder
+from papers_sandbox.world import World
 
 if TYPE_CHECKING:
-    from bot.sandbox.gateway import GatewayHub
+    from papers_sandbox.gateway import GatewayHub
 
 API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway"

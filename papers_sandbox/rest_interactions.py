@@ -7,8 +7,8 @@ import time
 
 from aiohttp import web
 
-from bot.sandbox.context import SandboxContext, ctx_of
-from bot.sandbox.http_util import (
+from papers_sandbox.context import SandboxContext, ctx_of
+from papers_sandbox.http_util import (
     ALREADY_ACKNOWLEDGED,
     EMPTY_MESSAGE,
     UNKNOWN_INTERACTION,
@@ -23,13 +23,13 @@ from bot.sandbox.http_util import (
     query_flag,
     reject_invalid,
 )
-from bot.sandbox.interaction_messages import (
+from papers_sandbox.interaction_messages import (
     callback_body,
     create_response_message,
     edit_interaction_message,
     remove_interaction_message,
 )
-from bot.sandbox.interaction_state import (
+from papers_sandbox.interaction_state import (
     ALLOWED_CALLBACKS,
     AUTOCOMPLETE_RESULT,
     CHANNEL_MESSAGE,
@@ -39,14 +39,14 @@ from bot.sandbox.interaction_state import (
     UPDATE_MESSAGE,
     InteractionRecord,
 )
-from bot.sandbox.limits import (
+from papers_sandbox.limits import (
     Violation,
     check_choices,
     check_message,
     check_modal,
     is_empty_message,
 )
-from bot.sandbox.models import Json
+from papers_sandbox.models import Json
 
 
 def _callback_record(request: web.Request) -> InteractionRecord:

@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.sandbox.models import Json
-from bot.sandbox.routing import RoutePattern
+from papers_sandbox.models import Json
+from papers_sandbox.routing import RoutePattern
 
 VIA = "1.1 google"
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.models import Channel, Guild, Json, Member, Role, User
-from bot.sandbox.world import UnknownEntity, World
+from papers_sandbox.models import Channel, Guild, Json, Member, Role, User
+from papers_sandbox.world import UnknownEntity, World
 
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
 SELECT_TYPES = frozenset({3, 5, 6, 7, 8})

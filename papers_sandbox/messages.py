@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.http_util import UploadedFile
-from bot.sandbox.models import Channel, Json, User
-from bot.sandbox.snowflake import iso_now
-from bot.sandbox.world import World
+from papers_sandbox.http_util import UploadedFile
+from papers_sandbox.models import Channel, Json, User
+from papers_sandbox.snowflake import iso_now
+from papers_sandbox.world import World
 
 DEFAULT = 0
 REPLY = 19

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.interaction_state import InteractionRecord, InteractionRegistry
-from bot.sandbox.messages import EPHEMERAL
-from bot.sandbox.models import Json
-from bot.sandbox.world import World
+from papers_sandbox.interaction_state import InteractionRecord, InteractionRegistry
+from papers_sandbox.messages import EPHEMERAL
+from papers_sandbox.models import Json
+from papers_sandbox.world import World
 
 
 class InteractionNotAnswered(TimeoutError):

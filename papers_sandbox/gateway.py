@@ -10,11 +10,11 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.sandbox.gateway_session import Connection, Session
-from bot.sandbox.intents import filter_dispatch
-from bot.sandbox.models import Json
-from bot.sandbox.recorder import GatewayFrame, Recorder
-from bot.sandbox.world import World
+from papers_sandbox.gateway_session import Connection, Session
+from papers_sandbox.intents import filter_dispatch
+from papers_sandbox.models import Json
+from papers_sandbox.recorder import GatewayFrame, Recorder
+from papers_sandbox.world import World
 
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, RESUME, RECONNECT = 0, 1, 2, 3, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11

@@ -11,8 +11,8 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from bot.sandbox.faults import InjectedResponse, rate_limited_response
-from bot.sandbox.routing import RoutePattern
+from papers_sandbox.faults import InjectedResponse, rate_limited_response
+from papers_sandbox.routing import RoutePattern
 
 LOOSE_LIMIT = 10_000
 # Routes Discord exempts from the global limit.

@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.models import Json
-from bot.sandbox.recorder import GatewayFrame, Recorder
+from papers_sandbox.models import Json
+from papers_sandbox.recorder import GatewayFrame, Recorder
 
 REPLAY_BUFFER = 10_000
 

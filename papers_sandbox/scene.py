@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from bot.app import PapersBot
 from bot.config import Config
 from bot.digest.ingest import find_files, load_files
-from bot.sandbox.endpoints import restore_endpoints
-from bot.sandbox.interaction_payloads import custom_ids
-from bot.sandbox.server import SandboxServer
-from bot.sandbox.transcript import Transcript
 from bot.store import PaperStore
+from papers_sandbox.endpoints import restore_endpoints
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.server import SandboxServer
+from papers_sandbox.transcript import Transcript
 
 log = logging.getLogger(__name__)
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -40,7 +40,7 @@ class SceneClock:
 
 
 def sample_folder() -> Path:
-    return Path(str(resources.files("bot.sandbox").joinpath("sample")))
+    return Path(str(resources.files("papers_sandbox").joinpath("sample")))
 
 
 def scene_config(server: SandboxServer, db: Path) -> Config:

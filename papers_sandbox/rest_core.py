@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sandbox.context import ctx_of
-from bot.sandbox.http_util import (
+from papers_sandbox.context import ctx_of
+from papers_sandbox.http_util import (
     UNKNOWN_CHANNEL,
     UNKNOWN_COMMAND,
     UNKNOWN_GUILD,
@@ -17,8 +17,8 @@ from bot.sandbox.http_util import (
     reject_invalid,
     snowflake_param,
 )
-from bot.sandbox.limits import Violation, check_command
-from bot.sandbox.models import Json
+from papers_sandbox.limits import Violation, check_command
+from papers_sandbox.models import Json
 
 MAX_COMMANDS = 100
 

@@ -8,8 +8,8 @@ from typing import Any, NoReturn
 
 from aiohttp import BodyPartReader, web
 
-from bot.sandbox.limits import Violation, invalid_form_body
-from bot.sandbox.models import Json
+from papers_sandbox.limits import Violation, invalid_form_body
+from papers_sandbox.models import Json
 
 UNKNOWN_CHANNEL = ("Unknown Channel", 10003)
 UNKNOWN_GUILD = ("Unknown Guild", 10004)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.sandbox.commands import find_option_path
-from bot.sandbox.context import SandboxContext
-from bot.sandbox.interaction_payloads import (
+from papers_sandbox.commands import find_option_path
+from papers_sandbox.context import SandboxContext
+from papers_sandbox.interaction_payloads import (
     SELECT_TYPES,
     Actor,
     OptionBuilder,
@@ -21,17 +21,17 @@ from bot.sandbox.interaction_payloads import (
     resolve_user,
     wrap_subcommand,
 )
-from bot.sandbox.interaction_result import InteractionNotAnswered, InteractionResult
-from bot.sandbox.interaction_state import (
+from papers_sandbox.interaction_result import InteractionNotAnswered, InteractionResult
+from papers_sandbox.interaction_state import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionRecord,
 )
-from bot.sandbox.messages import MessageSource, build_message, gateway_message
-from bot.sandbox.models import DM_CHANNEL, TEXT_CHANNEL, Json
-from bot.sandbox.world import UnknownEntity
+from papers_sandbox.messages import MessageSource, build_message, gateway_message
+from papers_sandbox.models import DM_CHANNEL, TEXT_CHANNEL, Json
+from papers_sandbox.world import UnknownEntity
 
 ChannelRef = int | str
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.snowflake import iso_now
+from papers_sandbox.snowflake import iso_now
 
 Json = dict[str, Any]
 

@@ -14,16 +14,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.sandbox.context import API_PREFIX, SandboxContext, ctx_of
-from bot.sandbox.faults import VIA, InjectedResponse
-from bot.sandbox.http_util import (
+from papers_sandbox.context import API_PREFIX, SandboxContext, ctx_of
+from papers_sandbox.faults import VIA, InjectedResponse
+from papers_sandbox.http_util import (
     BODY_KEY,
     RATE_HEADERS_KEY,
     DiscordError,
     json_response,
     parse_body,
 )
-from bot.sandbox.recorder import RecordedRequest
+from papers_sandbox.recorder import RecordedRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNAUTHENTICATED = ("/interactions/", "/webhooks/")

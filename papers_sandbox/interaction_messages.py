@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.sandbox.context import SandboxContext
-from bot.sandbox.http_util import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, UploadedFile, not_found
-from bot.sandbox.interaction_state import APPLICATION_COMMAND, InteractionRecord
-from bot.sandbox.messages import (
+from papers_sandbox.context import SandboxContext
+from papers_sandbox.http_util import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, UploadedFile, not_found
+from papers_sandbox.interaction_state import APPLICATION_COMMAND, InteractionRecord
+from papers_sandbox.messages import (
     CHAT_INPUT_COMMAND,
     DEFAULT,
     EPHEMERAL,
@@ -18,7 +18,7 @@ from bot.sandbox.messages import (
     build_message,
     gateway_message,
 )
-from bot.sandbox.models import Json
+from papers_sandbox.models import Json
 
 
 def interaction_metadata(ctx: SandboxContext, record: InteractionRecord) -> Json:

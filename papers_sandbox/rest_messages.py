@@ -6,8 +6,8 @@ import time
 
 from aiohttp import web
 
-from bot.sandbox.context import SandboxContext, ctx_of
-from bot.sandbox.http_util import (
+from papers_sandbox.context import SandboxContext, ctx_of
+from papers_sandbox.http_util import (
     CANNOT_EDIT_OTHERS,
     EMPTY_MESSAGE,
     THREAD_EXISTS,
@@ -21,10 +21,10 @@ from bot.sandbox.http_util import (
     reject_invalid,
     snowflake_param,
 )
-from bot.sandbox.http_util import body_of as _body
-from bot.sandbox.limits import check_message, check_thread_name, is_empty_message
-from bot.sandbox.messages import MessageSource, apply_edit, build_message, gateway_message
-from bot.sandbox.models import PUBLIC_THREAD, Channel, Json
+from papers_sandbox.http_util import body_of as _body
+from papers_sandbox.limits import check_message, check_thread_name, is_empty_message
+from papers_sandbox.messages import MessageSource, apply_edit, build_message, gateway_message
+from papers_sandbox.models import PUBLIC_THREAD, Channel, Json
 
 HAS_THREAD = 1 << 5
 

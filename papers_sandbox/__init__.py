@@ -12,18 +12,18 @@ Typical use::
     await server.stop()
 """
 
-from bot.sandbox.context import SandboxConfig
-from bot.sandbox.endpoints import (
+from papers_sandbox.context import SandboxConfig
+from papers_sandbox.endpoints import (
     EndpointSnapshot,
     current_endpoints,
     discord_py_pointed_at,
     point_discord_py_at,
     restore_endpoints,
 )
-from bot.sandbox.interaction_result import InteractionNotAnswered, InteractionResult
-from bot.sandbox.recorder import GatewayFrame, RecordedRequest
-from bot.sandbox.server import SandboxServer
-from bot.sandbox.world import World
+from papers_sandbox.interaction_result import InteractionNotAnswered, InteractionResult
+from papers_sandbox.recorder import GatewayFrame, RecordedRequest
+from papers_sandbox.server import SandboxServer
+from papers_sandbox.world import World
 
 __all__ = [
     "EndpointSnapshot",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.routing import path_matches
+from papers_sandbox.routing import path_matches
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.sandbox.commands import CommandStore
-from bot.sandbox.models import (
+from papers_sandbox.commands import CommandStore
+from papers_sandbox.models import (
     BOT_ROLE_PERMISSIONS,
     DM_CHANNEL,
     EVERYONE_PERMISSIONS,
@@ -18,7 +18,7 @@ from bot.sandbox.models import (
     Role,
     User,
 )
-from bot.sandbox.snowflake import SnowflakeGenerator
+from papers_sandbox.snowflake import SnowflakeGenerator
 
 EPHEMERAL = 1 << 6
 DEFAULT_GUILD = "Sandbox Lab"

@@ -11,18 +11,18 @@ from types import TracebackType
 
 from aiohttp import web
 
-from bot.sandbox import rest_core, rest_interactions, rest_messages
-from bot.sandbox.context import API_PREFIX, CTX, GATEWAY_PATH, SandboxConfig, SandboxContext
-from bot.sandbox.endpoints import EndpointSnapshot, current_endpoints, point_discord_py_at
-from bot.sandbox.faults import Faults, Hold
-from bot.sandbox.gateway import GatewayHub
-from bot.sandbox.interaction_state import InteractionRegistry
-from bot.sandbox.member import MemberActions
-from bot.sandbox.middleware import sandbox_middleware
-from bot.sandbox.models import Channel, Json
-from bot.sandbox.ratelimits import RateLimiter
-from bot.sandbox.recorder import GatewayFrame, RecordedRequest, Recorder
-from bot.sandbox.world import World
+from papers_sandbox import rest_core, rest_interactions, rest_messages
+from papers_sandbox.context import API_PREFIX, CTX, GATEWAY_PATH, SandboxConfig, SandboxContext
+from papers_sandbox.endpoints import EndpointSnapshot, current_endpoints, point_discord_py_at
+from papers_sandbox.faults import Faults, Hold
+from papers_sandbox.gateway import GatewayHub
+from papers_sandbox.interaction_state import InteractionRegistry
+from papers_sandbox.member import MemberActions
+from papers_sandbox.middleware import sandbox_middleware
+from papers_sandbox.models import Channel, Json
+from papers_sandbox.ratelimits import RateLimiter
+from papers_sandbox.recorder import GatewayFrame, RecordedRequest, Recorder
+from papers_sandbox.world import World
 
 
 class SandboxServer:

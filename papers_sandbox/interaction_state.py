@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.sandbox.models import Json
+from papers_sandbox.models import Json
 
 # Interaction types
 PING = 1
