@@ -27,9 +27,9 @@ from storeimpl import ROOT
 sys.path.insert(0, str(ROOT))
 from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
+from bot.endpoints import point_discord_py_at
 from bot.store import PaperStore
 from bot.store.cache import ENTRIES
-from papers_sandbox.endpoints import point_discord_py_at
 
 TOKEN = "bench-token"
 

@@ -13,8 +13,8 @@ import discord
 
 from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
+from bot.endpoints import point_discord_py_at
 from bot.store import PaperStore
-from papers_sandbox.endpoints import point_discord_py_at
 
 log = logging.getLogger(__name__)
 TOKEN_VAR = "DISCORD_TOKEN"
