@@ -24,8 +24,7 @@ from papers_sandbox.interaction_payloads import custom_ids
 from papers_sandbox.interaction_result import InteractionResult
 from papers_sandbox.scene import SEOUL, SceneClock, running_world
 from papers_sandbox.server import SandboxServer
-
-from .harness import eventually
+from tests.polling import eventually
 
 LOCK_HELD = 5.0  # what a long `papers-bot load` beside the bot did
 READ_STALL = 3.3  # every store read, in the report this reproduces

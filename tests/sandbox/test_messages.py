@@ -7,11 +7,12 @@ from collections.abc import Callable
 import discord
 
 from papers_sandbox import SandboxServer
+from tests.polling import eventually
 
-from .harness import BotHarness, eventually
+from .client import ClientHarness
 
 
-async def test_history_edit_and_delete(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_history_edit_and_delete(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     channel = harness.channel("papers")
     sent = [await channel.send(f"paper {i}") for i in range(5)]
@@ -33,7 +34,7 @@ async def test_history_edit_and_delete(sandbox: SandboxServer, harness: BotHarne
     assert fetched.content == "paper 0 (fixed)"
 
 
-async def test_thread_from_message(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_thread_from_message(sandbox: SandboxServer, harness: ClientHarness) -> None:
     created: list[discord.Thread] = []
     harness.client.event(_on_thread_create(created))
     await harness.start()
@@ -50,7 +51,7 @@ async def test_thread_from_message(sandbox: SandboxServer, harness: BotHarness) 
 
 
 async def test_dm_and_member_messages(
-    sandbox: SandboxServer, make_harness: Callable[..., BotHarness]
+    sandbox: SandboxServer, make_harness: Callable[..., ClientHarness]
 ) -> None:
     intents = discord.Intents.default()
     intents.message_content = True
@@ -70,7 +71,7 @@ async def test_dm_and_member_messages(
 
 
 async def test_no_message_content_intent_redacts_others(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     seen: list[discord.Message] = []
     harness.client.event(_on_message(seen))

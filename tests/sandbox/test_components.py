@@ -7,12 +7,12 @@ from discord import app_commands
 
 from papers_sandbox import SandboxServer
 
-from .harness import BotHarness
+from .client import ClientHarness
 
 TITLES = ["Diffusion Models Beat GANs", "Denoising Diffusion", "Attention Is All You Need"]
 
 
-async def test_autocomplete_returns_choices(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_autocomplete_returns_choices(sandbox: SandboxServer, harness: ClientHarness) -> None:
     async def complete(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -45,7 +45,7 @@ class Confirm(discord.ui.View):
         await interaction.response.edit_message(content="confirmed", view=None)
 
 
-async def test_button_click_updates_message(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_button_click_updates_message(sandbox: SandboxServer, harness: ClientHarness) -> None:
     view = Confirm()
 
     @harness.tree.command(description="Ask for confirmation")
@@ -67,7 +67,7 @@ async def test_button_click_updates_message(sandbox: SandboxServer, harness: Bot
 
 
 async def test_button_on_channel_message_and_select(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     picked: list[str] = []
 
@@ -101,7 +101,7 @@ class Feedback(discord.ui.Modal, title="Feedback"):
         await interaction.response.send_message(f"thanks: {self.text.value}", ephemeral=True)
 
 
-async def test_modal_round_trip(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_modal_round_trip(sandbox: SandboxServer, harness: ClientHarness) -> None:
     @harness.tree.command(description="Send feedback")
     async def feedback(interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(Feedback())
@@ -117,7 +117,7 @@ async def test_modal_round_trip(sandbox: SandboxServer, harness: BotHarness) -> 
 
 
 async def test_deferred_update_then_edit_original(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     class Refresh(discord.ui.View):
         @discord.ui.button(label="Refresh", custom_id="refresh")
@@ -139,7 +139,7 @@ async def test_deferred_update_then_edit_original(
 
 
 async def test_original_response_fetch_and_delete(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     fetched: list[str] = []
 

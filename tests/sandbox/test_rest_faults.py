@@ -10,13 +10,13 @@ import pytest
 
 from papers_sandbox import SandboxServer
 
-from .harness import BotHarness
+from .client import ClientHarness
 
 CREATE = "POST /channels/*/messages"
 
 
 async def test_429_is_retried_and_message_exists_once(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
     sandbox.rate_limit(CREATE, retry_after=0.3)
@@ -32,7 +32,7 @@ async def test_429_is_retried_and_message_exists_once(
     assert stored[0]["id"] == str(message.id)
 
 
-async def test_global_429_is_retried(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_global_429_is_retried(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     sandbox.rate_limit(CREATE, retry_after=0.2, global_=True)
 
@@ -42,7 +42,7 @@ async def test_global_429_is_retried(sandbox: SandboxServer, harness: BotHarness
     assert sandbox.world.message_contents(sandbox.channel("general").id) == ["after global limit"]
 
 
-async def test_5xx_is_retried_once(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_5xx_is_retried_once(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     sandbox.fail_next(CREATE, n=1, status=500)
 
@@ -53,7 +53,7 @@ async def test_5xx_is_retried_once(sandbox: SandboxServer, harness: BotHarness) 
 
 
 async def test_forbidden_channel_raises_and_others_still_work(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
     sandbox.forbid_channel(sandbox.channel("announcements").id)
@@ -67,7 +67,7 @@ async def test_forbidden_channel_raises_and_others_still_work(
     assert sandbox.world.message_contents(sandbox.channel("general").id) == ["yes"]
 
 
-async def test_deleted_channel_is_unknown(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_deleted_channel_is_unknown(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     stale = harness.channel("announcements")
     sandbox.delete_channel(stale.id)
@@ -78,7 +78,7 @@ async def test_deleted_channel_is_unknown(sandbox: SandboxServer, harness: BotHa
 
 
 async def test_embed_title_over_256_is_rejected_with_50035(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
     embed = discord.Embed(title="x" * 300, description="fine")
@@ -95,14 +95,16 @@ async def test_embed_title_over_256_is_rejected_with_50035(
     assert sandbox.messages("papers") == []
 
 
-async def test_content_over_2000_is_rejected(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_content_over_2000_is_rejected(
+    sandbox: SandboxServer, harness: ClientHarness
+) -> None:
     await harness.start()
     with pytest.raises(discord.HTTPException) as caught:
         await harness.channel("papers").send("a" * 2001)
     assert caught.value.code == 50035 and "content" in caught.value.text
 
 
-async def test_enforce_nonce_deduplicates(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_enforce_nonce_deduplicates(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     channel = harness.channel("papers")
 
@@ -116,7 +118,7 @@ async def test_enforce_nonce_deduplicates(sandbox: SandboxServer, harness: BotHa
 
 
 async def test_enforced_buckets_make_discord_py_wait_without_429(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     sandbox.enforce_rate_limits()
     sandbox.limiter.set_policy(CREATE, limit=2, window=0.3)
@@ -133,7 +135,7 @@ async def test_enforced_buckets_make_discord_py_wait_without_429(
     assert last.status == 200
 
 
-async def test_multipart_upload_is_accepted(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_multipart_upload_is_accepted(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     import io
 
@@ -146,7 +148,7 @@ async def test_multipart_upload_is_accepted(sandbox: SandboxServer, harness: Bot
 
 
 async def test_global_limit_enforced_under_burst(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
     sandbox.enforce_rate_limits(global_per_second=4)
@@ -161,7 +163,7 @@ async def test_global_limit_enforced_under_burst(
         assert sorted(contents) == [f"{channel.name} 0", f"{channel.name} 1"]
 
 
-async def test_unknown_route_is_json_404(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_unknown_route_is_json_404(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
     route = discord.http.Route("GET", "/definitely/not/a/route")
     with pytest.raises(discord.NotFound) as caught:

@@ -9,11 +9,11 @@ from discord import app_commands
 
 from papers_sandbox import SandboxServer
 
-from .harness import BotHarness
+from .client import ClientHarness
 
 
 async def test_login_syncs_commands_with_options(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     @harness.tree.command(description="Look up a paper")
     @app_commands.describe(query="Title or arXiv id", limit="How many results")
@@ -53,7 +53,7 @@ async def test_login_syncs_commands_with_options(
 
 
 async def test_slash_command_answered_with_message(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     seen: list[tuple[str, int]] = []
 
@@ -76,7 +76,7 @@ async def test_slash_command_answered_with_message(
 
 
 async def test_ephemeral_reply_is_not_in_channel_history(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     @harness.tree.command(description="Private answer")
     async def secret(interaction: discord.Interaction) -> None:
@@ -90,7 +90,9 @@ async def test_ephemeral_reply_is_not_in_channel_history(
     assert len(sandbox.messages("general", include_ephemeral=True)) == 1
 
 
-async def test_deferred_answer_then_followups(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_deferred_answer_then_followups(
+    sandbox: SandboxServer, harness: ClientHarness
+) -> None:
     @harness.tree.command(description="Slow digest")
     async def digest(interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True)

@@ -8,15 +8,16 @@ import discord
 import pytest
 
 from papers_sandbox import SandboxServer
+from tests.polling import eventually
 
-from .harness import BotHarness, eventually
+from .client import ClientHarness
 
 RESUME = 6
 
 
 @pytest.mark.parametrize("close_code", [4000, None], ids=["close-4000", "abort-1006"])
 async def test_drop_then_resume(
-    sandbox: SandboxServer, harness: BotHarness, close_code: int | None
+    sandbox: SandboxServer, harness: ClientHarness, close_code: int | None
 ) -> None:
     seen: list[int] = []
     harness.client.event(_collector(seen))
@@ -50,7 +51,7 @@ async def test_drop_then_resume(
 
 
 async def test_invalid_session_leads_to_fresh_identify(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     async def no_identify_delay(shard_id: int | None, *, initial: bool = False) -> None:
         return None  # discord.py sleeps 5 s before every non-initial IDENTIFY by default

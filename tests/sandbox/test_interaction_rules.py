@@ -9,12 +9,13 @@ import pytest
 from discord import app_commands
 
 from papers_sandbox import SandboxServer
+from tests.polling import eventually
 
-from .harness import BotHarness, eventually
+from .client import ClientHarness
 
 
 async def test_late_callback_is_unknown_interaction(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     sandbox.config.callback_deadline = 0.2
     failures: list[BaseException] = []
@@ -37,7 +38,7 @@ async def test_late_callback_is_unknown_interaction(
 
 
 async def test_second_acknowledgement_is_rejected(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     failures: list[discord.HTTPException] = []
 
@@ -59,7 +60,7 @@ async def test_second_acknowledgement_is_rejected(
 
 
 async def test_oversized_response_embed_is_rejected(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     @harness.tree.command(description="Big embed")
     async def big(interaction: discord.Interaction) -> None:
@@ -77,7 +78,7 @@ async def test_oversized_response_embed_is_rejected(
 
 
 async def test_too_many_autocomplete_choices_are_rejected(
-    sandbox: SandboxServer, harness: BotHarness
+    sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     async def complete(
         interaction: discord.Interaction, current: str
@@ -99,7 +100,9 @@ async def test_too_many_autocomplete_choices_are_rejected(
     )
 
 
-async def test_subcommands_and_typed_options(sandbox: SandboxServer, harness: BotHarness) -> None:
+async def test_subcommands_and_typed_options(
+    sandbox: SandboxServer, harness: ClientHarness
+) -> None:
     seen: list[tuple[object, ...]] = []
     group = app_commands.Group(name="digest", description="Digest commands")
 
