@@ -27,7 +27,7 @@ from storeimpl import ROOT
 sys.path.insert(0, str(ROOT))
 from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
-from bot.sandbox.endpoints import point_discord_py_at
+from bot.endpoints import point_discord_py_at
 from bot.store import PaperStore
 from bot.store.cache import ENTRIES
 

@@ -8,7 +8,7 @@ The real PapersBot (daily cog, Runner, Poster, Pacer, the SQLite ledger) posts o
 the `embeds` style (a header + the cards packed into messages; `--style thread`: a header and
 a thread with one message per paper) to every subscribed channel of
 a loopback sandbox that enforces Discord's limits: the global 50 requests/s and the
-per-channel bucket of 5 messages / 5 s (bot/sandbox/ratelimits.py), answering 429 past them.
+per-channel bucket of 5 messages / 5 s (papers_sandbox/ratelimits.py), answering 429 past them.
 `Runner.run_due(now)` is timed from the moment the subscriptions fall due until every post
 is settled.
 
@@ -41,12 +41,12 @@ from bot.config import Config
 from bot.digest.parse import parse
 from bot.features.daily.cog import Daily
 from bot.features.daily.plan import Planned
-from bot.sandbox import SandboxServer, World, restore_endpoints
-from bot.sandbox.ratelimits import DISCORD_POLICIES
-from bot.sandbox.routing import RoutePattern
-from bot.sandbox.scene import SceneClock, sample_folder
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
+from papers_sandbox import SandboxServer, World, restore_endpoints
+from papers_sandbox.ratelimits import DISCORD_POLICIES
+from papers_sandbox.routing import RoutePattern
+from papers_sandbox.scene import SceneClock, sample_folder
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAY = dt.date(2025, 6, 2)

@@ -55,10 +55,10 @@ from search import pad, percentile
 from storeimpl import ROOT
 
 sys.path.insert(0, str(ROOT))
-from bot.sandbox.endpoints import current_endpoints, restore_endpoints
-from bot.sandbox.interaction_state import InteractionRecord
-from bot.sandbox.server import SandboxServer
 from bot.store.cache import ENTRIES
+from papers_sandbox.endpoints import current_endpoints, restore_endpoints
+from papers_sandbox.interaction_state import InteractionRecord
+from papers_sandbox.server import SandboxServer
 
 KO_QUERIES = [
     "모델",

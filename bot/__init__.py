@@ -8,6 +8,8 @@ answer.py      every interaction answered within Discord's 3 seconds (deferral a
 errors.py      one path for errors people see: UserFacingError text, or a code for the rest
 inputs.py      command options typed by members: cleaned, checked, quoted back shortened
 render.py      pure: papers -> embeds and messages within Discord's limits
+arxiv.py       arXiv ids from ids and links (the parser's and the store's)
+endpoints.py   where discord.py sends REST calls and opens its gateway (`papers-bot run`)
 i18n_text.py   rendered text in English and Korean
 translator.py  Korean names and descriptions of the slash commands
 __main__.py    `python -m bot` and the console script
@@ -15,7 +17,6 @@ cli/           the `papers-bot` command line
 digest/        parsing (pure) and loading digests into the store
 store/         the SQLite store: all SQL
 features/      member-facing features, one package each, loaded as extensions
-sandbox/       the loopback Discord-compatible server and the sandbox scene
 """
 
 __version__ = "0.1.0"

@@ -18,7 +18,7 @@ from bot.app import keep_startup_objects
 from bot.store.db import migrations
 from tests.conftest import ROOT
 
-SAMPLE = ROOT / "bot" / "sandbox" / "sample"
+SAMPLE = ROOT / "papers_sandbox" / "sample"
 
 
 def schema_version() -> int:

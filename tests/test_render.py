@@ -28,7 +28,7 @@ from bot.render import (
     sanitize,
     shorten,
 )
-from bot.sandbox.limits import check_embeds
+from papers_sandbox.limits import check_embeds
 
 DAY = dt.date(2024, 6, 12)
 MASS = re.compile(r"@(everyone|here)", re.IGNORECASE)
@@ -292,7 +292,7 @@ def test_a_thumbnail_discord_would_refuse_is_left_out_and_the_card_stays(url: st
     paper = make_paper(thumbnail=url)
     for embed in (paper_embed(paper), paper_brief(paper)):
         d = embed.to_dict()
-        assert check_embeds([d]) == []  # what Discord checks (bot.sandbox.limits)
+        assert check_embeds([d]) == []  # what Discord checks (papers_sandbox.limits)
         assert "image" not in d and "thumbnail" not in d
         assert "Video" not in [f.name for f in embed.fields]
         assert embed.url == paper.abs_url and "Folding Paper Cranes" in (embed.title or "")

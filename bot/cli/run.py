@@ -13,7 +13,7 @@ import discord
 
 from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
-from bot.sandbox.endpoints import point_discord_py_at
+from bot.endpoints import point_discord_py_at
 from bot.store import PaperStore
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.sandbox.scene import run_scene
-
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("sandbox", help="play a short scene with the real bot on a loopback Discord")
@@ -14,6 +12,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 async def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `papers-bot run`, `load` and `search` import this module
+    # for its parser and must not load the loopback server (tests/test_import_contract.py).
+    from papers_sandbox.scene import run_scene
+
     try:
         return await run_scene(sys.stdout, keep_running=args.keep_running)
     except TimeoutError:

@@ -15,7 +15,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from bot.digest.ids import arxiv_id_from_link
+from bot.arxiv import arxiv_id_from_link
 from bot.models import Entry, ParseResult, Problem, Section
 
 _DAY_HEADING = re.compile(r"daily papers\s*\((?P<inner>[^()]*)\)\s*#*", re.IGNORECASE)

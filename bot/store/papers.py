@@ -39,7 +39,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
-from bot.digest.ids import parse_arxiv_id
+from bot.arxiv import parse_arxiv_id
 from bot.models import Digest, Paper, ParseResult, Sort
 from bot.store import db
 from bot.store.cache import ENTRIES, LookupCache

@@ -14,7 +14,7 @@ import discord
 import simcord
 from simcord import Env, InteractionResult, MemberActor
 
-import bot.sandbox
+import papers_sandbox
 from bot.app import PapersBot
 from bot.config import Config, load_config
 from bot.digest.parse import parse
@@ -24,7 +24,7 @@ from bot.features.lookup.views import ResultLists, lists_of
 from bot.models import Entry, ParseResult, Section
 from bot.store import PaperStore
 
-SAMPLE_DIR = Path(bot.sandbox.__file__).resolve().parent / "sample"
+SAMPLE_DIR = Path(papers_sandbox.__file__).resolve().parent / "sample"
 UNEXPECTED = ("Something went wrong", "문제가 생겼습니다")  # err_unexpected, en and ko
 
 MessageLike = simcord.ResponseMessage | discord.Message

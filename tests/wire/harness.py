@@ -1,4 +1,4 @@
-"""A real discord.py client (HTTP + gateway) wired to a SandboxServer."""
+"""The real PapersBot as papers-bot "processes" on the loopback server, sharing a database."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import discord
-from discord import app_commands
 
 from bot.app import PapersBot
 from bot.config import Config
@@ -23,62 +21,11 @@ from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner
 from bot.features.lookup.views import ResultLists, lists_of
 from bot.models import PostStyle
-from bot.sandbox import SandboxServer
-from bot.sandbox.models import Json
-from bot.sandbox.scene import SceneClock
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
-
-TOKEN = "sandbox.bot.token"
-
-
-class BotHarness:
-    """A plain discord.Client + CommandTree connected to the sandbox with the real stack."""
-
-    def __init__(self, server: SandboxServer, *, intents: discord.Intents | None = None) -> None:
-        self.server = server
-        self.client = discord.Client(
-            intents=intents or discord.Intents.default(), guild_ready_timeout=0.1
-        )
-        self.tree = app_commands.CommandTree(self.client)
-        self.errors: list[BaseException] = []
-        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        self._task: asyncio.Task[None] | None = None
-
-    async def _on_tree_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        self.errors.append(error)
-
-    async def start(self, *, sync: bool = True) -> discord.Client:
-        await self.client.login(TOKEN)
-        if sync:
-            await self.tree.sync()
-        self._task = asyncio.create_task(self.client.connect())
-        await asyncio.wait_for(self.client.wait_until_ready(), timeout=5)
-        return self.client
-
-    async def close(self) -> None:
-        await self.client.close()
-        if self._task is not None:
-            await asyncio.wait_for(self._task, timeout=5)
-
-    def channel(self, name: str) -> discord.TextChannel:
-        channel = self.client.get_channel(self.server.channel(name).id)
-        assert isinstance(channel, discord.TextChannel)
-        return channel
-
-
-async def eventually(check: Callable[[], bool], within: float = 2.0) -> None:
-    """Poll ``check`` until it holds (the bot reacts to gateway events asynchronously)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not check():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
-
-
-# ---- daily posts: the real PapersBot as a "process" on a shared database file ---------------
+from papers_sandbox import SandboxServer
+from papers_sandbox.models import Json
+from papers_sandbox.scene import SceneClock
 
 DAILY_DAY = dt.date(2025, 6, 2)
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -18,14 +18,13 @@ import pytest
 
 from bot.app import PapersBot
 from bot.i18n_text import text
-from bot.sandbox.interaction_payloads import custom_ids
-from bot.sandbox.interaction_result import InteractionResult
-from bot.sandbox.scene import SEOUL, SceneClock, running_world
-from bot.sandbox.server import SandboxServer
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
-
-from .harness import eventually
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.interaction_result import InteractionResult
+from papers_sandbox.scene import SEOUL, SceneClock, running_world
+from papers_sandbox.server import SandboxServer
+from tests.polling import eventually
 
 LOCK_HELD = 5.0  # what a long `papers-bot load` beside the bot did
 READ_STALL = 3.3  # every store read, in the report this reproduces

@@ -11,9 +11,9 @@ import pytest
 
 from bot.features.daily.plan import nonce
 from bot.features.daily.poster import LEASE, Poster
-from bot.sandbox import SandboxServer
-from bot.sandbox.recorder import RecordedRequest
-from bot.sandbox.scene import SceneClock
+from papers_sandbox import SandboxServer
+from papers_sandbox.recorder import RecordedRequest
+from papers_sandbox.scene import SceneClock
 
 from .harness import DAILY_DAY, DAILY_POST_AT, DailyBot, expected, load_digest, posted
 

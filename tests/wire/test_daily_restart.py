@@ -18,9 +18,9 @@ from bot.digest.parse import parse
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import LEASE
 from bot.models import PostOrder
-from bot.sandbox import SandboxServer
-from bot.sandbox.scene import SceneClock
 from bot.store import PaperStore
+from papers_sandbox import SandboxServer
+from papers_sandbox.scene import SceneClock
 
 from .harness import (
     DAILY_DAY,

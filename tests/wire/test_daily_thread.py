@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from bot.features.daily.poster import LEASE
-from bot.sandbox import SandboxServer
-from bot.sandbox.scene import SceneClock
+from papers_sandbox import SandboxServer
+from papers_sandbox.scene import SceneClock
 
 from .harness import DAILY_DAY, DAILY_POST_AT, DailyBot, expected, load_digest, posted
 

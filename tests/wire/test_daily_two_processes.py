@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxServer
-from bot.sandbox.scene import SceneClock
+from papers_sandbox import SandboxServer
+from papers_sandbox.scene import SceneClock
 
 from .harness import DAILY_DAY, DAILY_POST_AT, DailyBot, expected, load_digest, posted
 

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 from bot.digest.parse import parse
-from bot.sandbox import SandboxServer
-from bot.sandbox.scene import SEOUL, SceneClock, running_world
 from bot.store import PaperStore
+from papers_sandbox import SandboxServer
+from papers_sandbox.scene import SEOUL, SceneClock, running_world
 
 from .harness import DAILY_DAY, DAILY_POST_AT, DailyBot, expected, posted
 

@@ -13,10 +13,10 @@ import pytest
 from bot import answer as answer_module
 from bot.app import PapersBot
 from bot.models import Entry, ParseResult, Section
-from bot.sandbox.interaction_payloads import custom_ids
-from bot.sandbox.scene import SEOUL, SceneClock, running_world
-from bot.sandbox.server import SandboxServer
 from bot.store import Page
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.scene import SEOUL, SceneClock, running_world
+from papers_sandbox.server import SandboxServer
 
 from .harness import result_lists
 

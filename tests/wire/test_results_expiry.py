@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from bot.app import PapersBot
-from bot.sandbox.interaction_payloads import custom_ids
-from bot.sandbox.scene import SEOUL, SceneClock, running_world
-from bot.sandbox.server import SandboxServer
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.scene import SEOUL, SceneClock, running_world
+from papers_sandbox.server import SandboxServer
+from tests.polling import eventually
 
-from .harness import eventually, result_lists
+from .harness import result_lists
 
 TOKEN_LIFETIME = 4.0  # seconds; Discord's is 15 minutes
 LIST_TIMEOUT = 1.0  # seconds a list lives after its last use; the bot's is 3 minutes

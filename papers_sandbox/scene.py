@@ -1,0 +1,183 @@
+"""`papers-bot sandbox`: the real bot against the loopback Discord, played as members would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from bot.app import PapersBot
+from bot.config import Config
+from bot.digest.ingest import find_files, load_files
+from bot.store import PaperStore
+from papers_sandbox.endpoints import restore_endpoints
+from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.server import SandboxServer
+from papers_sandbox.transcript import Transcript
+
+log = logging.getLogger(__name__)
+SEOUL = ZoneInfo("Asia/Seoul")
+TOKEN = "sandbox-token"
+SCENE_TIMEOUT = 100.0
+
+
+class SceneClock:
+    """The bot's idea of now: set by the scene, so the daily post can happen on cue."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def sample_folder() -> Path:
+    return Path(str(resources.files("papers_sandbox").joinpath("sample")))
+
+
+def scene_config(server: SandboxServer, db: Path) -> Config:
+    base = Config()
+    return dataclasses.replace(
+        base,
+        database=str(db),
+        discord=dataclasses.replace(
+            base.discord, api_base=server.api_base, gateway_url=server.gateway_url
+        ),
+        sources=dataclasses.replace(
+            base.sources, folders=(str(sample_folder()),), url_template=None
+        ),
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_world(
+    clock: SceneClock, workdir: Path
+) -> AsyncIterator[tuple[SandboxServer, PapersBot]]:
+    """Loopback server + the real bot (with the sample digests loaded), torn down after."""
+    server = SandboxServer()
+    await server.start()
+    snapshot = server.point_discord_py()
+    store = await PaperStore.open(workdir / "papers.db")
+    bot = PapersBot(
+        scene_config(server, workdir / "papers.db"), store, clock=clock, guild_ready_timeout=0.2
+    )
+    task: asyncio.Task[None] | None = None
+    try:
+        files, _ = find_files([str(sample_folder())])
+        await load_files(store, files)
+        task = asyncio.create_task(bot.start(TOKEN))
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        yield server, bot
+    finally:
+        await bot.close()
+        if task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+        await store.close()
+        await server.stop()
+        restore_endpoints(snapshot)
+
+
+async def _show(t: Transcript, server: SandboxServer, who: str, command: str, **kw: Any) -> Any:
+    t.member(who, command)
+    name, *_ = command.lstrip("/").split()
+    result = await server.invoke_command(name, user=who, channel_id="papers", **kw)
+    for message in result.messages:
+        t.message(message)
+    if not result.answered:
+        t.say("  (no answer: this is a bug)")
+    return result
+
+
+async def play(t: Transcript, server: SandboxServer, bot: PapersBot, clock: SceneClock) -> None:
+    t.step("Looking papers up")
+    await _show(t, server, "minji", "/paper query:2505.03011", options={"query": "2505.03011"})
+    await _show(
+        t, server, "alex", "/search query:강화 학습", options={"query": "강화 학습"}, locale="ko"
+    )
+    await _show(
+        t,
+        server,
+        "minji",
+        "/search query:reward sort:votes",
+        options={"query": "reward", "sort": "votes"},
+    )
+    result = await _show(t, server, "minji", "/search query:모델", options={"query": "모델"})
+    t.step("Turning the page")
+    t.member("minji", "clicks ▶️")
+    (turn,) = [i for i in custom_ids(result.message["components"]) if i.endswith(":next")]
+    await server.click(result.message, turn, user="minji")
+    page = server.world.find_message(int(result.message["id"]))  # edited in place
+    if page is not None:
+        t.message(page)
+    t.step("An admin subscribes #papers to the daily digest")
+    options = {"channel": "papers", "time": "09:00", "timezone": "Asia/Seoul"}
+    await _show(t, server, "sandbox-owner", "/daily subscribe channel:#papers time:09:00",
+                options=options, subcommand="subscribe")  # fmt: skip
+    await _daily_post(t, server, bot, clock)
+    await _show(t, server, "sandbox-owner", "/daily status", subcommand="status")
+
+
+async def _daily_post(
+    t: Transcript, server: SandboxServer, bot: PapersBot, clock: SceneClock
+) -> None:
+    clock.now = dt.datetime(2025, 5, 9, 9, 0, 5, tzinfo=SEOUL).astimezone(dt.UTC)
+    t.step("09:00 in Seoul, 2025-05-09: the daily post")
+    before = len(server.messages("papers"))
+    cog = bot.get_cog("Daily")
+    assert cog is not None
+    cog.tick.restart()  # type: ignore[attr-defined]
+    await _settle(lambda: len(server.messages("papers")))
+    for message in server.messages("papers")[before:]:
+        t.message(message)
+
+
+async def _settle(count: Any, quiet: float = 1.0, limit: float = 20.0) -> None:
+    """Wait until `count()` stops changing for `quiet` seconds (at most `limit`)."""
+    last, still, waited = count(), 0.0, 0.0
+    while waited < limit and (still < quiet or last == 0):
+        await asyncio.sleep(0.1)
+        waited += 0.1
+        now = count()
+        still = still + 0.1 if now == last else 0.0
+        last = now
+
+
+async def run_scene(out: TextIO, *, keep_running: bool = False) -> int:
+    t = Transcript(out)
+    clock = SceneClock(dt.datetime(2025, 5, 9, 8, 58, tzinfo=SEOUL).astimezone(dt.UTC))
+    with tempfile.TemporaryDirectory(prefix="papers-bot-sandbox-") as tmp:
+        t.say("papers-bot sandbox: the real bot, a Discord-compatible server on 127.0.0.1,")
+        t.say("and the bundled sample digests (2025-05-07 .. 2025-05-09). No token, no network.")
+        async with running_world(clock, Path(tmp)) as (server, bot):
+            t.channel_names = {c.id: c.name for c in server.world.channels.values()}
+            t.tz = SEOUL
+            t.say(f"Server: {server.api_base}  gateway: {server.gateway_url}")
+            t.say(f"Bot logged in as {bot.user} in guild 'Sandbox Lab' (#papers, #general)")
+            await asyncio.wait_for(play(t, server, bot, clock), SCENE_TIMEOUT)
+            t.step("Done")
+            if keep_running:
+                _print_connect_help(t, server)
+                await asyncio.Event().wait()
+    t.say("The scene is over. Next: papers-bot load PATH, then DISCORD_TOKEN=... papers-bot run")
+    return 0
+
+
+def _print_connect_help(t: Transcript, server: SandboxServer) -> None:
+    t.say("The server stays up (Ctrl-C to stop). Point another discord.py client at it:")
+    t.say(f"    discord.http.Route.BASE = {server.api_base!r}")
+    t.say(
+        f"    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({server.gateway_url!r})"
+    )
+    t.say("    client.run('any-token')")
+    t.say("or run the bot itself against it in another terminal:")
+    t.say(f"    DISCORD_API_BASE={server.api_base} DISCORD_GATEWAY_URL={server.gateway_url} \\")
+    t.say("    DISCORD_TOKEN=any-token papers-bot run --db /tmp/papers.db")
