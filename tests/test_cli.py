@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import keep_startup_objects
+from bot.cli.output import count
 from bot.store.db import migrations
 from tests.conftest import ROOT
 
@@ -371,3 +372,13 @@ async def test_a_sigterm_while_the_store_closes_still_closes_it() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert closed.is_set()
+
+
+def test_counts_read_as_english() -> None:
+    assert [count(1, "paper"), count(2, "paper"), count(1, "match"), count(0, "match")] == [
+        "1 paper",
+        "2 papers",
+        "1 match",
+        "0 matches",
+    ]
+    assert count("more than 20,000", "match") == "more than 20,000 matches"

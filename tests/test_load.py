@@ -173,7 +173,7 @@ def test_loading_a_whole_checkout_of_the_source_project(
     assert loaded.returncode == 0, loaded.stderr
     assert "3 files, 2 sections, 28 entries: 20 new papers, 0 updated, 0 removed" in loaded.stdout
     days = cli("days", "--db", db, cwd=tmp_path).stdout.splitlines()
-    assert days == [f"2025-05-09   20 papers  {logs}, {readme}", "1 days"]
+    assert days == [f"2025-05-09   20 papers  {logs}, {readme}", "1 day"]
     listed = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
     assert listed == [{"date": "2025-05-09", "papers": 20, "sources": [str(logs), str(readme)]}]
 

@@ -50,14 +50,20 @@ def paper_table(papers: Sequence[Paper], out: TextIO = sys.stdout) -> None:
         out.write(lead + _clip(p.title, max(columns - len(lead), 20)) + "\n")
 
 
+def count(n: int | str, noun: str) -> str:
+    """`1 paper`, `2 papers`, `more than 20,000 matches` (nouns that take an s or es)."""
+    plural = noun + ("es" if noun.endswith(("s", "sh", "ch", "x")) else "s")
+    return f"{n} {noun if n == 1 else plural}"
+
+
 def page_footer(page: Page, shown: int, offset: int, out: TextIO = sys.stdout) -> None:
-    total = f"more than {page.total:,}" if page.more else str(page.total)
+    total: int | str = f"more than {page.total:,}" if page.more else page.total
     if page.total == 0:
         out.write("No papers match.\n")
     elif shown == 0:  # --offset past the end
-        out.write(f"No results from {offset + 1} on: {total} matches in all.\n")
+        out.write(f"No results from {offset + 1} on: {count(total, 'match')} in all.\n")
     else:
-        out.write(f"{offset + 1}–{offset + shown} of {total} matches\n")
+        out.write(f"{offset + 1}–{offset + shown} of {count(total, 'match')}\n")
 
 
 def paper_detail(p: Paper, out: TextIO = sys.stdout) -> None:
@@ -80,14 +86,15 @@ def paper_detail(p: Paper, out: TextIO = sys.stdout) -> None:
 
 
 def digest_view(d: Digest, out: TextIO = sys.stdout) -> None:
-    out.write(f"Daily Papers ({d.day.isoformat()}): {len(d.papers)} papers\n")
+    out.write(f"Daily Papers ({d.day.isoformat()}): {count(len(d.papers), 'paper')}\n")
     paper_table(d.papers, out)
 
 
 def days_table(days: Sequence[DayInfo], out: TextIO = sys.stdout) -> None:
     for info in days:
-        out.write(f"{info.day.isoformat()}  {info.papers:>3} papers  {', '.join(info.sources)}\n")
-    out.write(f"{len(days)} days\n")
+        papers = f"{info.papers:>3} " + ("paper " if info.papers == 1 else "papers")
+        out.write(f"{info.day.isoformat()}  {papers}  {', '.join(info.sources)}\n")
+    out.write(count(len(days), "day") + "\n")
 
 
 def stats_view(s: Stats, out: TextIO = sys.stdout) -> None:
