@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.models import Sort
 from bot.store import PaperStore
-from bot.store.cache import LookupCache
+from bot.store.cache import CHECK_EVERY, LookupCache
 from tests.test_store import day, entry
 
 D = dt.date(2024, 6, 12)
@@ -26,10 +26,12 @@ async def _value(v: object) -> object:
     return v
 
 
-def _watched_by(store: PaperStore, path: Path, clock: Clock, **kw: float) -> None:
+def _watched_by(
+    store: PaperStore, path: Path, clock: Clock, *, check_every: float = CHECK_EVERY
+) -> None:
     """Give `store` a cache on a fake clock (closing the one it opened with)."""
     store.cache.close()
-    store.cache = LookupCache(path, clock=clock, **kw)  # closed with the store
+    store.cache = LookupCache(path, clock=clock, check_every=check_every)  # closed with the store
 
 
 async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
