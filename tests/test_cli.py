@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import os
 import shutil
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import keep_startup_objects
 from bot.store.db import migrations
 from tests.conftest import ROOT
 
@@ -156,15 +154,6 @@ def test_a_broken_config_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "daily.tiem" in done.stderr and "Traceback" not in done.stderr
-
-
-def test_start_up_objects_are_left_out_of_full_collections() -> None:
-    gc.unfreeze()
-    try:
-        keep_startup_objects()
-        assert gc.get_freeze_count() > 1000  # at least the modules' functions and classes
-    finally:
-        gc.unfreeze()
 
 
 @pytest.fixture(scope="module")
