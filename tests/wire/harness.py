@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -67,15 +66,6 @@ class BotHarness:
         channel = self.client.get_channel(self.server.channel(name).id)
         assert isinstance(channel, discord.TextChannel)
         return channel
-
-
-async def eventually(check: Callable[[], bool], within: float = 2.0) -> None:
-    """Poll ``check`` until it holds (the bot reacts to gateway events asynchronously)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not check():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 # ---- daily posts: the real PapersBot as a "process" on a shared database file ---------------

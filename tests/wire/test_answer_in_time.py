@@ -24,8 +24,7 @@ from bot.sandbox.scene import SEOUL, SceneClock, running_world
 from bot.sandbox.server import SandboxServer
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
-
-from .harness import eventually
+from tests.polling import eventually, wait_for
 
 LOCK_HELD = 5.0  # what a long `papers-bot load` beside the bot did
 READ_STALL = 3.3  # every store read, in the report this reproduces
@@ -71,12 +70,11 @@ async def answered_while(
     (at the latest after `longest` seconds, as in the report), then the answer follows."""
     seen = len(callbacks(server))
     task = asyncio.ensure_future(interaction)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + longest
-    while not task.done() and loop.time() < end:
-        if any(kind in DEFERRED for kind in callbacks(server)[seen:]):
-            break
-        await asyncio.sleep(0.02)
+
+    def deferred_or_answered() -> bool:
+        return task.done() or any(kind in DEFERRED for kind in callbacks(server)[seen:])
+
+    await wait_for(deferred_or_answered, within=longest)
     release()
     return await task
 

@@ -8,8 +8,9 @@ import discord
 import pytest
 
 from bot.sandbox import SandboxServer
+from tests.polling import eventually
 
-from .harness import BotHarness, eventually
+from .harness import BotHarness
 
 RESUME = 6
 

@@ -9,8 +9,9 @@ import pytest
 from discord import app_commands
 
 from bot.sandbox import SandboxServer
+from tests.polling import eventually
 
-from .harness import BotHarness, eventually
+from .harness import BotHarness
 
 
 async def test_late_callback_is_unknown_interaction(

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import discord
 
 from bot.sandbox import SandboxServer
+from tests.polling import eventually
 
-from .harness import BotHarness, eventually
+from .harness import BotHarness
 
 
 async def test_history_edit_and_delete(sandbox: SandboxServer, harness: BotHarness) -> None:
