@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from pathlib import Path
 
 from bot.models import Sort
@@ -43,7 +44,7 @@ async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
         return key.upper()
 
     for key in ["a", "b", "a", "c", "a", "b"]:
-        assert await cache.get(key, lambda key=key: compute(key)) == key.upper()  # type: ignore[misc]
+        assert await cache.get(key, functools.partial(compute, key)) == key.upper()
 
     assert calls == ["a", "b", "c", "b"]  # "b" was the least recently used when "c" came
     assert (cache.hits, cache.misses) == (2, 4)

@@ -176,6 +176,7 @@ async def test_commands_and_presses_answer_in_time_while_reads_stall(
         server, server.invoke_command("search", {"query": "모델"}, user="minji")
     )
     assert search.message is not None
+    search_id = int(search.message["id"])
     assert search.message["embeds"][0]["description"].startswith("Results 1–5 of ")
     menu, *_ = custom_ids(search.message["components"])
     opened = await reads.answered(
@@ -194,7 +195,7 @@ async def test_commands_and_presses_answer_in_time_while_reads_stall(
     assert opened.followups[0]["flags"] & 64  # ephemeral: only alex sees it
 
     def turned_to_page_two() -> bool:
-        page = server.world.find_message(int(search.message["id"]))  # type: ignore[index]
+        page = server.world.find_message(search_id)
         return page is not None and "Results 6–" in page["embeds"][0]["description"]
 
     await eventually(turned_to_page_two)
