@@ -28,7 +28,7 @@ from bot.digest.ingest import find_files, load_files, read_digest
 from bot.digest.parse import parse
 from bot.models import Entry
 from bot.store import PaperStore
-from bot.store.db import migrations
+from bot.store.db import migrations, sql_functions
 from bot.store.text import index_text
 
 
@@ -57,7 +57,8 @@ def _bare(files: list[Path], db: Path) -> float:
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.create_function("index_text", 1, index_text, deterministic=True)  # migrations use it
+    for name, arguments, function in sql_functions():  # the migrations call them
+        conn.create_function(name, arguments, function, deterministic=True)
     for _, _, sql in migrations():
         conn.executescript(sql)
     start = time.perf_counter()
