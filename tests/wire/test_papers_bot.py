@@ -71,8 +71,7 @@ async def test_a_huge_paper_fits_discord_limits_and_pings_nobody(
     server, _ = world
     result = await server.invoke_command("paper", {"query": "2505.09999"}, user="minji")
     assert result.answered and result.callback_type == 4
-    assert result.rejections == []  # the server enforces Discord's embed limits
-    assert result.latency is not None and result.latency < 3.0
+    assert result.rejections == []  # the server enforces Discord's embed limits and 3 s rule
     (callback,) = server.requests("POST", "/interactions/*/*/callback")
     data = callback.json["data"]
     assert data["allowed_mentions"] == {"parse": []}
