@@ -61,7 +61,11 @@ def _environment(env: dict[str, str] | None) -> Iterator[None]:
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Ran:
-    """`papers-bot ARGS` run in `cwd` with `env` set, in this process."""
+    """`papers-bot ARGS` run in `cwd` with `env` set, in this process (from a test without an
+    event loop of its own: the command runs one)."""
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop()
+        raise AssertionError("cli() from a coroutine: make the test a plain def")
     out, err = io.StringIO(), io.StringIO()
     endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)  # `run` points discord.py
     try:
