@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from bot.models import Entry, Paper, ParseResult, Section
+from bot.models import Entry, Paper, ParseResult, Section, Sort
 from bot.store import Limits, PaperStore
 from bot.store import papers as papers_module
-from bot.store.papers import Page, Sort
+from bot.store.papers import Page
 from bot.store.text import fold
 
 FIRST = dt.date(2025, 1, 1)
@@ -138,7 +138,7 @@ def _top(since: dt.date | None, until: dt.date | None) -> Query:
 def _cases() -> list[tuple[str, str, Query]]:
     month = (FIRST + dt.timedelta(days=60), FIRST + dt.timedelta(days=89))
     cases: list[tuple[str, str, Query]] = []
-    sorts: tuple[Sort, ...] = ("votes", "newest")
+    sorts = (Sort.VOTES, Sort.NEWEST)
     for word in ["모델", "확산", "강화 학습", "diffusion", "model", "transformer video", "mod"]:
         for sort in sorts:
             for offset in (0, 10, 200):
