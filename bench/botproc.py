@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
 from bot.endpoints import point_discord_py_at
+from bot.models import LogLevel
 from bot.store import PaperStore
 from bot.store.cache import ENTRIES
 
@@ -96,7 +97,7 @@ def config(db: Path, api_base: str, gateway_url: str) -> Config:
     return dataclasses.replace(
         base,
         database=str(db),
-        log_level="WARNING",
+        log_level=LogLevel.WARNING,
         discord=dataclasses.replace(base.discord, api_base=api_base, gateway_url=gateway_url),
         sources=dataclasses.replace(base.sources, folders=(), url_template=None),
     )

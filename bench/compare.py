@@ -41,6 +41,11 @@ def _key(sort: str, paper: Any) -> tuple[object, ...]:
     return (paper.arxiv_id,)
 
 
+def _call(method: str, *args: object, **options: object) -> Query:
+    """A query calling `method` with these arguments on a store of any revision."""
+    return lambda store: getattr(store, method)(*args, **options)
+
+
 def queries(newest: dt.date) -> list[tuple[str, str, Query]]:
     month = newest - dt.timedelta(days=29)
     year = newest - dt.timedelta(days=364)
@@ -60,40 +65,45 @@ def queries(newest: dt.date) -> list[tuple[str, str, Query]]:
         for sort in ("votes", "newest"):
             for offset in (0, 20, 990):
                 out.append(
-                    (sort, f"search {w!r} {sort} @{offset}",
-                     lambda s, w=w, sort=sort, o=offset: s.search(w, sort=sort, offset=o))
-                )  # fmt: skip
+                    (
+                        sort,
+                        f"search {w!r} {sort} @{offset}",
+                        _call("search", w, sort=sort, offset=offset),
+                    )
+                )
             out.append(
-                (sort, f"search {w!r} {sort} 30d",
-                 lambda s, w=w, sort=sort: s.search(w, sort=sort, since=month, until=newest))
-            )  # fmt: skip
+                (
+                    sort,
+                    f"search {w!r} {sort} 30d",
+                    _call("search", w, sort=sort, since=month, until=newest),
+                )
+            )
             out.append(
-                (sort, f"search {w!r} {sort} year",
-                 lambda s, w=w, sort=sort: s.search(w, sort=sort, since=year))
-            )  # fmt: skip
+                (sort, f"search {w!r} {sort} year", _call("search", w, sort=sort, since=year))
+            )
             out.append(
-                (sort, f"search {w!r} {sort} votes>=300",
-                 lambda s, w=w, sort=sort: s.search(w, sort=sort, min_votes=300))
-            )  # fmt: skip
-        out.append(("relevance", f"search {w!r}", lambda s, w=w: s.search(w)))
+                (
+                    sort,
+                    f"search {w!r} {sort} votes>=300",
+                    _call("search", w, sort=sort, min_votes=300),
+                )
+            )
+        out.append(("relevance", f"search {w!r}", _call("search", w)))
         out.append(
-            ("relevance", f"search {w!r} 30d",
-             lambda s, w=w: s.search(w, since=month, until=newest))
-        )  # fmt: skip
+            ("relevance", f"search {w!r} 30d", _call("search", w, since=month, until=newest))
+        )
     for name in ["Wang", "wang", "zhang y", "yann lecun", "Li", "a", "ang", "Börje", "kim"]:
         for offset in (0, 20):
             out.append(
-                ("author", f"author {name!r} @{offset}",
-                 lambda s, n=name, o=offset: s.by_author(n, offset=o))
-            )  # fmt: skip
+                ("author", f"author {name!r} @{offset}", _call("by_author", name, offset=offset))
+            )
     for since in (None, year, month, newest - dt.timedelta(days=6)):
         for offset in (0, 30):
             out.append(
-                ("votes", f"top since {since} @{offset}",
-                 lambda s, since=since, o=offset: s.top(since=since, offset=o))
-            )  # fmt: skip
+                ("votes", f"top since {since} @{offset}", _call("top", since=since, offset=offset))
+            )
     for text in ["", "a", "t", "z", "tr", "diff", "large lang", "모델", "모", "2505.0", "scal"]:
-        out.append(("titles", f"titles {text!r}", lambda s, t=text: s.title_suggestions(t)))
+        out.append(("titles", f"titles {text!r}", _call("title_suggestions", text)))
     return out
 
 
@@ -137,27 +147,32 @@ async def _titles_equivalent(
     expr = match_query(text, column="title", prefix=True)
 
     async def days(pairs: list[tuple[str, str]]) -> list[str]:
-        out = []
-        for arxiv_id, _ in pairs:
-            async with store.connection.execute(
-                "SELECT last_day FROM papers WHERE arxiv_id = ?", (arxiv_id,)
-            ) as cur:
-                out.append(str((await cur.fetchone())[0]))
-        return out
+        sql = "SELECT last_day FROM papers WHERE arxiv_id = ?"
+        return [str(await _value(store, sql, (arxiv_id,))) for arxiv_id, _ in pairs]
 
     if len(a) != len(b) or await days(a) != await days(b):
         return False
     for arxiv_id, _ in b:
         if expr is None or arxiv_id.startswith(text):
             continue
-        async with store.connection.execute(
+        matches = await _value(
+            store,
             "SELECT count(*) FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
             "WHERE p.arxiv_id = ? AND papers_fts MATCH ?",
             (arxiv_id, expr),
-        ) as cur:
-            if (await cur.fetchone())[0] != 1:
-                return False
+        )
+        if matches != 1:
+            return False
     return True
+
+
+async def _value(store: PaperStore, sql: str, params: tuple[object, ...]) -> object:
+    """The value of a query that selects one row of one column."""
+    async with store.connection.execute(sql, params) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        raise LookupError(f"no row for {sql} {params}")
+    return row[0]
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ from bot.config import Config
 from bot.digest.parse import parse
 from bot.features.daily.cog import Daily
 from bot.features.daily.plan import Planned
+from bot.models import LogLevel
 from bot.store import PaperStore
 from bot.store.daily import DailyStore, Subscription
 from papers_sandbox import SandboxServer, World, restore_endpoints
@@ -99,7 +100,7 @@ def config(db: Path, server: SandboxServer, rate: float | None) -> Config:
     return dataclasses.replace(
         base,
         database=str(db),
-        log_level="WARNING",
+        log_level=LogLevel.WARNING,
         discord=dataclasses.replace(
             base.discord,
             api_base=server.api_base,

@@ -26,8 +26,9 @@ from corpus import ROOT, SHARED, generate
 sys.path.insert(0, str(ROOT))
 from bot.digest.ingest import find_files, load_files, read_digest
 from bot.digest.parse import parse
+from bot.models import Entry
 from bot.store import PaperStore
-from bot.store.db import migrations
+from bot.store.db import migrations, sql_functions
 from bot.store.text import index_text
 
 
@@ -42,7 +43,7 @@ async def _loader(files: list[Path], db: Path) -> tuple[float, int]:
     return elapsed, papers
 
 
-def _rows(files: list[Path]) -> list[tuple[str, int, object, int]]:
+def _rows(files: list[Path]) -> list[tuple[str, int, Entry, int]]:
     rows = []
     for file_id, path in enumerate(files, 1):
         for section in parse(read_digest(path)).sections:
@@ -56,7 +57,8 @@ def _bare(files: list[Path], db: Path) -> float:
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.create_function("index_text", 1, index_text, deterministic=True)  # migrations use it
+    for name, arguments, function in sql_functions():  # the migrations call them
+        conn.create_function(name, arguments, function, deterministic=True)
     for _, _, sql in migrations():
         conn.executescript(sql)
     start = time.perf_counter()
@@ -64,16 +66,16 @@ def _bare(files: list[Path], db: Path) -> float:
     ids: dict[str, int] = {}
     papers, apps, fts, held = [], [], [], []
     for day, pos, e, file_id in rows:
-        if e.arxiv_id in ids:  # type: ignore[attr-defined]
+        if e.arxiv_id in ids:
             continue
-        pid = ids[e.arxiv_id] = len(ids) + 1  # type: ignore[attr-defined]
-        authors = json.dumps(list(e.authors), ensure_ascii=False)  # type: ignore[attr-defined]
-        papers.append((pid, e.arxiv_id, e.title, authors, e.votes, e.thumbnail, e.url, day, day))  # type: ignore[attr-defined]
+        pid = ids[e.arxiv_id] = len(ids) + 1
+        authors = json.dumps(list(e.authors), ensure_ascii=False)
+        papers.append((pid, e.arxiv_id, e.title, authors, e.votes, e.thumbnail, e.url, day, day))
         apps.append(
             (day, pid, pos, e.title, authors, e.votes, e.thumbnail, e.url, e.summary, "f", e.line)
-        )  # type: ignore[attr-defined]
+        )
         held.append((day, pid, file_id, pos, None))
-        fts.append((pid, index_text(e.title), ", ".join(e.authors), index_text(e.summary)))  # type: ignore[attr-defined]
+        fts.append((pid, index_text(e.title), ", ".join(e.authors), index_text(e.summary)))
     conn.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?)", papers)
     conn.executemany("INSERT INTO appearances VALUES (?,?,?,?,?,?,?,?,?,?,?)", apps)
     conn.executemany(

@@ -178,6 +178,7 @@ def cases(ids: list[str], newest: dt.date) -> list[Case]:
 
 async def _count(store: PaperStore, case: Case) -> str:
     conn = store.connection
+    params: tuple[object, ...]
     if case.fts:
         sql, params = "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (case.fts,)
     elif case.count_sql:
@@ -186,7 +187,7 @@ async def _count(store: PaperStore, case: Case) -> str:
         return "-"
     async with conn.execute(sql, params) as cur:
         row = await cur.fetchone()
-    return str(row[0])
+    return "-" if row is None else str(row[0])
 
 
 def _total(result: object) -> str:

@@ -87,9 +87,9 @@ def _import_nodes(tree: ast.Module) -> Iterator[tuple[ast.Import | ast.ImportFro
             return
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             kind = Kind.TYPING if kind is Kind.TYPING else Kind.LAZY
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case):  # may hold one
-                yield from walk(child, kind)
+        for sub in ast.iter_child_nodes(node):
+            if isinstance(sub, ast.stmt | ast.excepthandler | ast.match_case):  # may hold one
+                yield from walk(sub, kind)
 
     yield from walk(tree, Kind.TOP)
 
@@ -199,9 +199,9 @@ def _typing_names_used_at_runtime(path: Path) -> list[str]:
     """Names bound under ``if TYPE_CHECKING:`` that the module uses outside annotations."""
     tree = _parse(path)
     typing_only: set[str] = set()
-    for node, kind in _import_nodes(tree):
+    for imported, kind in _import_nodes(tree):
         if kind is Kind.TYPING:
-            typing_only.update((a.asname or a.name).split(".")[0] for a in node.names)
+            typing_only.update((a.asname or a.name).split(".")[0] for a in imported.names)
     annotations: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:

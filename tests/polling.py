@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 POLL_EVERY = 0.01  # seconds between looks
@@ -25,3 +26,13 @@ async def eventually(
     """Poll `check` until it holds; fail with `what` after `within` seconds (a bound on how
     long the test may wait, not a measurement)."""
     assert await wait_for(check, within), what
+
+
+def eventually_blocking(
+    check: Callable[[], bool], within: float, what: str = "condition not met in time"
+) -> None:
+    """`eventually` for a test without an event loop (it blocks the thread while it polls)."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(POLL_EVERY)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from pathlib import Path
 
 from bot.models import Sort
 from bot.store import PaperStore
-from bot.store.cache import LookupCache
+from bot.store.cache import CHECK_EVERY, LookupCache
 from tests.test_store import day, entry
 
 D = dt.date(2024, 6, 12)
@@ -26,10 +27,12 @@ async def _value(v: object) -> object:
     return v
 
 
-def _watched_by(store: PaperStore, path: Path, clock: Clock, **kw: float) -> None:
+def _watched_by(
+    store: PaperStore, path: Path, clock: Clock, *, check_every: float = CHECK_EVERY
+) -> None:
     """Give `store` a cache on a fake clock (closing the one it opened with)."""
     store.cache.close()
-    store.cache = LookupCache(path, clock=clock, **kw)  # closed with the store
+    store.cache = LookupCache(path, clock=clock, check_every=check_every)  # closed with the store
 
 
 async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
@@ -41,7 +44,7 @@ async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
         return key.upper()
 
     for key in ["a", "b", "a", "c", "a", "b"]:
-        assert await cache.get(key, lambda key=key: compute(key)) == key.upper()  # type: ignore[misc]
+        assert await cache.get(key, functools.partial(compute, key)) == key.upper()
 
     assert calls == ["a", "b", "c", "b"]  # "b" was the least recently used when "c" came
     assert (cache.hits, cache.misses) == (2, 4)

@@ -1,20 +1,32 @@
-"""The command line as a user runs it: real processes, real files."""
+"""The command line as a user runs it, on real files.
+
+Commands run in this process through `bot.cli.main.main(argv)` (`cli`), with their output,
+exit status, working directory and environment as a user's shell would give them. A few run
+as real processes (`process`): the end-to-end smoke test, output into a closed pipe, and the
+read-only runs that need the process's capabilities dropped (`setpriv`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import io
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
-from bot.app import keep_startup_objects
+from bot.cli.main import main
 from bot.cli.output import count
 from bot.store.db import migrations
 from tests.conftest import ROOT
@@ -26,18 +38,66 @@ def schema_version() -> int:
     return max(version for version, _, _ in migrations())
 
 
-def cli(
+@dataclass(frozen=True)
+class Ran:
+    """What a command left: its exit status and everything it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str] | None) -> Iterator[None]:
+    """os.environ without the test runner's DISCORD_* / PAPERS_BOT_* variables, plus `env`."""
+    saved = dict(os.environ)
+    for key in [k for k in os.environ if k.startswith(("DISCORD_", "PAPERS_BOT_"))]:
+        del os.environ[key]
+    os.environ.update(env or {})
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Ran:
+    """`papers-bot ARGS` run in `cwd` with `env` set, in this process (from a test without an
+    event loop of its own: the command runs one)."""
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop()
+        raise AssertionError("cli() from a coroutine: make the test a plain def")
+    out, err = io.StringIO(), io.StringIO()
+    endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)  # `run` points discord.py
+    try:
+        with (
+            _environment(env),
+            contextlib.chdir(cwd),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                status = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors and --help
+                status = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = endpoints
+        gc.unfreeze()  # `run` freezes what start-up built, here the test process's objects
+    return Ran(status, out.getvalue(), err.getvalue())
+
+
+def process(
     *args: str,
     cwd: Path,
-    env: dict[str, str] | None = None,
     timeout: float = 120,
     prefix: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
+    """`papers-bot ARGS` as a separate process (after `prefix`, e.g. setpriv)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "PAPERS_BOT_"))}
     return subprocess.run(
         [*prefix, sys.executable, "-m", "bot", *args],
         cwd=cwd,
-        env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
+        env={**base, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -46,7 +106,7 @@ def cli(
 
 
 def test_sandbox_plays_the_scene_from_any_directory(tmp_path: Path) -> None:
-    done = cli("sandbox", cwd=tmp_path)
+    done = process("sandbox", cwd=tmp_path)  # the end-to-end smoke test: a real process
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "minji › /paper query:2505.03011" in out
@@ -61,7 +121,7 @@ def test_sandbox_plays_the_scene_from_any_directory(tmp_path: Path) -> None:
 
 
 def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
-    done = cli("run", "--db", str(tmp_path / "p.db"), cwd=tmp_path, timeout=30)
+    done = cli("run", "--db", str(tmp_path / "p.db"), cwd=tmp_path)
     assert done.returncode == 2
     assert "DISCORD_TOKEN is not set" in done.stderr and "papers-bot sandbox" in done.stderr
 
@@ -74,7 +134,6 @@ def test_run_with_a_refused_token_never_prints_it(tmp_path: Path) -> None:
         str(tmp_path / "p.db"),
         cwd=tmp_path,
         env={"DISCORD_TOKEN": secret, "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"},
-        timeout=60,
     )
     assert done.returncode == 1
     assert "cannot reach Discord" in done.stderr
@@ -144,7 +203,7 @@ HUGE = "99999999999999999999"
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
-    done = cli(*args, "--db", str(tmp_path / "p.db"), cwd=tmp_path, timeout=30)
+    done = cli(*args, "--db", str(tmp_path / "p.db"), cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
 
@@ -152,20 +211,9 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
 def test_a_broken_config_is_a_clear_error(tmp_path: Path) -> None:
     config = tmp_path / "bot.yaml"
     config.write_text("daily:\n  tiem: '09:00'\n", encoding="utf-8")
-    done = cli(
-        "stats", "--config", str(config), "--db", str(tmp_path / "p.db"), cwd=tmp_path, timeout=30
-    )
+    done = cli("stats", "--config", str(config), "--db", str(tmp_path / "p.db"), cwd=tmp_path)
     assert done.returncode == 2
     assert "daily.tiem" in done.stderr and "Traceback" not in done.stderr
-
-
-def test_start_up_objects_are_left_out_of_full_collections() -> None:
-    gc.unfreeze()
-    try:
-        keep_startup_objects()
-        assert gc.get_freeze_count() > 1000  # at least the modules' functions and classes
-    finally:
-        gc.unfreeze()
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +257,7 @@ def test_output_into_a_closed_pipe_stops_quietly(
 
 def test_a_folder_as_the_database_is_one_clear_line(tmp_path: Path) -> None:
     for command in (["stats"], ["load", str(SAMPLE)]):
-        done = cli(*command, "--db", str(tmp_path), cwd=tmp_path, timeout=30)
+        done = cli(*command, "--db", str(tmp_path), cwd=tmp_path)
         assert done.returncode == 2
         assert done.stderr == f"papers-bot: {tmp_path} is a folder, not a database file\n"
 
@@ -219,7 +267,7 @@ def test_a_database_that_cannot_be_opened_is_one_clear_line(
 ) -> None:
     db = copy_db(sample_db, tmp_path / "db")
     db.chmod(0o000)
-    done = cli("stats", "--db", str(db), cwd=tmp_path, prefix=_without_root_override())
+    done = process("stats", "--db", str(db), cwd=tmp_path, prefix=_without_root_override())
     assert done.returncode == 2
     assert done.stderr == f"papers-bot: cannot open database {db}: unable to open database file\n"
 
@@ -267,7 +315,7 @@ def test_query_commands_read_a_read_only_database(
     db.parent.chmod(0o555)
     before = db.stat().st_mtime_ns
     try:
-        done = cli(
+        done = process(
             *command, "--json", "--db", str(db), cwd=tmp_path, prefix=_without_root_override()
         )
     finally:
@@ -294,7 +342,7 @@ def test_a_read_only_database_that_needs_an_upgrade_says_so(
     db.chmod(0o444)
     db.parent.chmod(0o555)
     try:
-        done = cli("stats", "--db", str(db), cwd=tmp_path, prefix=_without_root_override())
+        done = process("stats", "--db", str(db), cwd=tmp_path, prefix=_without_root_override())
     finally:
         db.parent.chmod(0o755)
     assert done.returncode == 2
@@ -344,7 +392,6 @@ def test_a_malformed_token_is_named_not_printed(tmp_path: Path, token: str) -> N
         str(tmp_path / "p.db"),
         cwd=tmp_path,
         env={"DISCORD_TOKEN": token, "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"},
-        timeout=60,
     )
     assert done.returncode == 2
     assert "the token in DISCORD_TOKEN is malformed" in done.stderr

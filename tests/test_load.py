@@ -9,8 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from bot.digest import ingest
 from bot.digest.parse import parse
 from bot.store import PaperStore
 from tests.conftest import ROOT
+from tests.polling import eventually_blocking
 from tests.test_cli import cli
 
 FIRST = dt.date(2025, 3, 3)
@@ -260,14 +259,6 @@ def test_recursive_globs_match_as_glob_does(logs: Path) -> None:
 # -- stopping a load ------------------------------------------------------------------------------
 
 
-def _until(check: Callable[[], bool], within: float) -> None:
-    """Poll `check` until it holds; fail after `within` seconds (a bound, not a measurement)."""
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
-
-
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -322,7 +313,7 @@ def test_a_signal_stops_a_parallel_load_and_every_process_it_started(
     )
     try:
         # resource tracker, forkserver and the worker it forked: the pool is up
-        _until(lambda: len(_descendants(load.pid)) >= 3 or load.poll() is not None, 60)
+        eventually_blocking(lambda: len(_descendants(load.pid)) >= 3 or load.poll() is not None, 60)
         started = _descendants(load.pid)
         assert load.poll() is None, load.communicate()
         if how == "SIGTERM to the process":
@@ -331,7 +322,7 @@ def test_a_signal_stops_a_parallel_load_and_every_process_it_started(
             os.killpg(load.pid, signal.SIGTERM if how.startswith("SIGTERM") else signal.SIGINT)
         out, err = load.communicate(timeout=30)  # no child may hold stdout or stderr open
         assert (load.returncode, out, err) == (status, "", line + "\n")
-        _until(lambda: not any(_running(pid) for pid in started), 5)
+        eventually_blocking(lambda: not any(_running(pid) for pid in started), 5)
     finally:  # whatever failed, leave nothing of this test running
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(load.pid, signal.SIGKILL)

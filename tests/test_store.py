@@ -17,17 +17,24 @@ D1, D2, D3 = dt.date(2024, 6, 12), dt.date(2024, 6, 13), dt.date(2024, 7, 1)
 
 
 def entry(
-    arxiv_id: str, title: str, votes: int | None = 1, summary: str = "", **kw: object
+    arxiv_id: str,
+    title: str,
+    votes: int | None = 1,
+    summary: str = "",
+    *,
+    line: int = 3,
+    authors: tuple[str, ...] = ("Ada Lovelace", "Alan Turing"),
+    thumbnail: str | None = None,
 ) -> Entry:
     return Entry(
         arxiv_id=arxiv_id,
         title=title,
         url=f"https://arxiv.org/abs/{arxiv_id}",
-        line=kw.pop("line", 3),  # type: ignore[arg-type]
+        line=line,
         votes=votes,
         summary=summary,
-        authors=kw.pop("authors", ("Ada Lovelace", "Alan Turing")),  # type: ignore[arg-type]
-        thumbnail=kw.pop("thumbnail", None),  # type: ignore[arg-type]
+        authors=authors,
+        thumbnail=thumbnail,
     )
 
 

@@ -8,6 +8,7 @@ long as the whole store comes back whole.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import sqlite3
@@ -56,11 +57,17 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("exact") / "papers.db"
 
 
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[PaperStore]:
+async def _open_loaded(db_path: Path) -> PaperStore:
+    """The store at `db_path`, holding the corpus (loaded once for the module)."""
     s = await PaperStore.open(db_path, cache_entries=0)
     if (await s.stats()).papers == 0:
         await s.ingest_many(_corpus())
+    return s
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[PaperStore]:
+    s = await _open_loaded(db_path)
     yield s
     await s.close()
 
@@ -119,8 +126,11 @@ async def test_a_page_as_long_as_the_store_needs_no_statement_variable_per_paper
     assert len(planning.papers) == EVERYWHERE
 
 
-async def test_the_command_line_lists_a_whole_large_store(store: PaperStore, db_path: Path) -> None:
-    await store.close()  # the command line opens the file itself
+def test_the_command_line_lists_a_whole_large_store(db_path: Path) -> None:
+    async def load() -> None:
+        await (await _open_loaded(db_path)).close()  # the command line opens the file itself
+
+    asyncio.run(load())
     done = cli("top", "--limit", "100000", "--json", "--db", str(db_path), cwd=db_path.parent)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == PAPERS

@@ -118,29 +118,42 @@ def _key(sort: str, paper: Paper) -> tuple[object, ...]:
 Query = Callable[[PaperStore], Awaitable[Page]]
 
 
+def _search(
+    word: str,
+    sort: Sort,
+    *,
+    offset: int = 0,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    min_votes: int | None = None,
+) -> Query:
+    return lambda s: s.search(
+        word, sort=sort, offset=offset, since=since, until=until, min_votes=min_votes
+    )
+
+
+def _top(since: dt.date | None, until: dt.date | None) -> Query:
+    return lambda s: s.top(since=since, until=until, limit=10)
+
+
 def _cases() -> list[tuple[str, str, Query]]:
     month = (FIRST + dt.timedelta(days=60), FIRST + dt.timedelta(days=89))
     cases: list[tuple[str, str, Query]] = []
+    sorts = (Sort.VOTES, Sort.NEWEST)
     for word in ["모델", "확산", "강화 학습", "diffusion", "model", "transformer video", "mod"]:
-        for sort in ("votes", "newest"):
+        for sort in sorts:
             for offset in (0, 10, 200):
-                cases.append(
-                    (sort, f"{word} {sort} @{offset}",
-                     lambda s, w=word, so=sort, o=offset: s.search(w, sort=so, offset=o))
-                )  # fmt: skip
+                cases.append((sort, f"{word} {sort} @{offset}", _search(word, sort, offset=offset)))
             cases.append(
-                (sort, f"{word} {sort} last month",
-                 lambda s, w=word, so=sort: s.search(w, sort=so, since=month[0], until=month[1]))
-            )  # fmt: skip
-            cases.append(
-                (sort, f"{word} {sort} min 40",
-                 lambda s, w=word, so=sort: s.search(w, sort=so, min_votes=40))
-            )  # fmt: skip
+                (
+                    sort,
+                    f"{word} {sort} last month",
+                    _search(word, sort, since=month[0], until=month[1]),
+                )
+            )
+            cases.append((sort, f"{word} {sort} min 40", _search(word, sort, min_votes=40)))
     for since, until in [(None, None), month, (FIRST, FIRST + dt.timedelta(days=1))]:
-        cases.append(
-            ("votes", f"top {since}..{until}",
-             lambda s, a=since, b=until: s.top(since=a, until=b, limit=10))
-        )  # fmt: skip
+        cases.append(("votes", f"top {since}..{until}", _top(since, until)))
     return cases
 
 

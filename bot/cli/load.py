@@ -23,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 class ProgressBar:
     """A one-line progress bar on a terminal; silent when stderr is not one."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
+        stream = stream or sys.stderr
         self._stream = stream
         self._on = stream.isatty()
 

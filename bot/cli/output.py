@@ -1,4 +1,7 @@
-"""Printing results on a terminal: readable tables by default, exact JSON with --json."""
+"""Printing results on a terminal: readable tables by default, exact JSON with --json.
+
+Each printer writes to `out`, else to `sys.stdout` as it is at the call (a redirect holds).
+"""
 
 from __future__ import annotations
 
@@ -34,13 +37,15 @@ def _pad(text: str, columns: int) -> str:
     return text + " " * max(columns - _width(text), 0)
 
 
-def print_json(value: object, out: TextIO = sys.stdout) -> None:
+def print_json(value: object, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     json.dump(value, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def paper_table(papers: Sequence[Paper], out: TextIO = sys.stdout) -> None:
+def paper_table(papers: Sequence[Paper], out: TextIO | None = None) -> None:
     """One line per paper: id, votes, last day featured, title clipped to the terminal."""
+    out = out or sys.stdout
     columns = shutil.get_terminal_size((100, 24)).columns
     out.write(f"{'#':>3}  {'arXiv':<11} {'votes':>5}  {'featured':<10}  title\n")
     for i, p in enumerate(papers, start=1):
@@ -56,7 +61,8 @@ def count(n: int | str, noun: str) -> str:
     return f"{n} {noun if n == 1 else plural}"
 
 
-def page_footer(page: Page, shown: int, offset: int, out: TextIO = sys.stdout) -> None:
+def page_footer(page: Page, shown: int, offset: int, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     total: int | str = f"more than {page.total:,}" if page.more else page.total
     if page.total == 0:
         out.write("No papers match.\n")
@@ -66,8 +72,9 @@ def page_footer(page: Page, shown: int, offset: int, out: TextIO = sys.stdout) -
         out.write(f"{offset + 1}–{offset + shown} of {count(total, 'match')}\n")
 
 
-def paper_detail(p: Paper, out: TextIO = sys.stdout) -> None:
+def paper_detail(p: Paper, out: TextIO | None = None) -> None:
     """Everything known about one paper, as a readable block."""
+    out = out or sys.stdout
     votes = "-" if p.votes is None else str(p.votes)
     lines = [
         p.title,
@@ -85,19 +92,22 @@ def paper_detail(p: Paper, out: TextIO = sys.stdout) -> None:
     out.write("\n".join(lines) + "\n")
 
 
-def digest_view(d: Digest, out: TextIO = sys.stdout) -> None:
+def digest_view(d: Digest, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     out.write(f"Daily Papers ({d.day.isoformat()}): {count(len(d.papers), 'paper')}\n")
     paper_table(d.papers, out)
 
 
-def days_table(days: Sequence[DayInfo], out: TextIO = sys.stdout) -> None:
+def days_table(days: Sequence[DayInfo], out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     for info in days:
         papers = f"{info.papers:>3} " + ("paper " if info.papers == 1 else "papers")
         out.write(f"{info.day.isoformat()}  {papers}  {', '.join(info.sources)}\n")
     out.write(count(len(days), "day") + "\n")
 
 
-def stats_view(s: Stats, out: TextIO = sys.stdout) -> None:
+def stats_view(s: Stats, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     span = f"{s.first_day} .. {s.last_day}" if s.first_day else "-"
     out.write(
         f"papers:      {s.papers}\ndays:        {s.days} ({span})\n"

@@ -182,12 +182,6 @@ def _account(report: LoadReport, source: str, result: ParseResult, stats: Ingest
     report.rejected.extend(f"{source}:{p.line}: {p.reason}" for p in stats.problems)
 
 
-async def load_text(store: PaperStore, source: str, text: str, report: LoadReport) -> None:
-    """Parse one digest text and write it; problems go into the report as file:line."""
-    result = parse(text)
-    _account(report, source, result, await store.ingest(source, result))
-
-
 async def load_parsed(
     store: PaperStore, source: str, result: ParseResult, report: LoadReport
 ) -> None:

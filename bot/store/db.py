@@ -9,14 +9,14 @@ import re
 import sqlite3
 import urllib.parse
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
-from bot.store.text import fold, index_text
+from bot.store.text import exact_words, fold, index_text
 
 log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})-[\w-]+\.sql$")
@@ -67,10 +67,28 @@ async def _open(database: str, *, uri: bool) -> aiosqlite.Connection:
         raise
 
 
-async def _setup(conn: aiosqlite.Connection) -> None:
+SqlFunction = tuple[str, int, Callable[..., str | int | None]]  # name, arguments, function
+
+
+def sql_functions(index_memo: Mapping[str, str] | None = None) -> list[SqlFunction]:
+    """The custom SQL functions every connection has (the migrations, the loader's SQL and
+    the queries call them). `index_memo`: texts whose `index_text` a loader computed already
+    (in its parsing process), answered from there."""
+    index: Callable[[str | None], str] = index_text
+    if index_memo is not None:
+        memo = index_memo
+
+        def index(text: str | None) -> str:
+            found = memo.get(text) if text is not None else None
+            return index_text(text) if found is None else found
+
+    return [("index_text", 1, index), ("fold", 1, fold), ("exact_words", 2, exact_words)]
+
+
+async def _setup(conn: aiosqlite.Connection, index_memo: Mapping[str, str] | None = None) -> None:
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.create_function("index_text", 1, index_text, deterministic=True)
-    await conn.create_function("fold", 1, fold, deterministic=True)
+    for name, arguments, function in sql_functions(index_memo):
+        await conn.create_function(name, arguments, function, deterministic=True)
 
 
 async def _version(conn: aiosqlite.Connection, path: str | Path) -> int:
@@ -88,9 +106,12 @@ async def _version(conn: aiosqlite.Connection, path: str | Path) -> int:
     return current
 
 
-async def connect(path: str | Path, *, create: bool = True) -> aiosqlite.Connection:
+async def connect(
+    path: str | Path, *, create: bool = True, index_memo: Mapping[str, str] | None = None
+) -> aiosqlite.Connection:
     """Open and migrate the database at `path` (":memory:" works); with `create`, a missing
-    file (and its folders) is created, otherwise it is a DatabaseUnusable."""
+    file (and its folders) is created, otherwise it is a DatabaseUnusable. `index_memo`: see
+    sql_functions."""
     memory = str(path) == ":memory:"
     if not memory:
         _check_path(path, create=create)
@@ -99,7 +120,7 @@ async def connect(path: str | Path, *, create: bool = True) -> aiosqlite.Connect
     database = str(path) if memory else _uri(path, "mode=rwc" if create else "mode=rw")
     conn = await _open(database, uri=not memory)
     try:
-        await _setup(conn)
+        await _setup(conn, index_memo)
         current = await _version(conn, path)
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")

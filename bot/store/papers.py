@@ -46,10 +46,8 @@ from bot.store.cache import ENTRIES, LookupCache
 from bot.store.ingest_sql import IngestStats, write_files
 from bot.store.text import (
     closest_title,
-    exact_words,
     fold,
     has_prefix,
-    index_text,
     is_one_token,
     match_query,
     near_query,
@@ -191,7 +189,9 @@ class PaperStore:
         readers: Sequence[aiosqlite.Connection] = (),
         cache: LookupCache | None = None,
         limits: Limits | None = None,
+        index_memo: dict[str, str] | None = None,
     ) -> None:
+        """`index_memo`: the dict `conn`'s index_text answers from (db.sql_functions)."""
         self._conn = conn
         self.limits = limits or Limits()
         self.cache = cache or LookupCache(None)
@@ -199,7 +199,7 @@ class PaperStore:
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in readers:
             self._readers.put_nowait(reader)
-        self._index_memo: dict[str, str] = {}
+        self._index_memo = {} if index_memo is None else index_memo
 
     @classmethod
     async def open(
@@ -218,13 +218,9 @@ class PaperStore:
         Raises db.DatabaseUnusable with a message for a person."""
         if read_only:
             conn = await db.connect_read_only(path)
-            try:
-                await conn.create_function("exact_words", 2, exact_words, deterministic=True)
-            except BaseException:
-                await conn.close()
-                raise
             return cls(conn, (), LookupCache(None, entries=0), limits)
-        conn = await db.connect(path, create=create)
+        memo: dict[str, str] = {}
+        conn = await db.connect(path, create=create, index_memo=memo)
         readers: list[aiosqlite.Connection] = []
         try:
             if str(path) != ":memory:":
@@ -235,19 +231,7 @@ class PaperStore:
                 await reader.close()
             await conn.close()
             raise
-        store = cls(conn, readers, cache, limits)
-        await store._conn.create_function("index_text", 1, store._index_text, deterministic=True)
-        for reading in (conn, *readers):
-            await reading.create_function("exact_words", 2, exact_words, deterministic=True)
-        return store
-
-    def _index_text(self, text: str | None) -> str:
-        """SQL's index_text: answered from the memo when a loader computed it already."""
-        if text is not None:
-            found = self._index_memo.get(text)
-            if found is not None:
-                return found
-        return index_text(text)
+        return cls(conn, readers, cache, limits, memo)
 
     async def close(self) -> None:
         self.cache.close()

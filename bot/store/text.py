@@ -28,9 +28,9 @@ MAX_QUERY_TOKENS = 32
 
 
 def _bigrams(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    """A CJK run as its overlapping character bigrams (one character stays itself): the
+    tokens of the index and of a query alike."""
+    return list(map(operator.add, run, run[1:])) if len(run) > 1 else [run]
 
 
 def index_text(text: str | None) -> str:
@@ -39,8 +39,7 @@ def index_text(text: str | None) -> str:
         return ""
     parts = _CJK_SPLIT.split(text)  # odd positions are CJK runs
     for i in range(1, len(parts), 2):
-        run = parts[i]
-        parts[i] = " " + (" ".join(map(operator.add, run, run[1:])) if len(run) > 1 else run) + " "
+        parts[i] = " " + " ".join(_bigrams(parts[i])) + " "
     return "".join(parts)
 
 

@@ -302,8 +302,10 @@ async def publish(
     assert stats.entries == len(votes), stats
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 
 def bot_posts(env: Env, channel: simcord.ChannelHandle) -> list[discord.Message]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import discord
 import pytest
@@ -68,7 +70,7 @@ async def test_invalid_session_leads_to_fresh_identify(
     assert len(sandbox.messages("papers")) == 1
 
 
-def _collector(seen: list[int]):  # type: ignore[no-untyped-def]
+def _collector(seen: list[int]) -> Callable[[discord.Message], Coroutine[Any, Any, None]]:
     async def on_message(message: discord.Message) -> None:
         seen.append(message.id)
 

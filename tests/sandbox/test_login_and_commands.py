@@ -66,7 +66,7 @@ async def test_slash_command_answered_with_message(
     result = await sandbox.invoke_command("echo", {"query": "diffusion", "count": 2}, user="alex")
 
     assert result.answered and result.callback_type == 4
-    assert result.latency is not None and result.latency < 3.0
+    assert result.rejections == []  # none late: the server enforces Discord's 3 s rule
     assert result.content == "alex: diffusion x2" and not result.ephemeral
     assert seen == [("diffusion", 2)]
     channel = sandbox.channel("papers")

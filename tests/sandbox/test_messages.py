@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeAlias, TypeVar
 
 import discord
 
@@ -82,14 +83,22 @@ async def test_no_message_content_intent_redacts_others(
     assert seen[0].content == ""  # like Discord without the privileged intent
 
 
-def _on_message(seen: list[discord.Message]):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+Handler: TypeAlias = Callable[[T], Coroutine[Any, Any, None]]  # an event listener
+
+
+def _on_message(
+    seen: list[discord.Message],
+) -> Callable[[discord.Message], Coroutine[Any, Any, None]]:
     async def on_message(message: discord.Message) -> None:
         seen.append(message)
 
     return on_message
 
 
-def _on_thread_create(seen: list[discord.Thread]):  # type: ignore[no-untyped-def]
+def _on_thread_create(
+    seen: list[discord.Thread],
+) -> Callable[[discord.Thread], Coroutine[Any, Any, None]]:
     async def on_thread_create(thread: discord.Thread) -> None:
         seen.append(thread)
 

@@ -24,7 +24,7 @@ from papers_sandbox.interaction_payloads import custom_ids
 from papers_sandbox.interaction_result import InteractionResult
 from papers_sandbox.scene import SEOUL, SceneClock, running_world
 from papers_sandbox.server import SandboxServer
-from tests.polling import eventually
+from tests.polling import eventually, wait_for
 
 LOCK_HELD = 5.0  # what a long `papers-bot load` beside the bot did
 READ_STALL = 3.3  # every store read, in the report this reproduces
@@ -70,12 +70,11 @@ async def answered_while(
     (at the latest after `longest` seconds, as in the report), then the answer follows."""
     seen = len(callbacks(server))
     task = asyncio.ensure_future(interaction)
-    loop = asyncio.get_running_loop()
-    end = loop.time() + longest
-    while not task.done() and loop.time() < end:
-        if any(kind in DEFERRED for kind in callbacks(server)[seen:]):
-            break
-        await asyncio.sleep(0.02)
+
+    def deferred_or_answered() -> bool:
+        return task.done() or any(kind in DEFERRED for kind in callbacks(server)[seen:])
+
+    await wait_for(deferred_or_answered, within=longest)
     release()
     return await task
 
@@ -177,6 +176,7 @@ async def test_commands_and_presses_answer_in_time_while_reads_stall(
         server, server.invoke_command("search", {"query": "모델"}, user="minji")
     )
     assert search.message is not None
+    search_id = int(search.message["id"])
     assert search.message["embeds"][0]["description"].startswith("Results 1–5 of ")
     menu, *_ = custom_ids(search.message["components"])
     opened = await reads.answered(
@@ -195,7 +195,7 @@ async def test_commands_and_presses_answer_in_time_while_reads_stall(
     assert opened.followups[0]["flags"] & 64  # ephemeral: only alex sees it
 
     def turned_to_page_two() -> bool:
-        page = server.world.find_message(int(search.message["id"]))  # type: ignore[index]
+        page = server.world.find_message(search_id)
         return page is not None and "Results 6–" in page["embeds"][0]["description"]
 
     await eventually(turned_to_page_two)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 
 from bot.features.daily.poster import LEASE
 from papers_sandbox import SandboxServer
 from papers_sandbox.scene import SceneClock
+from tests.polling import eventually
 
 from .harness import DAILY_DAY, DAILY_POST_AT, DailyBot, expected, load_digest, posted
 
@@ -48,7 +48,7 @@ async def test_killed_mid_thread_the_restarted_bot_reuses_the_thread(
         # Its first tick ran before the guilds arrived: it must not post from a stub guild
         # (no permissions known -> the thread style would silently become embeds).
         await sandbox.wait_for_request("GET", f"/channels/{papers}")  # not cached yet
-        await asyncio.sleep(0.1)
+        await eventually(lambda: papers not in second.runner._busy)  # that tick's post ended
         assert len(posted(sandbox, thread)) == 3
         await second.runner.run_due(clock())  # the next tick
         await second.wait_settled("papers")

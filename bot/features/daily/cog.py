@@ -13,7 +13,7 @@ from discord.ext import commands, tasks
 from bot import render
 from bot.errors import UserFacingError
 from bot.features.daily.service import DailyService
-from bot.i18n_text import text
+from bot.i18n_text import locale_of, text
 from bot.inputs import parse_time, parse_zone
 from bot.models import PostStatus, PostStyle
 from bot.store.daily import PostState, Subscription
@@ -35,10 +35,6 @@ def _manage_guild(interaction: discord.Interaction) -> bool:
     if not member.guild_permissions.manage_guild:
         raise app_commands.MissingPermissions(["manage_guild"])
     return True
-
-
-def _locale(interaction: discord.Interaction) -> str:
-    return str(interaction.locale)
 
 
 class Daily(commands.Cog):
@@ -104,7 +100,7 @@ class Daily(commands.Cog):
         max_papers: int
             At most this many papers
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         self._same_guild(interaction, channel)
         sub = await self.service.subscribe(
             channel.id,
@@ -143,14 +139,14 @@ class Daily(commands.Cog):
         removed = await self.service.unsubscribe(channel.id, channel.guild.id)
         key = "daily_unsubscribed" if removed else "daily_not_subscribed"
         await interaction.response.send_message(
-            text(_locale(interaction), key, channel=channel.mention), ephemeral=True
+            text(locale_of(interaction), key, channel=channel.mention), ephemeral=True
         )
 
     @daily.command(name=_("status"), description=_("Show this server's daily posts"))
     @app_commands.check(_manage_guild)
     async def status(self, interaction: discord.Interaction) -> None:
         """Show this server's daily posts"""
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         subs = await self.service.subscriptions(interaction.guild_id)
         if not subs:
             raise UserFacingError(text(locale, "daily_none"))
@@ -213,7 +209,7 @@ class Daily(commands.Cog):
         channel: discord.TextChannel
             Channel to post in
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         target = channel or (
             interaction.channel if isinstance(interaction.channel, discord.TextChannel) else None
         )
@@ -248,7 +244,7 @@ class Daily(commands.Cog):
         force: bool
             Post again even if it was already posted
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         self._same_guild(interaction, channel)
         day = await self.service.newest_day()
         if day is None:
@@ -278,7 +274,7 @@ class Daily(commands.Cog):
         self, interaction: discord.Interaction, channel: discord.abc.GuildChannel
     ) -> None:
         if channel.guild.id != interaction.guild_id:
-            raise UserFacingError(text(_locale(interaction), "daily_other_guild"))
+            raise UserFacingError(text(locale_of(interaction), "daily_other_guild"))
 
 
 def _source_problems(problems: list[str], locale: str, shown: int = 5) -> str:

@@ -23,7 +23,7 @@ from bot.features.lookup.views import (
     ResultLists,
     paper_links,
 )
-from bot.i18n_text import text
+from bot.i18n_text import locale_of, text
 from bot.inputs import clean_query, shown
 from bot.models import Paper, Sort
 from bot.store import Page, PaperStore
@@ -79,10 +79,6 @@ def paper_count(locale: str, count: int) -> str:
     return text(locale, "paper_count", count=count)
 
 
-def _locale(interaction: discord.Interaction) -> str:
-    return str(interaction.locale)
-
-
 class Lookup(commands.Cog, name=COG):
     """Slash commands that read the paper store."""
 
@@ -113,7 +109,7 @@ class Lookup(commands.Cog, name=COG):
             fetch,
             owner=interaction.user.id,
             title=title,
-            locale=_locale(interaction),
+            locale=locale_of(interaction),
             page_size=self.page_size,
             heading=heading,
         )
@@ -151,7 +147,7 @@ class Lookup(commands.Cog, name=COG):
         ephemeral: bool
             Only you see the answer
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         found = await self._find(clean_query(query))
         if found is None:
             raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
@@ -205,7 +201,7 @@ class Lookup(commands.Cog, name=COG):
         ephemeral: bool
             Only you see the answer
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         start = parse_day(since, locale) if since else None
         end = parse_day(until, locale) if until else None
         cleaned = clean_query(query)
@@ -228,7 +224,7 @@ class Lookup(commands.Cog, name=COG):
         ephemeral: bool
             Only you see the answer
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         day = parse_day(date, locale) if date else None
         digest = await self.store.digest(day)
         if digest is None:
@@ -250,7 +246,7 @@ class Lookup(commands.Cog, name=COG):
         self, interaction: discord.Interaction, current: str
     ) -> list[Choice[str]]:
         days = await self.store.days(limit=25, prefix=clean_query(current)[:10])
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         return [
             Choice(
                 name=f"{d.day.isoformat()} · {paper_count(locale, d.papers)}",
@@ -276,7 +272,7 @@ class Lookup(commands.Cog, name=COG):
         ephemeral: bool
             Only you see the answer
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         title = text(locale, f"period_{Period.of(period)}")
         empty = text(locale, "err_no_digests")
         fetch = partial(self._top_page, Period.of(period))
@@ -302,7 +298,7 @@ class Lookup(commands.Cog, name=COG):
             Only you see the answer
         """
         cleaned = clean_query(name)
-        empty = text(_locale(interaction), "err_no_author", name=shown(name))
+        empty = text(locale_of(interaction), "err_no_author", name=shown(name))
         fetch = partial(self.store.by_author, cleaned)
         await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
 
@@ -330,7 +326,7 @@ class Lookup(commands.Cog, name=COG):
         ephemeral: bool
             Only you see the answer
         """
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         paper = await self._random(Period.of(period))
         if paper is None:
             raise UserFacingError(text(locale, "err_no_digests"))
@@ -345,7 +341,7 @@ class Lookup(commands.Cog, name=COG):
     @app_commands.command(name=_("help"), description=_("What this bot does"))
     async def help(self, interaction: discord.Interaction) -> None:
         """What this bot does"""
-        locale = _locale(interaction)
+        locale = locale_of(interaction)
         embed = discord.Embed(
             title=text(locale, "help_title"), description=text(locale, "help_body")
         )

@@ -4,7 +4,6 @@ never pausing the channel); a 403 or 404 is the channel's, told in words an admi
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import discord
 import pytest
@@ -12,9 +11,11 @@ import pytest
 from bot.features.daily.discord_errors import describe_http, transient
 
 
-def error(cls: type[discord.HTTPException], status: int, code: int, message: str) -> Any:
+def error(
+    cls: type[discord.HTTPException], status: int, code: int, message: str
+) -> discord.HTTPException:
     response = SimpleNamespace(status=status, reason="x")
-    return cls(response, {"code": code, "message": message})  # type: ignore[arg-type]
+    return cls(response, {"code": code, "message": message})
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,10 @@ def rules(
     return Rules(dt.time(h, m), tz, dt.timedelta(minutes=wait), dt.timedelta(hours=catch_up), skip)
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 
 def test_seoul_nine_is_midnight_utc() -> None:

@@ -15,7 +15,8 @@ import pytest
 from aiohttp import web
 
 from bot.config import DEFAULT_URL_TEMPLATE
-from bot.digest.ingest import MAX_FILE_BYTES, LoadReport, load_text
+from bot.digest.ingest import MAX_FILE_BYTES
+from bot.digest.parse import parse
 from bot.features.daily.plan import plan_post
 from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
 from bot.models import Digest, PostStyle
@@ -71,7 +72,7 @@ def day_path(day: dt.date) -> str:
 async def test_a_url_body_holding_another_day_changes_only_its_own_day(
     site: Site, store: PaperStore
 ) -> None:
-    await load_text(store, "paper_logs/2024/06/12.md", section(OLD, 16), LoadReport())
+    await store.ingest("paper_logs/2024/06/12.md", parse(section(OLD, 16)))
     body = section(DAY, 2) + "\n\n" + section(OLD, 1, first=500)
     site.body(day_path(DAY), body.encode())
     source = url_source(site, store)
@@ -90,7 +91,7 @@ async def test_a_url_body_holding_another_day_changes_only_its_own_day(
 async def test_a_url_body_of_only_other_days_loads_nothing_and_says_so(
     site: Site, store: PaperStore
 ) -> None:
-    await load_text(store, "paper_logs/2024/06/12.md", section(OLD, 16), LoadReport())
+    await store.ingest("paper_logs/2024/06/12.md", parse(section(OLD, 16)))
     site.body(day_path(DAY), section(OLD, 1, first=500).encode())
     sources = Sources(None, url_source(site, store), 0)
 
