@@ -168,7 +168,7 @@ async def _titles_equivalent(
 
 async def _value(store: PaperStore, sql: str, params: tuple[object, ...]) -> object:
     """The value of a query that selects one row of one column."""
-    async with store.connection.execute(sql, params) as cur:
+    async with store.db.writer.execute(sql, params) as cur:
         row = await cur.fetchone()
     if row is None:
         raise LookupError(f"no row for {sql} {params}")

@@ -155,7 +155,7 @@ async def run(args: argparse.Namespace) -> None:
         await store.ingest("bench.md", parse(digest_markdown(DAY, args.papers)))
         clock = SceneClock(POST_AT - dt.timedelta(hours=1))
         channel_ids = [c.id for c in server.world.channels.values() if c.guild_id is not None]
-        daily = DailyStore(store.connection)
+        daily = DailyStore(store.db)
         for channel_id in channel_ids:
             guild_id = server.world.channels[channel_id].guild_id
             assert guild_id is not None

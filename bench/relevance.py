@@ -126,7 +126,7 @@ async def run(queries: int, seed: int, k: int, rev: str | None) -> None:
             for folder in folders:
                 files, _ = find_files([str(folder)])
                 await load_files(store, files)
-            async with store.connection.execute(
+            async with store.db.writer.execute(
                 "SELECT p.arxiv_id, p.title, p.authors, (SELECT group_concat(summary, "
                 "char(10)) FROM (SELECT DISTINCT summary FROM appearances a "
                 "WHERE a.paper_id = p.id)) FROM papers p ORDER BY p.id"

@@ -177,7 +177,7 @@ def cases(ids: list[str], newest: dt.date) -> list[Case]:
 
 
 async def _count(store: PaperStore, case: Case) -> str:
-    conn = store.connection
+    conn = store.db.writer
     params: tuple[object, ...]
     if case.fts:
         sql, params = "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (case.fts,)
@@ -209,7 +209,7 @@ async def bench_db(
         stats = await store.stats()
         size = db.stat().st_size  # noqa: ASYNC240 (once, before timing)
         assert stats.last_day is not None
-        async with store.connection.execute(
+        async with store.db.writer.execute(
             "SELECT arxiv_id FROM papers ORDER BY random() LIMIT ?", (max(runs, 1),)
         ) as cur:
             ids = [r[0] for r in await cur.fetchall()]

@@ -68,7 +68,7 @@ class PapersBot(commands.Bot):
         )
         self.config = config
         self.store = store
-        self.daily_store = DailyStore(store.connection)  # the daily posts' ledger, same file
+        self.daily_store = DailyStore(store.db)  # the daily posts' ledger, same Database
         self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.features = tuple(features)

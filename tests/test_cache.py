@@ -32,7 +32,7 @@ def _watched_by(
 ) -> None:
     """Give `store` a cache on a fake clock (closing the one it opened with)."""
     store.cache.close()
-    store.cache = LookupCache(path, clock=clock, check_every=check_every)  # closed with the store
+    store.db.cache = LookupCache(path, clock=clock, check_every=check_every)  # closed with the store
 
 
 async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
@@ -138,7 +138,7 @@ async def test_a_write_that_changes_nothing_the_bot_reads_still_clears(tmp_path:
         await store.search("diffusion")  # nothing since: a hit
         assert (store.cache.hits, store.cache.misses) == (1, 1)
 
-        await store.connection.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
+        await store.db.writer.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
         clock.now += 5
         await store.search("diffusion")
 

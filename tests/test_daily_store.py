@@ -36,7 +36,7 @@ async def take(
 async def test_two_processes_never_both_own_a_post(tmp_path: Path) -> None:
     a_store = await PaperStore.open(tmp_path / "p.db")
     b_store = await PaperStore.open(tmp_path / "p.db")  # a second process on the same file
-    a, b = DailyStore(a_store.connection), DailyStore(b_store.connection)
+    a, b = DailyStore(a_store.db), DailyStore(b_store.db)
     try:
         first = await take(a, "a")
         second = await take(b, "b")
@@ -52,7 +52,7 @@ async def test_two_processes_never_both_own_a_post(tmp_path: Path) -> None:
 
 
 async def test_done_is_final_unless_forced(store: PaperStore) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     claim = await take(daily, "a")
     assert claim is not None and claim.generation == 0 and not claim.resumed
     await daily.record_message(1, DAY, 0, 0, 111, 1)
@@ -65,7 +65,7 @@ async def test_done_is_final_unless_forced(store: PaperStore) -> None:
 
 
 async def test_released_post_resumes_for_the_same_owner(store: PaperStore) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     await take(daily, "a")
     await daily.record_message(1, DAY, 0, 0, 111, 1)
     await daily.release(1, DAY, "HTTP 500")
@@ -76,7 +76,7 @@ async def test_released_post_resumes_for_the_same_owner(store: PaperStore) -> No
 async def test_a_live_holder_renews_its_short_lease_and_a_gone_one_is_taken_over(
     store: PaperStore,
 ) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     assert await take(daily, "a") is not None
     # a is alive: its heartbeat renews the lease before it runs out, so b never gets in.
     for beat in range(1, 6):
@@ -98,7 +98,7 @@ async def test_a_live_holder_renews_its_short_lease_and_a_gone_one_is_taken_over
 
 
 async def test_a_resumed_post_follows_the_plan_it_started_with(store: PaperStore) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     first = await take(daily, "a", plan=b"plan of 40 papers", planned=6)
     assert first is not None and first.plan == b"plan of 40 papers"
     await daily.record_message(1, DAY, 0, 0, 111, 1)
@@ -119,10 +119,10 @@ async def test_a_resumed_post_follows_the_plan_it_started_with(store: PaperStore
 async def test_a_plan_is_stored_once_for_many_channels_and_dropped_when_they_finish(
     store: PaperStore,
 ) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
 
     async def stored_plans() -> int:
-        async with store.connection.execute("SELECT count(*) FROM post_plans") as cur:
+        async with store.db.writer.execute("SELECT count(*) FROM post_plans") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else -1
 
@@ -139,7 +139,7 @@ async def test_a_plan_is_stored_once_for_many_channels_and_dropped_when_they_fin
 async def test_a_post_given_up_after_a_failure_is_stalled_with_its_reason(
     store: PaperStore,
 ) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     await take(daily, "a", planned=31)
     await daily.release(1, DAY, "Missing permissions")
     state = await daily.post_state(1, DAY)
@@ -157,7 +157,7 @@ async def test_an_unfinished_post_from_before_stored_plans_adopts_the_next_plan(
 ) -> None:
     path = tmp_path / "old.db"
     store = await PaperStore.open(path)
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     await take(daily, "a")
     await daily.record_message(1, DAY, 0, 0, 111, 1)
     await store.close()
@@ -171,7 +171,7 @@ async def test_an_unfinished_post_from_before_stored_plans_adopts_the_next_plan(
 
     reopened = await PaperStore.open(path)
     try:
-        daily = DailyStore(reopened.connection)
+        daily = DailyStore(reopened.db)
         resumed = await take(daily, "b", NOW + LEASE, plan=b"plan made on resume", planned=4)
         assert resumed is not None and resumed.resumed and set(resumed.sent) == {0}
         assert resumed.plan == b"plan made on resume"
@@ -182,14 +182,14 @@ async def test_an_unfinished_post_from_before_stored_plans_adopts_the_next_plan(
 
 
 async def test_skipped_days_are_settled(store: PaperStore) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     await daily.skip(1, DAY, "not out", NOW)
     assert await daily.settled_days(1, DAY - dt.timedelta(days=3)) == {DAY}
     assert await take(daily, "a") is None
 
 
 async def test_failures_pause_after_the_limit_and_saving_unpauses(store: PaperStore) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     sub = Subscription(1, 10, "09:00", "Asia/Seoul", PostStyle.EMBEDS)
     await daily.save_subscription(sub, NOW)
     assert not await daily.record_failure(1, "403", pause_after=3)
@@ -204,7 +204,7 @@ async def test_failures_pause_after_the_limit_and_saving_unpauses(store: PaperSt
 
 
 async def test_config_subscriptions_follow_the_config(store: PaperStore) -> None:
-    daily = DailyStore(store.connection)
+    daily = DailyStore(store.db)
     mine = Subscription(2, 10, "08:00", "Asia/Seoul", PostStyle.COMPACT, origin=Origin.COMMAND)
     await daily.save_subscription(mine, NOW)
     cfg = Subscription(3, 10, "09:00", "Europe/Berlin", PostStyle.THREAD, origin=Origin.CONFIG)

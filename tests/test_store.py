@@ -306,7 +306,7 @@ async def test_a_paper_is_found_by_its_latest_authors_only(store: PaperStore) ->
 
 
 async def _author_rows(store: PaperStore, sql: str) -> set[tuple[object, ...]]:
-    async with store.connection.execute(sql) as cursor:
+    async with store.db.writer.execute(sql) as cursor:
         return {tuple(r) for r in await cursor.fetchall()}
 
 

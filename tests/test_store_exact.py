@@ -115,7 +115,7 @@ async def test_a_page_as_long_as_the_store_needs_no_statement_variable_per_paper
     """SQLite builds differ in how many variables one statement may have (999 before 3.32,
     32,766 since, 250,000 in some distributions); under the lowest a whole store still
     comes back in one page."""
-    for conn in (store.connection, *store._all_readers):
+    for conn in store.db.connections:
         raw = conn._conn  # aiosqlite's sqlite3 connection, used in its own thread
         limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
         await conn._execute(raw.setlimit, limit, 999)  # type: ignore[no-untyped-call]

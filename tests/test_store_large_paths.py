@@ -197,7 +197,7 @@ async def test_by_author_is_every_paper_listing_a_name_containing_the_text_newes
 ) -> None:
     page = await (await limited(exact=100, **AUTHOR_PATHS[path])).by_author(text, offset=offset)
 
-    async with store.connection.execute(
+    async with store.db.writer.execute(
         "SELECT arxiv_id, authors, last_day, coalesce(votes, -1) FROM papers"
     ) as cursor:
         rows = list(await cursor.fetchall())
@@ -219,7 +219,7 @@ async def test_title_suggestions_are_the_newest_featured_of_the_newest_added_mat
     limit = 10
     found = await store.title_suggestions(text, limit=limit)
 
-    async with store.connection.execute(
+    async with store.db.writer.execute(
         "SELECT arxiv_id, title, last_day, coalesce(votes, -1) FROM papers ORDER BY id DESC"
     ) as cursor:
         rows = list(await cursor.fetchall())
@@ -247,7 +247,7 @@ async def test_past_the_exact_budget_relevance_ranks_the_newest_pool_or_the_page
 
     assert not everything.more and everything.total > 60
     assert (pooled.total, pooled.more) == (10, True)  # "more than 10"
-    async with store.connection.execute("SELECT arxiv_id FROM papers ORDER BY id") as cursor:
+    async with store.db.writer.execute("SELECT arxiv_id FROM papers ORDER BY id") as cursor:
         added = {row[0]: n for n, row in enumerate(await cursor.fetchall())}
     by_age = sorted(everything.papers, key=lambda p: added[p.arxiv_id], reverse=True)
     assert {p.arxiv_id for p in pooled.papers} == {p.arxiv_id for p in by_age[:20]}

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.store import PaperStore
+from bot.store import PaperStore, Prepared
 from bot.store.text import index_text, match_query
 from tests.test_store import day, entry
 
@@ -32,12 +32,13 @@ def test_a_quoted_phrase_is_the_tokens_its_text_is_indexed_as(words: list[str]) 
 
 
 async def test_the_store_indexes_what_the_loader_computed_for_it(tmp_path: Path) -> None:
-    """The loader's parsing process hands the store the index text of what it parsed; the
-    store's writer uses it, and computes it for anything else."""
+    """The loader's parsing process hands the store what the store prepared of a file there;
+    the store's writer uses it, and computes the index text of anything else."""
     store = await PaperStore.open(tmp_path / "p.db")
     try:
         parsed = day(dt.date(2025, 5, 9), entry("2505.00001", "Plain title", summary="- 모델을"))
-        await store.ingest_many([("a.md", parsed)], indexed={"Plain title": "handed over"})
+        handed = Prepared((("Plain title", "handed over"),))
+        await store.ingest_many([("a.md", parsed)], prepared=[handed])
         assert [p.arxiv_id for p in (await store.search("handed")).papers] == ["2505.00001"]
         assert (await store.search("Plain")).total == 0  # the title went in as handed over
         assert (await store.search("모델")).total == 1  # the summary was computed here

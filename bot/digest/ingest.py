@@ -17,8 +17,7 @@ from pathlib import Path
 
 from bot.digest.parse import parse
 from bot.models import ParseResult
-from bot.store import IngestStats, PaperStore
-from bot.store.text import index_text
+from bot.store import IngestStats, PaperStore, Prepared, prepare
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest real digest is ~100 KB
@@ -196,8 +195,8 @@ async def load_files(
     """Load every file (a batch per transaction); unreadable ones are reported and skipped.
 
     Many files are read and parsed in a second process while this one writes: on two cores
-    the parsing (and the Korean bigrams of the search index, handed to the store ready-made)
-    overlaps the SQLite work instead of adding to it.
+    the parsing (and the store's own preparation of each file, `prepare`) overlaps the
+    SQLite work instead of adding to it.
     """
     report = LoadReport()
     batches = [files[i : i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
@@ -206,14 +205,16 @@ async def load_files(
     async def write(parsed: list[Parsed]) -> None:
         nonlocal done
         batch = []
+        prepared = []
         for one_file in parsed:
             if one_file.result is None:
                 log.warning("skipped %s", one_file.skipped)
                 report.skipped.append(one_file.skipped)
             else:
                 batch.append((one_file.source, one_file.result))
-        indexed = {k: v for one_file in parsed for k, v in one_file.index}
-        stats = await store.ingest_many([(_file_key(s), r) for s, r in batch], indexed=indexed)
+            if one_file.prepared is not None:
+                prepared.append(one_file.prepared)
+        stats = await store.ingest_many([(_file_key(s), r) for s, r in batch], prepared=prepared)
         for (source, result), one in zip(batch, stats, strict=True):
             _account(report, source, result, one)
         done += len(parsed)
@@ -256,11 +257,12 @@ class Parsed:
     source: str  # the path as given
     result: ParseResult | None  # None: the file was skipped
     skipped: str = ""  # why it was skipped, naming the file
-    index: tuple[tuple[str, str], ...] = ()  # (title or summary, its index_text)
+    prepared: Prepared | None = None  # what the store prepared of it (`prepare`), if asked
 
 
 def read_and_parse(paths: list[str], *, index: bool = True) -> list[Parsed]:
-    """Read and parse files; with `index`, also the search-index form of their texts."""
+    """Read and parse files; with `index`, also what the store prepares ahead of writing
+    them (`bot.store.prepare`: worth it in a second process)."""
     out: list[Parsed] = []
     for path in paths:
         try:
@@ -268,13 +270,7 @@ def read_and_parse(paths: list[str], *, index: bool = True) -> list[Parsed]:
         except UnreadableDigest as exc:
             out.append(Parsed(path, None, skipped=str(exc)))
             continue
-        pairs: list[tuple[str, str]] = []
-        if index:
-            for section in result.sections:
-                for entry in section.entries:
-                    pairs.append((entry.title, index_text(entry.title)))
-                    pairs.append((entry.summary, index_text(entry.summary)))
-        out.append(Parsed(path, result, index=tuple(pairs)))
+        out.append(Parsed(path, result, prepared=prepare(result) if index else None))
     return out
 
 

@@ -1,25 +1,34 @@
 """The SQLite store: all SQL of the project lives in this package.
 
-db.py          opening the database: pragmas, custom functions, numbered migrations
-papers.py      PaperStore: every lookup and search, the query plans and their Limits
+database.py    Database: the writer, the readers, the write lock, the cache, the read time limit
+db.py          opening connections: pragmas, custom SQL functions, numbered migrations
+cache.py       answers of recent lookups, kept until the database changes (PRAGMA data_version)
+reads.py       what query modules share: rows to papers, pages and counts, remembered lookups
+papers.py      PaperStore: lookups and search, the query plans and their Limits
+authors.py     /author and author-name suggestions
 text.py        search text: what goes into the FTS5 index, input -> a safe MATCH query
-cache.py       answers of recent lookups, kept until the database changes
-ingest_sql.py  parsed digest files into the store, one transaction per batch
+ingest_sql.py  parsed digest files into the store, one transaction per batch; `prepare`
 holdings.py    a day's digest from every file that holds it (pure)
-daily.py       subscriptions, the post ledger and plans, polled-source state
+daily.py       DailyStore: subscriptions, the post ledger and plans, polled-source state
 migrations/    NNN-*.sql, applied in number order, never edited once merged
 """
 
+from bot.store.database import Database, ReadTimedOut
 from bot.store.db import DatabaseUnusable
-from bot.store.ingest_sql import IngestStats
-from bot.store.papers import DayInfo, Limits, Page, PaperStore, Stats
+from bot.store.ingest_sql import IngestStats, Prepared, prepare
+from bot.store.papers import DayInfo, Limits, PaperStore, Stats
+from bot.store.reads import Page
 
 __all__ = [
+    "Database",
     "DatabaseUnusable",
     "DayInfo",
     "IngestStats",
     "Limits",
     "Page",
     "PaperStore",
+    "Prepared",
+    "ReadTimedOut",
     "Stats",
+    "prepare",
 ]

@@ -7,10 +7,8 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
-import aiosqlite
-
 from bot.models import Origin, PostStatus, PostStyle
-from bot.store.db import transaction, write_lock
+from bot.store.database import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +98,19 @@ def _iso(now: dt.datetime) -> str:
 
 
 class DailyStore:
-    """All SQL of daily posting, on the papers database connection."""
+    """All SQL of daily posting, on the papers Database's writer (its reads see its own
+    writes at once: the ledger is read back right after it is written)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._conn = database.writer
 
     async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         async with self._conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        async with write_lock(self._conn), self._conn.execute(sql, params) as cur:
+        async with self._db.write_lock, self._conn.execute(sql, params) as cur:
             return int(cur.rowcount)
 
     async def _write_in_tx(self, sql: str, params: tuple[Any, ...] = ()) -> int:
@@ -221,7 +221,7 @@ class DailyStore:
         """Take (or resume) the post of `day` to a channel; None if done or another owns it.
         A new post stores `plan` (of `planned` messages); a resumed one returns the plan it
         started with, so it finishes that whatever the digest became meanwhile."""
-        async with transaction(self._conn):
+        async with self._db.transaction():
             claim = await self._claim(channel_id, day.isoformat(), owner, now, now + lease, force)
             if claim is None:
                 return None
@@ -340,7 +340,7 @@ class DailyStore:
 
     async def finish(self, channel_id: int, day: dt.date, now: dt.datetime, planned: int) -> None:
         """Mark the post done; its stored plan is no longer needed."""
-        async with transaction(self._conn):
+        async with self._db.transaction():
             await self._write_in_tx(
                 "UPDATE posts SET status = 'done', owner = NULL, lease_until = NULL, "
                 "planned = ?, finished_at = ? WHERE channel_id = ? AND day = ?",

@@ -1,4 +1,5 @@
-"""Opening the database: pragmas, custom functions and numbered migrations."""
+"""Opening connections to the database file: pragmas, custom functions and numbered
+migrations (bot/store/database.py holds the open connections)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ import os
 import re
 import sqlite3
 import urllib.parse
-import weakref
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -239,27 +238,3 @@ def _statements(sql: str) -> list[str]:
     if buf.strip() and not all(ln.strip().startswith("--") for ln in buf.strip().splitlines()):
         out.append(buf.strip())
     return out
-
-
-_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-def write_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
-    """One lock per connection: a transaction and a lone write never interleave on it."""
-    lock = _LOCKS.get(conn)
-    if lock is None:
-        lock = _LOCKS[conn] = asyncio.Lock()
-    return lock
-
-
-@asynccontextmanager
-async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), exclusive on this connection."""
-    async with write_lock(conn):
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")

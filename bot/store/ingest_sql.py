@@ -11,12 +11,16 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from bot.models import Entry, ParseResult, Problem
-from bot.store.db import transaction
 from bot.store.holdings import FileDay, Held, Placed, merge_day, rank, stored_entries
+from bot.store.text import index_text
+
+if TYPE_CHECKING:
+    from bot.store.database import Database
 
 _CHUNK = 500
 _APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary, source, line"
@@ -140,8 +144,32 @@ async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What writing a parsed file needs that can be worked out ahead, in another process
+    (it pickles): the search-index form of its titles and summaries."""
+
+    index: tuple[tuple[str, str], ...]
+
+
+def prepare(result: ParseResult) -> Prepared:
+    """The work of writing `result` that need not wait for the database (ingest_many takes
+    it beside the result)."""
+    pairs = []
+    for section in result.sections:
+        for entry in section.entries:
+            pairs.append((entry.title, index_text(entry.title)))
+            pairs.append((entry.summary, index_text(entry.summary)))
+    return Prepared(tuple(pairs))
+
+
+def merged_index(prepared: Iterable[Prepared]) -> dict[str, str]:
+    """Text -> index_text of every prepared file, for the writer's index_text to answer."""
+    return {text: indexed for p in prepared for text, indexed in p.index}
+
+
 async def write_files(
-    conn: aiosqlite.Connection,
+    database: Database,
     items: Sequence[tuple[str, ParseResult]],
     now: dt.datetime,
     *,
@@ -150,7 +178,7 @@ async def write_files(
     """Write parsed files in one transaction (all or none); each replaces its own part of the
     days it holds and, unless `partial`, of the days it held before."""
     batch = _Batch(now, partial=partial)
-    async with transaction(conn):
+    async with database.transaction() as conn:
         stats = [await _write_file(conn, source, result, batch) for source, result in items]
         if batch.refresh:  # once for the batch: one set-based pass instead of one per file
             await _refresh_papers(conn, sorted(batch.refresh))

@@ -27,26 +27,22 @@ nothing may cost in proportion to the number of matches:
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import json
 import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-import aiosqlite
 
 from bot.arxiv import parse_arxiv_id
 from bot.models import Digest, Paper, ParseResult, Sort
-from bot.store import db
+from bot.store.authors import Authors
 from bot.store.cache import ENTRIES, LookupCache
-from bot.store.ingest_sql import IngestStats, write_files
+from bot.store.database import READ_TIMEOUT, Database
+from bot.store.ingest_sql import IngestStats, Prepared, merged_index, write_files
+from bot.store.reads import Page, Reads, paper_row, remembered
 from bot.store.text import (
     closest_title,
-    fold,
     has_prefix,
     is_one_token,
     match_query,
@@ -55,7 +51,6 @@ from bot.store.text import (
     query_words,
 )
 
-READERS = 6  # read-only connections beside the writing one
 _NEAR = 3  # words at most this many words apart are "near each other" (relevance tier)
 _BOUND_DAYS = 2000  # a date range of up to this many digest days bounds the paper ids searched
 _TITLE_POOL = 4  # title suggestions: newest featured among this many x limit newest added
@@ -65,33 +60,12 @@ _ALL_IDS = (-(2**63), 2**63 - 1)
 _Arm = tuple[str, Sequence[object], str, Sequence[object]]
 _FTS_MATCHED = "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
 
-_PAPER_COLS = """p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.url,
-    (SELECT a.summary FROM appearances a WHERE a.paper_id = p.id AND a.day = p.last_day),
-    (SELECT group_concat(day) FROM
-        (SELECT day FROM appearances a WHERE a.paper_id = p.id ORDER BY day))"""
-# NULL votes sort last under DESC, so these orders are the indexes' (migration 003).
 _ORDER = {
     "relevance": "score, p.last_day DESC",
     "votes": "p.votes DESC, p.last_day DESC",
     "newest": "p.last_day DESC, p.votes DESC",
 }
-_AUTHOR_ORDER = "last_day DESC, votes DESC, paper_id DESC"  # paper_authors (-1: no votes)
 _INDEX = {"votes": "papers_most_voted", "newest": "papers_newest"}
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _remembered(
-    method: Callable[Concatenate[PaperStore, _P], Awaitable[_R]],
-) -> Callable[Concatenate[PaperStore, _P], Awaitable[_R]]:
-    """A lookup whose answers the store's LookupCache keeps until the data changes
-    (callers share them: pages are frozen; lists returned must not be changed)."""
-
-    async def lookup(store: PaperStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        key = (method.__name__, args, tuple(sorted(kwargs.items())))
-        return await store.cache.get(key, lambda: method(store, *args, **kwargs))
-
-    return functools.update_wrapper(lookup, method)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +101,6 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
-    """One page of results, and how many match: exactly `total`, or more than `total`
-    when `more` (a query past `Limits.exact`)."""
-
-    papers: tuple[Paper, ...]
-    total: int
-    more: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class DayInfo:
     day: dt.date
     papers: int
@@ -163,43 +127,18 @@ class Stats:
         }
 
 
-def _paper(row: Sequence[Any]) -> Paper:
-    return Paper(
-        arxiv_id=row[1],
-        title=row[2],
-        authors=tuple(json.loads(row[3])),
-        votes=row[4],
-        thumbnail=row[5],
-        url=row[6],
-        summary=row[7] or "",
-        dates=tuple(dt.date.fromisoformat(d) for d in (row[8] or "").split(",") if d),
-    )
-
-
 def _range(since: dt.date | None, until: dt.date | None) -> tuple[str, str]:
     return (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
 
 
-class PaperStore:
-    """The papers database. Open with `await PaperStore.open(path)`; close when done."""
+class PaperStore(Reads):
+    """Papers, days and search over a Database; the author queries are `authors`. Open
+    with `await PaperStore.open(path)` (it owns that Database then), or build one over a
+    Database; close when done."""
 
-    def __init__(
-        self,
-        conn: aiosqlite.Connection,
-        readers: Sequence[aiosqlite.Connection] = (),
-        cache: LookupCache | None = None,
-        limits: Limits | None = None,
-        index_memo: dict[str, str] | None = None,
-    ) -> None:
-        """`index_memo`: the dict `conn`'s index_text answers from (db.sql_functions)."""
-        self._conn = conn
-        self.limits = limits or Limits()
-        self.cache = cache or LookupCache(None)
-        self._all_readers = tuple(readers)
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        for reader in readers:
-            self._readers.put_nowait(reader)
-        self._index_memo = {} if index_memo is None else index_memo
+    def __init__(self, database: Database, limits: Limits | None = None) -> None:
+        super().__init__(database, limits or Limits())
+        self.authors = Authors(database, self.limits)
 
     @classmethod
     async def open(
@@ -210,45 +149,31 @@ class PaperStore:
         create: bool = True,
         read_only: bool = False,
         limits: Limits | None = None,
+        read_timeout: float | None = READ_TIMEOUT,
     ) -> PaperStore:
-        """Open (migrating; creating it if `create`) the store; `cache_entries` answers are
-        remembered until the data changes (0: none). `read_only`: one connection that never
-        writes (it must exist), no cache: for one-shot queries, on a read-only file too.
-        `limits`: the query plans' thresholds.
-        Raises db.DatabaseUnusable with a message for a person."""
-        if read_only:
-            conn = await db.connect_read_only(path)
-            return cls(conn, (), LookupCache(None, entries=0), limits)
-        memo: dict[str, str] = {}
-        conn = await db.connect(path, create=create, index_memo=memo)
-        readers: list[aiosqlite.Connection] = []
-        try:
-            if str(path) != ":memory:":
-                readers = [await db.connect_reader(path) for _ in range(READERS)]
-            cache = LookupCache(path, entries=cache_entries)
-        except BaseException:
-            for reader in readers:
-                await reader.close()
-            await conn.close()
-            raise
-        return cls(conn, readers, cache, limits, memo)
+        """The store over `Database.open(path, ...)` (its arguments are documented there);
+        `limits`: the query plans' thresholds."""
+        database = await Database.open(
+            path,
+            cache_entries=cache_entries,
+            create=create,
+            read_only=read_only,
+            read_timeout=read_timeout,
+        )
+        return cls(database, limits)
+
+    @property
+    def cache(self) -> LookupCache:
+        return self.db.cache
 
     async def close(self) -> None:
-        self.cache.close()
-        for reader in self._all_readers:
-            await reader.close()
-        await self._conn.close()
+        await self.db.close()
 
     async def __aenter__(self) -> PaperStore:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-    @property
-    def connection(self) -> aiosqlite.Connection:
-        """For sibling store modules (subscriptions, ledger) sharing this connection."""
-        return self._conn
 
     async def ingest(
         self, source: str, result: ParseResult, *, partial: bool = False
@@ -262,50 +187,26 @@ class PaperStore:
         self,
         items: Sequence[tuple[str, ParseResult]],
         *,
-        indexed: Mapping[str, str] | None = None,
+        prepared: Sequence[Prepared] = (),
         partial: bool = False,
     ) -> list[IngestStats]:
         """Write several parsed files in one transaction (much faster for bulk loads).
 
-        `indexed` may hold `index_text` of the texts, computed elsewhere (another process).
-        """
-        self._index_memo.update(indexed or {})
-        try:
-            now = dt.datetime.now(dt.UTC)
-            return await write_files(self._conn, items, now, partial=partial)
-        finally:
-            self._index_memo.clear()
-            self.cache.changed()
+        `prepared`: `prepare(result)` of some of them, worked out elsewhere (another
+        process), so that writing does not repeat it."""
+        now = dt.datetime.now(dt.UTC)
+        async with self.db.indexed(merged_index(prepared)):
+            return await write_files(self.db, items, now, partial=partial)
 
-    async def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
-        """A read, on an idle read-only connection: one slow query does not hold up the rest
-        (SQLite reads in parallel under WAL, each connection in its own thread)."""
-        if not self._all_readers:
-            return list(await self._conn.execute_fetchall(sql, params))
-        reader = await self._readers.get()
-        try:  # one trip to the connection's thread: execute, fetch and close there
-            return list(await reader.execute_fetchall(sql, params))
-        finally:
-            self._readers.put_nowait(reader)
+    async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
+        """Authors.by_author."""
+        return await self.authors.by_author(name, limit=limit, offset=offset)
 
-    async def _papers(self, where: str, params: Sequence[object] = ()) -> list[Paper]:
-        return [
-            _paper(r)
-            for r in await self._rows(f"SELECT {_PAPER_COLS} FROM papers p {where}", params)
-        ]
+    async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:
+        """Authors.author_suggestions."""
+        return await self.authors.author_suggestions(text, limit=limit)
 
-    async def _by_ids(self, ids: Sequence[int]) -> list[Paper]:
-        """The papers, in the order given (one JSON parameter: any number of ids)."""
-        if not ids:
-            return []
-        rows = await self._rows(
-            f"SELECT {_PAPER_COLS} FROM json_each(?) j CROSS JOIN papers p ON p.id = j.value "
-            "ORDER BY j.key",
-            (json.dumps(list(ids)),),
-        )
-        return [_paper(r) for r in rows]
-
-    @_remembered
+    @remembered
     async def get(self, id_or_link: str) -> Paper | None:
         """A paper by arXiv id (any version) or an arXiv / Hugging Face link."""
         arxiv_id = parse_arxiv_id(id_or_link)
@@ -314,7 +215,7 @@ class PaperStore:
         found = await self._papers("WHERE p.arxiv_id = ?", (arxiv_id,))
         return found[0] if found else None
 
-    @_remembered
+    @remembered
     async def search(
         self,
         query: str,
@@ -625,14 +526,6 @@ class PaperStore:
         )
         return int(rows[0][0]) > count
 
-    async def _count(self, base: str, params: Sequence[object], cap: int) -> tuple[int, bool]:
-        """Rows of `FROM ... WHERE ...`: (count, False) up to `cap`, else (cap, True)."""
-        rows = await self._rows(
-            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)", [*params, cap + 1]
-        )
-        found = int(rows[0][0])
-        return (cap, True) if found > cap else (found, False)
-
     async def _past_exact(
         self, matched: str, params: Sequence[object], filtered: bool
     ) -> tuple[int, bool]:
@@ -643,31 +536,6 @@ class PaperStore:
             return self.limits.exact, True
         return await self._count(matched, params, self.limits.filtered_count)
 
-    async def _counted(
-        self,
-        select: str,
-        params: Sequence[object],
-        limit: int,
-        offset: int,
-        *,
-        base: str,
-        base_params: Sequence[object] | None = None,
-    ) -> Page:
-        """A page from `select` (id, total over all its rows: it sorts every match, at most
-        `exact`); an offset past the end counts `FROM base` (default params: `params`)."""
-        rows = await self._rows(f"{select} LIMIT ? OFFSET ?", [*params, limit, offset])
-        if rows:
-            total = int(rows[0][1])
-            more = total > self.limits.exact
-            papers = tuple(await self._by_ids([r[0] for r in rows]))
-            return Page(papers, self.limits.exact if more else total, more)
-        if not offset:
-            return Page((), 0)
-        total, more = await self._count(
-            base, params if base_params is None else base_params, self.limits.exact
-        )
-        return Page((), total, more)
-
     async def _page(
         self, select: str, count: str, params: Sequence[object], limit: int, offset: int
     ) -> Page:
@@ -676,77 +544,7 @@ class PaperStore:
         papers = await self._by_ids([r[0] for r in rows])
         return Page(tuple(papers), total, more)
 
-    @_remembered
-    async def by_author(self, name: str, *, limit: int = 10, offset: int = 0) -> Page:
-        """Papers listing an author whose name contains `name` (case- and accent-insensitive,
-        as the paper's latest appearance lists them), newest first.
-
-        paper_authors (migration 007) holds each name's papers newest first: for up to
-        `Limits.merge_names` matching names, each one's first `offset + limit` rows are merged.
-        """
-        text = " ".join(fold(name).split())
-        if not text:
-            return Page((), 0)
-        rows = await self._rows(
-            "SELECT name FROM author_names WHERE instr(folded, ?) LIMIT ?",
-            (text, self.limits.merge_names + 1),
-        )
-        names = [str(r[0]) for r in rows]
-        if not names:
-            return Page((), 0)
-        if len(names) > self.limits.merge_names:
-            return await self._by_many_names(text, limit, offset)
-        newest = (
-            "SELECT * FROM (SELECT paper_id, last_day, votes FROM paper_authors WHERE name = ? "
-            f"ORDER BY {_AUTHOR_ORDER} LIMIT ?)"
-        )
-        rows = await self._rows(
-            "SELECT DISTINCT paper_id, last_day, votes FROM ("
-            + " UNION ALL ".join([newest] * len(names))
-            + f") ORDER BY {_AUTHOR_ORDER} LIMIT ? OFFSET ?",
-            [*(v for n in names for v in (n, offset + limit)), limit, offset],
-        )
-        exact = self.limits.exact
-        if len(names) == 1:  # a name lists a paper once
-            total, more = await self._count("FROM paper_authors WHERE name = ?", names, exact)
-        else:
-            marks = ",".join("?" * len(names))  # at most merge_names
-            total, more = await self._count(
-                f"FROM (SELECT DISTINCT paper_id FROM paper_authors WHERE name IN ({marks}))",
-                names,
-                exact,
-            )
-        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total, more)
-
-    async def _by_many_names(self, text: str, limit: int, offset: int) -> Page:
-        """/author for text that more than `Limits.merge_names` names contain ("li", "an"):
-        up to `Limits.author_rows` author rows are sorted; more, and the papers are walked
-        newest first (such text is in most author lists, so a page comes after a few rows)."""
-        in_names = "name IN (SELECT name FROM author_names WHERE instr(folded, ?))"
-        base = f"FROM (SELECT DISTINCT paper_id FROM paper_authors WHERE {in_names})"
-        rows = await self._rows(
-            f"SELECT count(*) FROM (SELECT 1 FROM paper_authors WHERE {in_names} LIMIT ?)",
-            (text, self.limits.author_rows + 1),
-        )
-        if int(rows[0][0]) <= self.limits.author_rows:
-            return await self._counted(
-                "SELECT paper_id, count(*) OVER () FROM (SELECT DISTINCT paper_id, last_day, "
-                f"votes FROM paper_authors WHERE {in_names}) ORDER BY {_AUTHOR_ORDER}",
-                [text],
-                limit,
-                offset,
-                base=base,
-            )
-        rows = await self._rows(
-            "SELECT p.id FROM papers p INDEXED BY papers_newest WHERE EXISTS (SELECT 1 FROM "
-            f"json_each(p.authors) j WHERE j.value IN (SELECT name FROM author_names "
-            f"WHERE instr(folded, ?))) ORDER BY {_ORDER['newest']} LIMIT ? OFFSET ?",
-            (text, limit, offset),
-        )
-        total, more = await self._count(base, [text], self.limits.exact)
-        return Page(tuple(await self._by_ids([int(r[0]) for r in rows])), total, more)
-
-    @_remembered
+    @remembered
     async def digest(self, day: dt.date | None = None) -> Digest | None:
         """A day's digest in published order, as that day showed it (the newest day if None)."""
         if day is None:
@@ -762,9 +560,9 @@ class PaperStore:
             "WHERE a.day = ? ORDER BY a.position",
             (day.isoformat(),),
         )
-        return Digest(day, tuple(_paper(r) for r in rows)) if rows else None
+        return Digest(day, tuple(paper_row(r) for r in rows)) if rows else None
 
-    @_remembered
+    @remembered
     async def top(
         self,
         *,
@@ -825,7 +623,7 @@ class PaperStore:
         found = await self._by_ids([rows[0][0]]) if rows else []
         return found[0] if found else None
 
-    @_remembered
+    @remembered
     async def days(self, *, limit: int | None = None, prefix: str = "") -> list[DayInfo]:
         """Digest days, newest first, optionally those starting with `prefix` (e.g. "2024-06")."""
         rows = await self._rows(
@@ -835,7 +633,7 @@ class PaperStore:
         )
         return [DayInfo(dt.date.fromisoformat(d), n, tuple(json.loads(s))) for d, n, s in rows]
 
-    @_remembered
+    @remembered
     async def title_suggestions(self, text: str, *, limit: int = 25) -> list[tuple[str, str]]:
         """(arxiv_id, title) pairs for autocomplete: id prefix, else title words.
 
@@ -871,7 +669,7 @@ class PaperStore:
         )
         return [(r[0], r[1]) for r in rows]
 
-    @_remembered
+    @remembered
     async def by_title(self, text: str) -> Paper | None:
         """The paper whose title best matches words from it (`closest_title`), if any has
         them all: of the `_TITLE_CANDIDATES` most recently added such papers."""
@@ -888,25 +686,6 @@ class PaperStore:
             return None
         found = await self._by_ids([best])
         return found[0] if found else None
-
-    @_remembered
-    async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:
-        """Known author names starting with `text`, then others containing it (case- and
-        accent-insensitive, each group alphabetical): the names /author would look for."""
-        key = " ".join(fold(text).split())
-        rows = await self._rows(
-            "SELECT name FROM author_names WHERE folded >= ? AND folded < ? "
-            "ORDER BY folded LIMIT ?",
-            (key, key + "\U0010ffff", limit),
-        )
-        names = [str(r[0]) for r in rows]
-        if key and len(names) < limit:
-            rows = await self._rows(
-                "SELECT name FROM author_names WHERE instr(folded, ?) > 1 ORDER BY folded LIMIT ?",
-                (key, limit - len(names)),
-            )
-            names += [str(r[0]) for r in rows]
-        return names
 
     async def stats(self) -> Stats:
         row = (

@@ -125,7 +125,7 @@ async def test_a_write_lock_held_past_the_busy_timeout_gets_a_clear_answer(
 
     assert result.callback_type == 5 and result.ephemeral and result.rejections == []
     assert last_content(result) == text("ko", "err_busy")
-    store = DailyStore(bot.store.connection)
+    store = DailyStore(bot.store.db)
     assert await store.subscription(server.channel("general").id) is None
 
 

@@ -127,7 +127,7 @@ async def first_state(db: Path, channel_id: int) -> tuple[str, int]:
 
     store = await PaperStore.open(db)
     try:
-        state = await DailyStore(store.connection).post_state(channel_id, DAILY_DAY)
+        state = await DailyStore(store.db).post_state(channel_id, DAILY_DAY)
         assert state is not None
         return state.status, state.sent
     finally:

@@ -27,7 +27,7 @@ async def no_channel(channel_id: int) -> None:
 
 def service(store: PaperStore, config: DailyConfig | None = None) -> DailyService:
     config = config or DailyConfig()
-    ledger = DailyStore(store.connection)
+    ledger = DailyStore(store.db)
     clock = lambda: NOW  # noqa: E731
     poster = Poster(ledger, owner="test", pacer=Pacer(45), clock=clock, bot_user_id=lambda: 1)
     runner = Runner(store, ledger, poster, config, no_channel, source_url=lambda d: None)

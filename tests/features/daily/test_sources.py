@@ -57,9 +57,7 @@ async def site() -> AsyncIterator[Site]:
 
 def url_source(site: Site, store: PaperStore) -> UrlSource:
     template = site.base + "/{yyyy}/{mm}/{dd}.md"
-    return UrlSource(
-        template, store, DailyStore(store.connection), 10.0, Backoff(dt.timedelta(minutes=1))
-    )
+    return UrlSource(template, store, DailyStore(store.db), 10.0, Backoff(dt.timedelta(minutes=1)))
 
 
 def day_path(day: dt.date) -> str:
@@ -236,7 +234,7 @@ async def test_a_file_dropped_in_while_the_database_is_locked_loads_later(
     folder = tmp_path / "paper_logs"
     (folder / "2026" / "11").mkdir(parents=True)
     (folder / "2026" / "11" / "30.md").write_text(section(DAY, 3), encoding="utf-8")
-    await store.connection.execute("PRAGMA busy_timeout = 50")  # fail fast under the lock
+    await store.db.writer.execute("PRAGMA busy_timeout = 50")  # fail fast under the lock
     source = FolderSource((str(folder),), store)
     sources = Sources(source, None, 0)
 
@@ -297,7 +295,7 @@ async def test_a_post_links_the_page_of_the_url_polled_for_its_day(
     template: str, polled: str, linked: str, store: PaperStore
 ) -> None:
     day = dt.date(2026, 3, 4)
-    source = UrlSource(template, store, DailyStore(store.connection), 1.0, Backoff(MINUTE))
+    source = UrlSource(template, store, DailyStore(store.db), 1.0, Backoff(MINUTE))
     assert source.url(day) == polled
     (header, *_) = plan_post(
         Digest(day, ()),
