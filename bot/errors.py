@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.answer import TimelyResponse, in_time
 from bot.i18n_text import text
 from bot.render import shorten
+from bot.store import ReadTimedOut
 
 log = logging.getLogger(__name__)
 MESSAGE_LIMIT = 2000  # characters of a message's content (Discord refuses more)
@@ -57,6 +58,9 @@ def describe(interaction: discord.Interaction, error: BaseException) -> str:
         return text(locale, "err_check")
     if isinstance(error, app_commands.CommandOnCooldown):
         return text(locale, "err_cooldown", seconds=f"{error.retry_after:.0f}")
+    if isinstance(error, ReadTimedOut):
+        log.warning("read stopped during interaction %s: %s", interaction.id, error)
+        return text(locale, "err_slow", seconds=f"{error.seconds:g}")
     if store_busy(error):
         log.warning("store busy during interaction %s: %s", interaction.id, error)
         return text(locale, "err_busy")

@@ -52,6 +52,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "err_date": "`{value}` is not a date. Use YYYY-MM-DD, e.g. 2025-05-09.",
         "err_busy": "The database is busy right now (another process is writing to it). "
         "Try again in a moment.",
+        "err_slow": "That took longer than {seconds} seconds, so it was stopped. "
+        "Try more specific words or a shorter period.",
         "err_time": "`{value}` is not a time. Use HH:MM, 24-hour, e.g. 09:00 or 18:30.",
         "err_timezone": "`{value}` is not a timezone. Use an IANA name "
         "such as Asia/Seoul, Europe/Berlin or UTC.",
@@ -142,6 +144,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "YYYY-MM-DD 형식으로 입력해 주세요 (예: 2025-05-09).",
         "err_busy": "데이터베이스가 지금 바쁩니다 (다른 프로세스가 쓰는 중). "
         "잠시 후 다시 시도해 주세요.",
+        "err_slow": "{seconds}초 넘게 걸려서 중단했습니다. "
+        "더 구체적인 단어나 더 짧은 기간으로 다시 시도해 주세요.",
         "err_time": "`{value}`는 시각이 아닙니다. 24시간제 HH:MM 형식으로 입력해 주세요 "
         "(예: 09:00, 18:30).",
         "err_timezone": "`{value}`는 시간대가 아닙니다. Asia/Seoul, Europe/Berlin, UTC 같은 "

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
-from .support import MessageLike, World, button, card_titles, header, refusal, response
+from bot.errors import unwrap
+from bot.i18n_text import text
+from bot.store import PaperStore, ReadTimedOut
+
+from .support import (
+    MessageLike,
+    World,
+    button,
+    card_titles,
+    header,
+    refusal,
+    response,
+    synthetic_entries,
+    synthetic_result,
+)
 
 # The sample papers whose summary or title contains 모델, by the days they were featured.
 MODEL_PAPERS = {
@@ -138,3 +153,18 @@ async def test_search_ephemeral_answer_still_pages(world: World) -> None:
     turned = await world.alice.click(message, label="Next")
     assert header(response(turned)) == "Results 6–9 of 9 for `모델`"
     assert response(turned).ephemeral
+
+
+async def test_a_search_past_the_read_time_limit_is_stopped_and_says_so(
+    world: World, paper_store: PaperStore
+) -> None:
+    many = synthetic_result(dt.date(2025, 6, 1), synthetic_entries(500))
+    await paper_store.ingest("many", many)
+    paper_store.db.read_timeout = 0.0  # every read is past it at its first look at the clock
+
+    result = await world.alice.slash(world.channel, "search", query="Transformer")
+
+    message = response(result)
+    assert result.ephemeral and not message.embeds
+    assert message.content == text("en-US", "err_slow", seconds="0")
+    assert [type(unwrap(e)) for e in world.env.errors] == [ReadTimedOut]  # and only that
