@@ -19,9 +19,8 @@ from bot.features.daily.runner import rules_for
 from bot.features.lookup.cog import PERIODS, SORTS, Period
 from bot.i18n_text import TEXT
 from bot.models import LogLevel, OnMissing, Origin, Paper, PostOrder, PostStatus, PostStyle, Sort
-from bot.store import PaperStore
+from bot.store import PaperStore, prepare
 from bot.store.daily import DailyStore, Subscription
-from bot.store.text import index_text
 
 NOW = dt.datetime(2025, 5, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -44,7 +43,7 @@ async def test_post_style(tmp_path: Path, store: PaperStore) -> None:
     assert daily.style is PostStyle.THREAD
     assert daily.subscriptions[0].style is PostStyle.COMPACT
 
-    ledger = DailyStore(store.connection)
+    ledger = DailyStore(store.db)
     await ledger.save_subscription(Subscription(5, 1, "09:00", "UTC", PostStyle.THREAD), NOW)
     (sub,) = await ledger.subscriptions()
     assert sub.style is PostStyle.THREAD
@@ -52,7 +51,7 @@ async def test_post_style(tmp_path: Path, store: PaperStore) -> None:
 
 
 async def test_post_status(tmp_path: Path, store: PaperStore) -> None:
-    ledger, day, lease = DailyStore(store.connection), NOW.date(), dt.timedelta(seconds=20)
+    ledger, day, lease = DailyStore(store.db), NOW.date(), dt.timedelta(seconds=20)
     await ledger.claim(1, day, owner="a", now=NOW, lease=lease, plan=b"p", planned=1)
     posting = await ledger.post_state(1, day)
     assert posting is not None and posting.status is PostStatus.POSTING
@@ -67,7 +66,7 @@ async def test_post_status(tmp_path: Path, store: PaperStore) -> None:
 
 
 async def test_origin(tmp_path: Path, store: PaperStore) -> None:
-    ledger = DailyStore(store.connection)
+    ledger = DailyStore(store.db)
     mine = Subscription(2, 1, "08:00", "UTC", PostStyle.EMBEDS, origin=Origin.COMMAND)
     await ledger.save_subscription(mine, NOW)
     await ledger.sync_config(
@@ -112,8 +111,8 @@ def test_a_file_read_for_loading_is_a_record(tmp_path: Path) -> None:
     assert pickle.loads(pickle.dumps(read)) == read  # it comes back from the worker process
     assert read.source == str(good) and read.result is not None and read.skipped == ""
     assert [e.title for e in read.result.sections[0].entries] == ["A title"]
-    assert read.index[0] == ("A title", index_text("A title"))
-    assert skipped == Parsed(str(bad), None, skipped=skipped.skipped, index=())
+    assert read.prepared == prepare(read.result)  # the store's own preparation, made there
+    assert skipped == Parsed(str(bad), None, skipped=skipped.skipped)
     assert str(bad) in skipped.skipped
 
 
