@@ -31,6 +31,9 @@ READERS = 6  # read-only connections beside the writing one
 # answer well inside the 15 minutes a deferred interaction stays open (bot/answer.py).
 READ_TIMEOUT = 5.0
 _PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between looks at the clock
+# Elapsed real time (a monotonic clock); not time.monotonic, which test harnesses that
+# simulate Discord's clock (simcord) move ahead of real time.
+_now = time.perf_counter
 
 
 class ReadTimedOut(Exception):
@@ -50,7 +53,7 @@ class _Deadline:
         self.at: float | None = None
 
     def passed(self) -> int:  # SQLite's progress handler: nonzero interrupts the statement
-        return 1 if self.at is not None and time.monotonic() > self.at else 0
+        return 1 if self.at is not None and _now() > self.at else 0
 
 
 class Database:
@@ -142,7 +145,7 @@ class Database:
         reader = await self._idle.get()
         deadline = self._deadlines[reader]
         if self.read_timeout is not None:
-            deadline.at = time.monotonic() + self.read_timeout
+            deadline.at = _now() + self.read_timeout
         try:  # one trip to the connection's thread: execute, fetch and close there
             return list(await reader.execute_fetchall(sql, params))
         except sqlite3.OperationalError as exc:
