@@ -32,7 +32,8 @@ def _watched_by(
 ) -> None:
     """Give `store` a cache on a fake clock (closing the one it opened with)."""
     store.cache.close()
-    store.db.cache = LookupCache(path, clock=clock, check_every=check_every)  # closed with the store
+    # closed with the store
+    store.db.cache = LookupCache(path, clock=clock, check_every=check_every)
 
 
 async def test_the_least_recently_used_answer_is_forgotten_first() -> None:

@@ -22,7 +22,7 @@ import pytest
 from bot.models import Entry, Paper, ParseResult, Section, Sort
 from bot.store import Limits, PaperStore
 from bot.store import papers as papers_module
-from bot.store.papers import Page
+from bot.store.reads import Page
 from bot.store.text import fold, match_query
 
 FIRST = dt.date(2025, 1, 1)
@@ -306,7 +306,7 @@ async def test_relevance_over_a_dense_match_puts_title_matches_first(
 async def _matching(store: PaperStore, words: str) -> list[tuple[int, str, int, str]]:
     """(id, arxiv id, votes or -1, newest day) of every paper the words match, by plain SQL."""
     expr = match_query(words)
-    async with store.connection.execute(
+    async with store.db.writer.execute(
         "SELECT p.id, p.arxiv_id, coalesce(p.votes, -1), p.last_day FROM papers_fts "
         "JOIN papers p ON p.id = papers_fts.rowid WHERE papers_fts MATCH ?",
         (expr,),
@@ -348,7 +348,7 @@ async def test_relevance_within_the_budget_past_bm25s_ranks_every_match_by_tiers
     page = await (await limited(**past)).search(words, limit=15, offset=offset)
 
     rows = await _matching(store, words)
-    async with store.connection.execute(
+    async with store.db.writer.execute(
         "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ?", (match_query(words),)
     ) as cursor:
         in_title = {int(r[0]) for r in await cursor.fetchall()}
@@ -372,7 +372,7 @@ async def test_a_search_within_the_budget_reads_its_matches_once(
     reading = await PaperStore.open(db_path, read_only=True, limits=Limits(scored=5))
     statements: list[str] = []
     try:
-        await reading.connection.set_trace_callback(statements.append)
+        await reading.db.writer.set_trace_callback(statements.append)
         page = await reading.search(words, sort=sort)
     finally:
         await reading.close()
@@ -390,12 +390,12 @@ async def test_top_over_a_long_range_reads_no_appearance_row_by_its_days(
     reading = await PaperStore.open(db_path, read_only=True, limits=Limits(narrow_days=3))
     statements: list[str] = []
     try:
-        await reading.connection.set_trace_callback(statements.append)
+        await reading.db.writer.set_trace_callback(statements.append)
         page = await reading.top(since=since, until=until)
     finally:
         await reading.close()
 
-    async with store.connection.execute(
+    async with store.db.writer.execute(
         "SELECT count(DISTINCT paper_id) FROM appearances WHERE day BETWEEN ? AND ?",
         (since.isoformat(), until.isoformat()),
     ) as cursor:
