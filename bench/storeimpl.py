@@ -45,5 +45,8 @@ def store_class(rev: str | None) -> type[PaperStore]:
     source = _git_show(rev, "bot/store/papers.py").replace(
         "from bot.store.text import", f"from {text_name} import"
     )
-    cls: type[PaperStore] = _module(f"_bench_{tag}_papers", source).PaperStore
+    try:
+        cls: type[PaperStore] = _module(f"_bench_{tag}_papers", source).PaperStore
+    except ImportError as exc:  # the store of a revision from before a module moved
+        sys.exit(f"--rev {rev}: its store does not run on this tree's modules ({exc})")
     return cls
