@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.digest.parse import parse
 from bot.models import ParseResult
-from bot.store import IngestStats, PaperStore, Prepared, prepare
+from bot.store import IngestStats, PaperChanges, PaperStore, Prepared, prepare
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 8 * 1024 * 1024  # the largest real digest is ~100 KB
@@ -31,7 +31,7 @@ class UnreadableDigest(Exception):
 
 
 @dataclass
-class LoadReport:
+class LoadReport(PaperChanges):
     """Totals over a load, and every place something could not be taken."""
 
     files: int = 0
@@ -46,18 +46,6 @@ class LoadReport:
     @property
     def ok(self) -> bool:
         return not self.rejected and not self.skipped
-
-    @property
-    def new_papers(self) -> int:
-        return sum(1 for before, after in self.papers.values() if after and not before)
-
-    @property
-    def updated_papers(self) -> int:
-        return sum(1 for before, after in self.papers.values() if after and before)
-
-    @property
-    def removed_papers(self) -> int:
-        return sum(1 for before, after in self.papers.values() if before and not after)
 
     def summary_line(self) -> str:
         line = (

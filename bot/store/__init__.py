@@ -15,7 +15,7 @@ migrations/    NNN-*.sql, applied in number order, never edited once merged
 
 from bot.store.database import Database, ReadTimedOut
 from bot.store.db import DatabaseUnusable
-from bot.store.ingest_sql import IngestStats, Prepared, prepare
+from bot.store.ingest_sql import IngestStats, PaperChanges, Prepared, prepare
 from bot.store.papers import DayInfo, Limits, PaperStore, Stats
 from bot.store.reads import Page
 
@@ -26,6 +26,7 @@ __all__ = [
     "IngestStats",
     "Limits",
     "Page",
+    "PaperChanges",
     "PaperStore",
     "Prepared",
     "ReadTimedOut",

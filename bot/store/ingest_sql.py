@@ -26,17 +26,11 @@ _CHUNK = 500
 _APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary, source, line"
 
 
-@dataclass
-class IngestStats:
-    """What loading one file did."""
+class PaperChanges:
+    """New, updated and removed papers, from `papers`: arXiv id -> (in the store before, in
+    it after) of each paper a load changed."""
 
-    sections: int = 0
-    entries: int = 0
-    days: list[dt.date] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # arXiv id -> (in the store before, in the store after) of each paper whose appearances
-    # the file changed
-    papers: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    papers: dict[str, tuple[bool, bool]]
 
     @property
     def new_papers(self) -> int:
@@ -49,6 +43,19 @@ class IngestStats:
     @property
     def removed_papers(self) -> int:
         return sum(1 for before, after in self.papers.values() if before and not after)
+
+
+@dataclass
+class IngestStats(PaperChanges):
+    """What loading one file did."""
+
+    sections: int = 0
+    entries: int = 0
+    days: list[dt.date] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # arXiv id -> (in the store before, in the store after) of each paper whose appearances
+    # the file changed
+    papers: dict[str, tuple[bool, bool]] = field(default_factory=dict)
 
 
 def merge_days(result: ParseResult) -> tuple[dict[dt.date, list[Entry]], list[Problem]]:
