@@ -1,4 +1,4 @@
-"""Exact answers at the scale members meet (bot/store/papers.py `Limits.exact`).
+"""Exact answers at the scale members meet (bot/store/limits.py `Limits.exact`).
 
 A store of 34,000 papers, as large as the published history will be for years: a word in
 4,936 of them (as 모델 is in the history) is ranked, counted and listed in full by every

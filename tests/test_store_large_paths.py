@@ -2,9 +2,10 @@
 
 On a big store, a common word (모델), a prolific author or a long date range is answered by
 walking an index in order, probing candidates, or ranking a pool, instead of sorting every
-match (bot/store/papers.py). Those paths only start beyond thresholds of thousands of rows
-(`Limits`); here a second store on the same small generated database is opened with lower
-ones so that every path runs, and each answer is compared with the plain path's answer.
+match (bot/store/search.py, listing.py, authors.py). Those paths only start beyond
+thresholds of thousands of rows (`Limits`); here a second store on the same small generated
+database is opened with lower ones so that every path runs, and each answer is compared
+with the plain path's answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.models import Entry, Paper, ParseResult, Section, Sort
 from bot.store import Limits, PaperStore
 from bot.store import papers as papers_module
 from bot.store.reads import Page
+from bot.store.search import SearchPlanner
 from bot.store.text import fold, match_query
 
 FIRST = dt.date(2025, 1, 1)
@@ -261,7 +263,7 @@ async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
     """bm25's cost is the word's matches in the whole store, not in the range searched."""
     since = FIRST + dt.timedelta(days=DAYS - 5)
     everything = await store.search("video", since=since, limit=1000)
-    lo, hi = await store._id_bounds(since, None)  # the slice of the index the range reads
+    lo, hi = await store.planner._id_bounds(since, None)  # the slice of the index the range reads
     in_slice = len(await store._rows(
         "SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'video' AND rowid BETWEEN ? AND ?",
         (lo, hi),
@@ -269,13 +271,13 @@ async def test_a_dense_word_is_ranked_by_tiers_within_a_short_range_too(
     assert (await store.search("video")).total > in_slice >= everything.total > 5
     small = await limited(exact=in_slice, scored=in_slice)  # the range is not dense
     tiered_calls: list[str] = []
-    tiered = PaperStore._tiered
+    tiered = SearchPlanner._tiered
 
-    async def spy(self: PaperStore, expr: str, *args: Any) -> Page:
+    async def spy(self: SearchPlanner, expr: str, *args: Any) -> Page:
         tiered_calls.append(expr)
         return await tiered(self, expr, *args)
 
-    monkeypatch.setattr(PaperStore, "_tiered", spy)
+    monkeypatch.setattr(SearchPlanner, "_tiered", spy)
     ranked = await small.search("video", since=since, limit=1000)
 
     assert tiered_calls  # ranked by tiers: the store holds more than `exact` matches

@@ -4,7 +4,10 @@ database.py    Database: the writer, the readers, the write lock, the cache, the
 db.py          opening connections: pragmas, custom SQL functions, numbered migrations
 cache.py       answers of recent lookups, kept until the database changes (PRAGMA data_version)
 reads.py       what query modules share: rows to papers, pages and counts, remembered lookups
-papers.py      PaperStore: lookups and search, the query plans and their Limits
+papers.py      PaperStore: one paper or day's digest; search, listings and authors through it
+search.py      SearchPlanner: full-text search and the query plans it picks between
+listing.py     Listings: top papers of a range, a random one, digest days, the store's counts
+limits.py      Limits: the query plans' thresholds (tests pass smaller ones)
 authors.py     /author and author-name suggestions
 text.py        search text: what goes into the FTS5 index, input -> a safe MATCH query
 ingest_sql.py  parsed digest files into the store, one transaction per batch; `prepare`
@@ -16,7 +19,9 @@ migrations/    NNN-*.sql, applied in number order, never edited once merged
 from bot.store.database import Database, ReadTimedOut
 from bot.store.db import DatabaseUnusable
 from bot.store.ingest_sql import IngestStats, PaperChanges, Prepared, prepare
-from bot.store.papers import DayInfo, Limits, PaperStore, Stats
+from bot.store.limits import Limits
+from bot.store.listing import DayInfo, Stats
+from bot.store.papers import PaperStore
 from bot.store.reads import Page
 
 __all__ = [

@@ -8,18 +8,23 @@ import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot.models import Paper
 from bot.store.database import Database
-
-if TYPE_CHECKING:
-    from bot.store.papers import Limits
+from bot.store.limits import Limits
 
 _PAPER_COLS = """p.id, p.arxiv_id, p.title, p.authors, p.votes, p.thumbnail, p.url,
     (SELECT a.summary FROM appearances a WHERE a.paper_id = p.id AND a.day = p.last_day),
     (SELECT group_concat(day) FROM
         (SELECT day FROM appearances a WHERE a.paper_id = p.id ORDER BY day))"""
+# ORDER BY of each sort; votes and newest are the orders of the papers_most_voted and
+# papers_newest indexes (migration 003).
+ORDER = {
+    "relevance": "score, p.last_day DESC",
+    "votes": "p.votes DESC, p.last_day DESC",
+    "newest": "p.last_day DESC, p.votes DESC",
+}
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _Q = TypeVar("_Q", bound="Reads")
@@ -46,6 +51,11 @@ class Page:
     papers: tuple[Paper, ...]
     total: int
     more: bool = False
+
+
+def day_range(since: dt.date | None, until: dt.date | None) -> tuple[str, str]:
+    """ISO bounds of a date range (open ends: every day)."""
+    return (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
 
 
 def paper_row(row: Sequence[Any]) -> Paper:

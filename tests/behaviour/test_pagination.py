@@ -12,6 +12,7 @@ import simcord
 
 from bot.app import PapersBot
 from bot.store import PaperStore
+from bot.store.reads import Reads
 
 from .support import (
     UNEXPECTED,
@@ -171,7 +172,7 @@ async def test_a_failure_while_turning_is_answered(
     async def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(paper_store, "_rows", broken)  # every read of the store fails
+    monkeypatch.setattr(Reads, "_rows", broken)  # every read of the paper store fails
     result = await world.alice.click(message, label="Next")
 
     # Not "This interaction failed": an ephemeral note with a code to quote to the admins.

@@ -18,8 +18,8 @@ import pytest
 
 from bot.app import PapersBot
 from bot.i18n_text import text
-from bot.store import PaperStore
 from bot.store.daily import DailyStore
+from bot.store.reads import Reads
 from papers_sandbox.interaction_payloads import custom_ids
 from papers_sandbox.interaction_result import InteractionResult
 from papers_sandbox.scene import SEOUL, SceneClock, running_world
@@ -136,7 +136,7 @@ class StalledReads:
         self.open = asyncio.Event()
         self.open.set()
         monkeypatch.setattr(bot.store.cache, "entries", 0)  # no answer from memory
-        for cls in (PaperStore, DailyStore):
+        for cls in (Reads, DailyStore):  # Reads: every query module of the paper store
             monkeypatch.setattr(cls, "_rows", self._stalled(cls._rows))
 
     def _stalled(self, rows: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
