@@ -1,0 +1,144 @@
+"""The schema: frozen dataclasses, each key annotated with what it must be, checked by
+pydantic with unknown keys forbidden."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import pydantic
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, Strict, StrictBool
+
+from bot.config.values import (
+    check,
+    choice,
+    hhmm,
+    time_is_text,
+    timezone_key,
+    url,
+    url_template,
+)
+from bot.models import LogLevel, OnMissing, PostOrder, PostStyle
+
+DEFAULT_URL_TEMPLATE = (
+    "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
+)
+
+
+def _one_per_channel(subs: tuple[SubscriptionConfig, ...]) -> tuple[SubscriptionConfig, ...]:
+    seen: dict[int, int] = {}
+    for i, sub in enumerate(subs):
+        if sub.channel in seen:
+            raise ValueError(
+                f"channel {sub.channel} is listed twice ([{seen[sub.channel]}] and [{i}]); "
+                "use one entry per channel"
+            )
+        seen[sub.channel] = i
+    return subs
+
+
+def _empty(value: object, empty: object) -> object:
+    return empty if value is None else value
+
+
+# A key left empty in YAML (`daily:`) is null: a section then has its defaults, a list is empty.
+_Section = BeforeValidator(lambda v: _empty(v, {}))
+_List = BeforeValidator(lambda v: _empty(v, []))
+# Values as YAML wrote them: no quietly turning "30" into 30 or true into 1.
+_Int = Annotated[int, Strict()]
+_Str = Annotated[str, Strict()]
+_Number = Annotated[float, Strict(), pydantic.Field(allow_inf_nan=False)]  # an int is fine
+
+
+def _between(low: int, high: int) -> AfterValidator:
+    return AfterValidator(check(lambda v: low <= v <= high, f"an integer from {low} to {high}"))
+
+
+def _up_to(high: float) -> AfterValidator:
+    return AfterValidator(check(lambda v: 0 < v <= high, f"a number > 0 and <= {high:g}"))
+
+
+def _is(ok: Callable[[Any], bool], expected: str) -> AfterValidator:
+    return AfterValidator(check(ok, expected))
+
+
+# Upper bounds: far beyond any useful setting, and small enough for timedelta, asyncio timers
+# and SQLite integers (10**20 of any of them would fail only later, at the first use).
+_Minutes = Annotated[_Int, _between(1, 1440)]
+_Wait = Annotated[_Int, _between(0, 1440)]
+_Hours = Annotated[_Int, _between(0, 168)]
+_Days = Annotated[_Int, _between(0, 90)]
+_MinVotes = Annotated[_Int, _between(0, 1_000_000)]
+_MaxPapers = Annotated[_Int, _between(1, 100)]
+_Timeout = Annotated[_Number, _up_to(300)]
+_Rate = Annotated[_Number, _up_to(50)]
+_DiscordId = Annotated[_Int, _is(lambda v: 0 < v < 2**63, "a Discord id (integer > 0)")]
+_Path = Annotated[_Str, _is(lambda v: v.strip() != "", "a non-empty path")]
+_Time = Annotated[_Str, BeforeValidator(time_is_text), AfterValidator(hhmm)]
+_Zone = Annotated[_Str, AfterValidator(timezone_key)]
+_HttpUrl = Annotated[_Str, AfterValidator(url("http", "https"))]
+_WsUrl = Annotated[_Str, AfterValidator(url("ws", "wss"))]
+_UrlTemplate = Annotated[_Str, AfterValidator(url_template)]
+_Style = Annotated[PostStyle, PlainValidator(choice(PostStyle))]
+_Level = Annotated[LogLevel, PlainValidator(choice(LogLevel))]
+_Order = Annotated[PostOrder, PlainValidator(choice(PostOrder))]
+_OnMissing = Annotated[OnMissing, PlainValidator(choice(OnMissing))]
+_STRICT = pydantic.ConfigDict(extra="forbid")
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
+class DiscordConfig:
+    api_base: _HttpUrl = "https://discord.com/api/v10"
+    gateway_url: _WsUrl = "wss://gateway.discord.gg"
+    sync_guilds: Annotated[tuple[_DiscordId, ...], _List] = ()
+    sync_on_start: StrictBool = True
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
+class SourcesConfig:
+    folders: Annotated[tuple[_Path, ...], _List] = ()
+    url_template: _UrlTemplate | None = DEFAULT_URL_TEMPLATE
+    poll_interval_minutes: _Minutes = 30
+    request_timeout_seconds: _Timeout = 20.0
+    lookback_days: _Days = 3
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
+class SubscriptionConfig:
+    guild: _DiscordId
+    channel: _DiscordId
+    time: _Time | None = None
+    timezone: _Zone | None = None
+    style: _Style | None = None
+    min_votes: _MinVotes | None = None
+    max_papers: _MaxPapers | None = None
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
+class DailyConfig:
+    timezone: _Zone = "Asia/Seoul"
+    time: _Time = "09:00"
+    style: _Style = PostStyle.EMBEDS
+    order: _Order = PostOrder.PUBLISHED
+    wait_for_digest_minutes: _Wait = 240
+    on_missing: _OnMissing = OnMissing.WAIT
+    catch_up_hours: _Hours = 24
+    global_rate_per_second: _Rate = 45.0
+    subscriptions: Annotated[
+        tuple[SubscriptionConfig, ...], _List, AfterValidator(_one_per_channel)
+    ] = ()
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
+class Config:
+    database: _Path = "papers.db"
+    log_level: _Level = LogLevel.INFO
+    discord: Annotated[DiscordConfig, _Section] = field(default_factory=DiscordConfig)
+    sources: Annotated[SourcesConfig, _Section] = field(default_factory=SourcesConfig)
+    daily: Annotated[DailyConfig, _Section] = field(default_factory=DailyConfig)
