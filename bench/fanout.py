@@ -43,7 +43,8 @@ from bot.features.daily.cog import Daily
 from bot.features.daily.plan import Planned
 from bot.models import LogLevel
 from bot.store import PaperStore
-from bot.store.daily import DailyStore, Subscription
+from bot.store.daily import DailyStore
+from bot.store.subscriptions import Subscription
 from papers_sandbox import SandboxServer, World, restore_endpoints
 from papers_sandbox.ratelimits import DISCORD_POLICIES
 from papers_sandbox.routing import RoutePattern

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.models import Origin, PostStyle
 from bot.store import PaperStore
-from bot.store.daily import Claim, DailyStore, Subscription
+from bot.store.daily import DailyStore
+from bot.store.ledger import Claim
+from bot.store.subscriptions import Subscription
 
 DAY = dt.date(2025, 5, 9)
 NOW = dt.datetime(2025, 5, 9, 0, 0, tzinfo=dt.UTC)

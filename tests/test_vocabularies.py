@@ -20,7 +20,8 @@ from bot.features.lookup.cog import PERIODS, SORTS, Period
 from bot.i18n_text import TEXT
 from bot.models import LogLevel, OnMissing, Origin, Paper, PostOrder, PostStatus, PostStyle, Sort
 from bot.store import PaperStore, prepare
-from bot.store.daily import DailyStore, Subscription
+from bot.store.daily import DailyStore
+from bot.store.subscriptions import Subscription
 
 NOW = dt.datetime(2025, 5, 9, 0, 0, tzinfo=dt.UTC)
 

@@ -12,7 +12,12 @@ authors.py     /author and author-name suggestions
 text.py        search text: what goes into the FTS5 index, input -> a safe MATCH query
 ingest_sql.py  parsed digest files into the store, one transaction per batch; `prepare`
 holdings.py    a day's digest from every file that holds it (pure)
-daily.py       DailyStore: subscriptions, the post ledger and plans, polled-source state
+writes.py      OnWriter: what query modules on the writer share (daily posting's)
+daily.py       DailyStore: subscriptions, the post ledger and plans, polled-source state in one
+subscriptions.py  Subscription rows: saved by /daily and the config file, failure counts
+ledger.py      the post ledger: claims under a lease, sent messages, outcomes (exactly once)
+post_plans.py  stored post plans, kept from a post's claim until it is done
+source_state.py   polled digest URLs' ETag and Last-Modified
 migrations/    NNN-*.sql, applied in number order, never edited once merged
 """
 

@@ -22,7 +22,8 @@ from bot.features.daily.runner import Runner
 from bot.features.lookup.views import ResultLists, lists_of
 from bot.models import PostStyle
 from bot.store import PaperStore
-from bot.store.daily import DailyStore, Subscription
+from bot.store.daily import DailyStore
+from bot.store.subscriptions import Subscription
 from papers_sandbox import SandboxServer
 from papers_sandbox.models import Json
 from papers_sandbox.scene import SceneClock

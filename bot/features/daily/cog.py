@@ -16,7 +16,8 @@ from bot.features.daily.service import DailyService
 from bot.i18n_text import locale_of, text
 from bot.inputs import parse_time, parse_zone
 from bot.models import PostStatus, PostStyle
-from bot.store.daily import PostState, Subscription
+from bot.store.ledger import PostState
+from bot.store.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 STYLES = [

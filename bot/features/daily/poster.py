@@ -15,7 +15,8 @@ from bot.features.daily.discord_errors import describe_http, transient
 from bot.features.daily.pacer import Pacer
 from bot.features.daily.plan import Planned, decode_plan, encode_plan, nonce, signature
 from bot.models import PostStatus
-from bot.store.daily import Claim, DailyStore
+from bot.store.daily import DailyStore
+from bot.store.ledger import Claim
 
 log = logging.getLogger(__name__)
 Outcome = Literal["posted", "already", "busy", "failed"]

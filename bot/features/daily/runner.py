@@ -17,7 +17,8 @@ from bot.features.daily.poster import Poster, Result
 from bot.features.daily.schedule import Rules, due
 from bot.models import Digest, OnMissing, PostStyle
 from bot.store import PaperStore
-from bot.store.daily import DailyStore, Subscription
+from bot.store.daily import DailyStore
+from bot.store.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 PAUSE_AFTER = 3  # consecutive failures before a subscription is paused

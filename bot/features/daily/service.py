@@ -18,7 +18,9 @@ from bot.features.daily.schedule import next_post
 from bot.features.daily.sources import Sources
 from bot.models import Origin, PostStyle
 from bot.store import PaperStore
-from bot.store.daily import DailyStore, PostState, Subscription
+from bot.store.daily import DailyStore
+from bot.store.ledger import PostState
+from bot.store.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
