@@ -24,6 +24,7 @@ SUPPRESS_NOTIFICATIONS = 1 << 12
 COMPONENTS_V2 = 1 << 15
 SETTABLE_FLAGS = SUPPRESS_EMBEDS | EPHEMERAL | SUPPRESS_NOTIFICATIONS | COMPONENTS_V2
 MENTION_RE = re.compile(r"<@!?(\d+)>")
+MIME_TYPES = mimetypes.MimeTypes()  # Python's own table only: the same on every machine
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _is_utf8_text(data: bytes) -> bool:
 def content_type_of(filename: str, data: bytes) -> str:
     """The type Discord reports: from the name's extension (discord.py sends every part as
     application/octet-stream), text types with their charset."""
-    guessed = mimetypes.guess_type(filename, strict=False)[0]
+    guessed = MIME_TYPES.guess_type(filename)[0]
     text = _is_utf8_text(data)
     if guessed is None:
         guessed = "text/plain" if text else "application/octet-stream"

@@ -133,6 +133,7 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
     for key, value in request.get(RATE_HEADERS_KEY, {}).items():
         response.headers.setdefault(key, value)
     record.status = response.status
+    record.response_headers = dict(response.headers)
     if isinstance(response, web.Response) and response.body is not None:
         record.response = _decode(response)
     return response

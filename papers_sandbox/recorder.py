@@ -28,6 +28,7 @@ class RecordedRequest:
     uploads: list[UploadedFile] = field(default_factory=list)  # ... and their bytes
     status: int | None = None
     response: Any = None
+    response_headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status}"
