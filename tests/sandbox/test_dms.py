@@ -16,17 +16,13 @@ from .client import ClientHarness
 CANNOT_DM = {"message": "Cannot send messages to this user", "code": 50007}
 
 
-async def _dm_user(harness: ClientHarness, name: str) -> discord.User:
-    return await harness.client.fetch_user(harness.server.world.user(name).id)
-
-
 async def test_opening_a_dm_gives_one_dm_channel_per_recipient(
     sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
     minji = sandbox.world.user("minji")
 
-    dm = await (await _dm_user(harness, "minji")).create_dm()
+    dm = await (await harness.user("minji")).create_dm()
     again = await harness.client.http.start_private_message(minji.id)
     alex = await harness.client.http.start_private_message(sandbox.world.user("alex").id)
 
@@ -46,7 +42,7 @@ async def test_dm_messages_keep_discords_limits(
     sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
-    user = await _dm_user(harness, "minji")
+    user = await harness.user("minji")
     dm = await user.create_dm()
     route = Route("POST", "/channels/{channel_id}/messages", channel_id=dm.id)
 
@@ -78,7 +74,7 @@ async def test_closed_dms_answer_403_50007_until_opened(
     sandbox: SandboxServer, harness: ClientHarness
 ) -> None:
     await harness.start()
-    user = await _dm_user(harness, "minji")
+    user = await harness.user("minji")
     sandbox.close_dms("minji")
 
     with pytest.raises(discord.Forbidden) as caught:
@@ -88,7 +84,7 @@ async def test_closed_dms_answer_403_50007_until_opened(
     assert refused.response == CANNOT_DM
     assert sandbox.dms("minji") == []
 
-    await (await _dm_user(harness, "alex")).send("alex still gets his")
+    await (await harness.user("alex")).send("alex still gets his")
     sandbox.open_dms("minji")
     await user.send("your alert, now that DMs are open")
     assert [m["content"] for m in sandbox.dms("minji")] == ["your alert, now that DMs are open"]
@@ -100,7 +96,7 @@ async def test_dms_closed_in_one_shared_server_still_arrive(
 ) -> None:
     second = sandbox.world.add_guild("Reading Group", members=["minji"])
     await harness.start()
-    user = await _dm_user(harness, "minji")
+    user = await harness.user("minji")
 
     sandbox.close_dms("minji", guild_id=second.id)
     await user.send("allowed through Sandbox Lab")
@@ -117,14 +113,14 @@ async def test_users_sharing_no_server_cannot_be_messaged(
     stranger = sandbox.world.add_user("stranger")
     await harness.start()
     guild = sandbox.world.default_guild
-    user = await _dm_user(harness, "stranger")
+    user = await harness.user("stranger")
 
     dm = await user.create_dm()  # the channel opens; sending is what Discord refuses
     with pytest.raises(discord.Forbidden) as caught:
         await dm.send("hello")
     assert caught.value.code == 50007
 
-    left = await _dm_user(harness, "alex")
+    left = await harness.user("alex")
     await left.send("before leaving")
     del guild.members[sandbox.world.user("alex").id]  # alex left the only shared server
     with pytest.raises(discord.Forbidden) as gone:
@@ -153,7 +149,7 @@ async def test_opening_dms_and_messages_share_the_global_limit(
     for name in names[2:]:
         sandbox.world.add_member(sandbox.world.default_guild.id, name)
     await harness.start()
-    users = [await _dm_user(harness, name) for name in names]
+    users = [await harness.user(name) for name in names]
     sandbox.enforce_rate_limits(global_per_second=2)
 
     await asyncio.gather(*(user.send(f"alert for {user.name}") for user in users))

@@ -43,7 +43,7 @@ async def test_context_menu_syncs_with_spaces_and_capitals(
 @pytest.mark.parametrize(
     ("command", "where"),
     [
-        ({"name": "Find Papers", "description": "d", "type": 1}, ["name"]),  # slash: lowercase
+        ({"name": "findPapers", "description": "d", "type": 1}, ["name"]),  # slash: lowercase
         ({"name": "find papers", "description": "d"}, ["name"]),  # slash: no spaces
         ({"name": "x" * 33, "type": 3}, ["name"]),
         ({"name": "   ", "type": 3}, ["name"]),

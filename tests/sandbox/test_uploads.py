@@ -54,7 +54,7 @@ async def test_files_on_a_channel_message_become_attachments(
 
 async def test_a_file_in_a_dm(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start()
-    user = await harness.client.fetch_user(sandbox.world.user("minji").id)
+    user = await harness.user("minji")
 
     await user.send(file=_file(BIBTEX, "saved.bib"))
 
