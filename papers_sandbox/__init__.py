@@ -11,6 +11,13 @@ Typical use::
     server.world.messages(server.channel("papers").id)
     await server.stop(); restore_endpoints(snapshot)
 
+Members' DMs and files: ``server.dms("minji")`` (what the bot sent her directly),
+``server.close_dms("minji")`` / ``open_dms`` (her "Allow direct messages from server members":
+sends answer 403 50007, as for users sharing no server and bots), ``server.files(message)``
+(attachments with their bytes: ``.filename``, ``.text``, ``.head(5)``), and
+``await server.invoke_message_command("Find papers", message, user="alex")`` (a synced type 3
+command on a message, delivered in ``data.resolved.messages``).
+
 The server knows discord.py, not the bot: only scene.py (and transcript.py, which it prints
 with) is about papers-bot, and only scene.py imports ``bot`` (tests/test_import_contract.py).
 
@@ -28,10 +35,12 @@ interaction_messages.py  messages made, edited, deleted through a callback or we
 interaction_payloads.py  INTERACTION_CREATE payloads as Discord builds them
 interaction_state.py     dispatched interactions and how the bot answered them
 interaction_result.py    what a member saw: callback, reply, followups
-member.py                acting as a member: commands, autocomplete, clicks, modals, messages
+member.py                acting as a member: commands, message menus, autocomplete, clicks,
+                         modals, messages
 messages.py              message payloads built and edited as Discord returns them
+files.py                 uploaded files as a member opens them from a message
 limits.py                Discord's payload limits, a pure validator (400 / 50035 shapes)
-http_util.py             Discord's response and error shapes, request body parsing
+http_util.py             Discord's response and error shapes, JSON and multipart bodies
 middleware.py            before every handler: record, auth, holds, faults, rate limits
 ratelimits.py            per-route and global rate-limit buckets with Discord's headers
 faults.py                injected 429s, 5xx, forbidden channels, held requests

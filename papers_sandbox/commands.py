@@ -54,6 +54,11 @@ class CommandStore:
                     return command
         return None
 
+    def visible(self, guild_id: int | None) -> list[Json]:
+        """The commands a member sees in ``guild_id``: its own, then the global ones."""
+        own = self.list_for(guild_id) if guild_id is not None else []
+        return [*own, *self._global]
+
     def all(self) -> list[Json]:
         return [*self._global, *(c for cmds in self._guild.values() for c in cmds)]
 

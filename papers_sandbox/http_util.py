@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -22,14 +23,27 @@ ALREADY_ACKNOWLEDGED = ("Interaction has already been acknowledged.", 40060)
 EMPTY_MESSAGE = ("Cannot send an empty message", 50006)
 CANNOT_EDIT_OTHERS = ("Cannot edit a message authored by another user", 50005)
 THREAD_EXISTS = ("A thread has already been created for this message", 160004)
+CANNOT_MESSAGE_USER = ("Cannot send messages to this user", 50007)
+INVALID_JSON = ("The request body contains invalid JSON.", 50109)
+ENTITY_TOO_LARGE = ("Request entity too large", 40005)
+BAD_REQUEST = ("400: Bad Request", 0)
+FILE_FIELD = re.compile(r"^files\[(\d+)\]$")
 
 
 @dataclass
 class UploadedFile:
+    """One file part of a multipart body (discord.py names them ``files[n]``)."""
+
     field: str
     filename: str
     content_type: str
     data: bytes
+
+    @property
+    def index(self) -> int | None:
+        """``n`` of a ``files[n]`` field: the id its ``attachments`` entry uses."""
+        match = FILE_FIELD.match(self.field)
+        return int(match.group(1)) if match else None
 
 
 @dataclass
@@ -45,6 +59,7 @@ class ParsedBody:
 
 
 BODY_KEY: web.RequestKey[ParsedBody | None] = web.RequestKey("sandbox_body")
+BODY_ERROR_KEY: web.RequestKey[DiscordError] = web.RequestKey("sandbox_body_error")
 RATE_HEADERS_KEY: web.RequestKey[dict[str, str]] = web.RequestKey("sandbox_ratelimit", dict)
 
 
@@ -88,30 +103,44 @@ def reject_invalid(violations: list[Violation]) -> None:
         raise DiscordError(400, invalid_form_body(violations))
 
 
-async def parse_body(request: web.Request) -> ParsedBody:
+async def parse_body(request: web.Request, upload_limit: int) -> ParsedBody:
+    """The JSON body, or a multipart body's ``payload_json`` and files. Raises
+    :class:`DiscordError` with Discord's answer for a body it would refuse: invalid JSON
+    (50109), a malformed form (400), files over ``upload_limit`` bytes in all (413, 40005)."""
     if not request.body_exists:
         return ParsedBody()
     if request.content_type.startswith("multipart/"):
-        return await _parse_multipart(request)
+        body = await _parse_multipart(request)
+        if sum(len(f.data) for f in body.files) > upload_limit:
+            fail(413, ENTITY_TOO_LARGE)
+        return body
     raw = await request.read()
+    return ParsedBody(json=_json(raw))
+
+
+def _json(raw: bytes | bytearray) -> Any:
     try:
-        return ParsedBody(json=json.loads(raw) if raw else None)
+        return json.loads(raw) if raw else None
     except ValueError:
-        raise DiscordError(400, {"message": "400: Bad Request", "code": 50109}) from None
+        fail(400, INVALID_JSON)
 
 
 async def _parse_multipart(request: web.Request) -> ParsedBody:
     body = ParsedBody(multipart=True)
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            continue
-        data = await part.read(decode=False)
-        if part.name == "payload_json":
-            body.json = json.loads(data)
-        elif part.filename is not None:
-            content_type = part.headers.get("Content-Type", "application/octet-stream")
-            body.files.append(UploadedFile(part.name or "", part.filename, content_type, data))
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                fail(400, BAD_REQUEST)  # nested multipart: not a form Discord takes
+            data = await part.read(decode=False)
+            if part.name == "payload_json":
+                body.json = _json(data)
+            elif part.filename is not None or FILE_FIELD.match(part.name or ""):
+                content_type = part.headers.get("Content-Type", "application/octet-stream")
+                upload = UploadedFile(part.name or "", part.filename or "", content_type, data)
+                body.files.append(upload)
+    except (ValueError, AssertionError, RuntimeError):
+        fail(400, BAD_REQUEST)  # aiohttp's complaints about a malformed multipart stream
     return body
 
 

@@ -8,8 +8,10 @@ from typing import Any
 from papers_sandbox.context import SandboxContext
 from papers_sandbox.http_util import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, UploadedFile, not_found
 from papers_sandbox.interaction_state import APPLICATION_COMMAND, InteractionRecord
+from papers_sandbox.limits import CHAT_INPUT, MESSAGE_COMMAND
 from papers_sandbox.messages import (
     CHAT_INPUT_COMMAND,
+    CONTEXT_MENU_COMMAND,
     DEFAULT,
     EPHEMERAL,
     LOADING,
@@ -31,7 +33,10 @@ def interaction_metadata(ctx: SandboxContext, record: InteractionRecord) -> Json
         "authorizing_integration_owners": owners,
     }
     if record.type == APPLICATION_COMMAND:
-        data.update(name=record.command_name, command_type=1)
+        data.update(name=record.command_name, command_type=record.command_type)
+        target = (record.payload.get("data") or {}).get("target_id")
+        if record.command_type == MESSAGE_COMMAND and target is not None:
+            data["target_message_id"] = str(target)
     elif record.component_message_id is not None:
         data["interacted_message_id"] = str(record.component_message_id)
     return data
@@ -56,7 +61,10 @@ def create_response_message(
     if channel is None:
         not_found(UNKNOWN_CHANNEL)
     app_id = ctx.world.application_id
-    kind = CHAT_INPUT_COMMAND if record.type == APPLICATION_COMMAND else DEFAULT
+    kind = DEFAULT
+    if record.type == APPLICATION_COMMAND:
+        slash = record.command_type == CHAT_INPUT
+        kind = CHAT_INPUT_COMMAND if slash else CONTEXT_MENU_COMMAND
     metadata = interaction_metadata(ctx, record)
     source = MessageSource(ctx.world.bot_user, app_id, app_id, metadata, kind)
     body = {**data, "content": "" if loading else data.get("content")}

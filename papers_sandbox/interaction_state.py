@@ -77,6 +77,12 @@ class InteractionRecord:
         name = data.get("name")
         return name if isinstance(name, str) else None
 
+    @property
+    def command_type(self) -> int:
+        """1 slash command, 2 user or 3 message context menu (``data.type``)."""
+        data = self.payload.get("data") or {}
+        return int(data.get("type") or 1)
+
     def message_ids(self) -> list[int]:
         ids = [] if self.original_id is None else [self.original_id]
         return [*ids, *(i for i in self.followup_ids if i not in ids)]

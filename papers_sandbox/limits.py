@@ -42,7 +42,14 @@ IMAGE_SCHEMES = ("http", "https", "attachment")  # an image may name an uploaded
 BUTTON_SCHEMES = ("http", "https", "discord")
 COMPONENTS_V2_FLAG = 1 << 15
 SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
+MAX_ATTACHMENTS = 10
+MAX_FILENAME = 1024
+MAX_COMMAND_DESCRIPTION = 100
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
+# Chat input names: lowercase where a letter has a lowercase form. User and message
+# (context menu) commands may be mixed case and contain spaces.
 COMMAND_NAME_RE = re.compile(r"^[-_'\w]{1,32}$")
+CONTEXT_MENU_NAME_RE = re.compile(r"^[-_' \w]{1,32}$")
 
 Path = tuple[str | int, ...]
 
@@ -214,9 +221,12 @@ def check_components(
     return out
 
 
-def check_message(payload: Mapping[str, Any]) -> list[Violation]:
-    """A message create/edit body (channel message, interaction response, webhook)."""
+def check_message(payload: Mapping[str, Any], uploads: Sequence[str] = ()) -> list[Violation]:
+    """A message create/edit body (channel message, interaction response, webhook) and the
+    names of the files uploaded with it."""
     out = _max_len(("content",), payload.get("content"), MAX_CONTENT)
+    if uploads or payload.get("attachments"):
+        out += check_attachments(payload, uploads)
     embeds = payload.get("embeds")
     if isinstance(embeds, list):
         out += check_embeds(embeds)
@@ -253,20 +263,49 @@ def check_modal(data: Mapping[str, Any]) -> list[Violation]:
     return out
 
 
+def _valid_command_name(name: object, kind: int) -> bool:
+    if not isinstance(name, str):
+        return False
+    if kind in (USER_COMMAND, MESSAGE_COMMAND):
+        return bool(CONTEXT_MENU_NAME_RE.match(name)) and bool(name.strip())
+    return bool(COMMAND_NAME_RE.match(name)) and name == name.lower()
+
+
 def check_command(command: Mapping[str, Any], path: Path = ()) -> list[Violation]:
-    """One application command as sent in a bulk overwrite."""
-    name = command.get("name", "")
+    """One application command (or option) as sent in a bulk overwrite."""
+    kind = command.get("type") or CHAT_INPUT
     out: list[Violation] = []
-    if not isinstance(name, str) or not COMMAND_NAME_RE.match(name):
-        msg = "Command name is invalid"
-        out.append(Violation((*path, "name"), "APPLICATION_COMMAND_INVALID_NAME", msg))
-    if command.get("type", 1) == 1:
-        out += _bad_len((*path, "description"), command.get("description", ""), 1, 100)
+    names: list[tuple[Path, object]] = [(("name",), command.get("name", ""))]
+    localized = command.get("name_localizations") or {}
+    names += [(("name_localizations", k), v) for k, v in dict(localized).items()]
+    for where, name in names:
+        if not _valid_command_name(name, kind):
+            msg = "Command name is invalid"
+            out.append(Violation((*path, *where), "APPLICATION_COMMAND_INVALID_NAME", msg))
+    if kind == CHAT_INPUT:  # context menus have no description (stored as "")
+        description = command.get("description", "")
+        out += _bad_len((*path, "description"), description, 1, MAX_COMMAND_DESCRIPTION)
     options = command.get("options") or []
     out += _list_max((*path, "options"), options, MAX_COMMAND_OPTIONS)
     for i, option in enumerate(options):
         out += check_command({**option, "type": 1}, (*path, "options", i))
         out += _list_max((*path, "options", i, "choices"), option.get("choices"), MAX_CHOICES)
+    return out
+
+
+def check_attachments(payload: Mapping[str, Any], upload_names: Sequence[str]) -> list[Violation]:
+    """The ``attachments`` a message body declares and the files uploaded with it: at most
+    10, each with a file name of 1 to 1024 characters."""
+    declared = payload.get("attachments")
+    items = [a for a in declared if isinstance(a, Mapping)] if isinstance(declared, list) else []
+    out: list[Violation] = []
+    if max(len(items), len(upload_names)) > MAX_ATTACHMENTS:
+        msg = f"Must be {MAX_ATTACHMENTS} or fewer in length."
+        out.append(Violation(("attachments",), "BASE_TYPE_MAX_LENGTH", msg))
+    for i, item in enumerate(items):
+        out += _bad_len(("attachments", i, "filename"), item.get("filename"), 1, MAX_FILENAME)
+    for i, name in enumerate(upload_names):
+        out += _bad_len(("files", i, "filename"), name, 1, MAX_FILENAME)
     return out
 
 

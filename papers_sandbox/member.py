@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from papers_sandbox.interaction_state import (
     MODAL_SUBMIT,
     InteractionRecord,
 )
+from papers_sandbox.limits import MESSAGE_COMMAND
 from papers_sandbox.messages import MessageSource, build_message, gateway_message
 from papers_sandbox.models import DM_CHANNEL, TEXT_CHANNEL, Json
 from papers_sandbox.world import UnknownEntity
@@ -184,6 +186,51 @@ class MemberActions:
         if record.choices is None:
             raise InteractionNotAnswered(result.describe())
         return list(record.choices)
+
+    # ---- message context menus -----------------------------------------------------------
+
+    def _message_command(self, name: str, guild_id: int | None) -> Json:
+        """A synced message command by its name or one of its localized names."""
+        store = self.ctx.world.commands
+        command = store.find(name, guild_id, MESSAGE_COMMAND)
+        menus = [c for c in store.visible(guild_id) if c.get("type") == MESSAGE_COMMAND]
+        named = [c for c in menus if name in (c.get("name_localizations") or {}).values()]
+        found = command or (named[0] if named else None)
+        if found is None:
+            synced = [c["name"] for c in menus]
+            raise LookupError(f"no message command {name!r} is synced (synced: {synced})")
+        return found
+
+    async def invoke_message_command(
+        self,
+        name: str,
+        message: Json | int,
+        *,
+        user: UserRef | None = None,
+        locale: str = "en-US",
+        timeout: float = 3.5,
+        followup_timeout: float = 10.0,
+        settle: float = 0.05,
+    ) -> InteractionResult:
+        """Right-click ``message`` and pick Apps > ``name`` (a type 3 command); the bot gets
+        the message in ``data.resolved.messages`` whatever its intents."""
+        message_id = int(message["id"]) if isinstance(message, dict) else int(message)
+        target = self.ctx.world.find_message(message_id)
+        if target is None:
+            raise UnknownEntity(f"unknown message {message_id}")
+        actor = self.actor(user, None, int(target["channel_id"]))
+        command = self._message_command(name, actor.guild.id if actor.guild else None)
+        data: Json = {
+            "id": command["id"],
+            "name": command["name"],
+            "type": MESSAGE_COMMAND,
+            "target_id": str(message_id),
+            "resolved": {"messages": {str(message_id): copy.deepcopy(target)}},
+        }
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        record = self._dispatch(APPLICATION_COMMAND, actor, data, locale)
+        return await self._await_answer(record, timeout, followup_timeout, settle)
 
     # ---- components and modals -----------------------------------------------------------
 

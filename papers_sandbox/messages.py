@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from papers_sandbox.world import World
 DEFAULT = 0
 REPLY = 19
 CHAT_INPUT_COMMAND = 20
+CONTEXT_MENU_COMMAND = 23
 SUPPRESS_EMBEDS = 1 << 2
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
@@ -22,6 +24,7 @@ SUPPRESS_NOTIFICATIONS = 1 << 12
 COMPONENTS_V2 = 1 << 15
 SETTABLE_FLAGS = SUPPRESS_EMBEDS | EPHEMERAL | SUPPRESS_NOTIFICATIONS | COMPONENTS_V2
 MENTION_RE = re.compile(r"<@!?(\d+)>")
+MIME_TYPES = mimetypes.MimeTypes()  # Python's own table only: the same on every machine
 
 
 @dataclass
@@ -41,26 +44,53 @@ def _embeds(raw: object) -> list[Json]:
     return [{"type": "rich", **e} for e in raw if isinstance(e, dict)]
 
 
-def _attachments(world: World, files: list[UploadedFile], declared: object) -> list[Json]:
+def _is_utf8_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def content_type_of(filename: str, data: bytes) -> str:
+    """The type Discord reports: from the name's extension (discord.py sends every part as
+    application/octet-stream), text types with their charset."""
+    guessed = MIME_TYPES.guess_type(filename)[0]
+    text = _is_utf8_text(data)
+    if guessed is None:
+        guessed = "text/plain" if text else "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") and text else guessed
+
+
+def _attachments(
+    world: World, files: list[UploadedFile], declared: object, *, ephemeral: bool
+) -> list[Json]:
+    """Attachment objects for uploaded files; an ``attachments`` entry whose ``id`` is the
+    file's ``n`` (``files[n]``) names and describes it."""
     items = declared if isinstance(declared, list) else []
     meta = {str(a.get("id")): a for a in items if isinstance(a, dict)}
     out: list[Json] = []
-    for index, upload in enumerate(files):
+    for position, upload in enumerate(files):
         attachment_id = world.next_id()
+        index = upload.index if upload.index is not None else position
         extra = meta.get(str(index), {})
-        url = f"https://cdn.sandbox.invalid/attachments/{attachment_id}/{upload.filename}"
-        out.append(
-            {
-                "id": str(attachment_id),
-                "filename": upload.filename,
-                "size": len(upload.data),
-                "url": url,
-                "proxy_url": url,
-                "content_type": upload.content_type,
-                "description": extra.get("description"),
-                "ephemeral": False,
-            }
-        )
+        filename = str(extra.get("filename") or upload.filename)
+        url = f"https://cdn.sandbox.invalid/attachments/{attachment_id}/{filename}"
+        attachment: Json = {
+            "id": str(attachment_id),
+            "filename": filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type_of(filename, upload.data),
+            "ephemeral": ephemeral,
+        }
+        if extra.get("description"):
+            attachment["description"] = extra["description"]
+        world.uploads[attachment_id] = upload.data
+        out.append(attachment)
     return out
 
 
@@ -78,6 +108,8 @@ def build_message(
 ) -> Json:
     """A new message in ``channel`` from a create body; stored in the world."""
     content = str(body.get("content") or "")
+    flags = int(body.get("flags") or 0) & SETTABLE_FLAGS
+    ephemeral = bool(flags & EPHEMERAL)
     message: Json = {
         "id": str(world.next_id()),
         "channel_id": str(channel.id),
@@ -90,12 +122,14 @@ def build_message(
         "mention_everyone": False,
         "mentions": _mentions(world, content),
         "mention_roles": [],
-        "attachments": _attachments(world, files or [], body.get("attachments")),
+        "attachments": _attachments(
+            world, files or [], body.get("attachments"), ephemeral=ephemeral
+        ),
         "embeds": _embeds(body.get("embeds")),
         "components": list(body.get("components") or []),
         "reactions": [],
         "pinned": False,
-        "flags": int(body.get("flags") or 0) & SETTABLE_FLAGS,
+        "flags": flags,
     }
     _add_context(world, message, channel, source, body)
     return world.store_message(message)
@@ -158,7 +192,8 @@ def _edit_attachments(
         return
     kept_ids = {str(a.get("id")) for a in declared or [] if isinstance(a, dict)}
     kept = [a for a in message.get("attachments", []) if a["id"] in kept_ids]
-    message["attachments"] = kept + _attachments(world, files, declared)
+    ephemeral = bool(int(message.get("flags", 0)) & EPHEMERAL)
+    message["attachments"] = kept + _attachments(world, files, declared, ephemeral=ephemeral)
 
 
 def gateway_message(world: World, message: Json) -> Json:

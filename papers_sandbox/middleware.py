@@ -17,6 +17,7 @@ from aiohttp import web
 from papers_sandbox.context import API_PREFIX, SandboxContext, ctx_of
 from papers_sandbox.faults import VIA, InjectedResponse
 from papers_sandbox.http_util import (
+    BODY_ERROR_KEY,
     BODY_KEY,
     RATE_HEADERS_KEY,
     DiscordError,
@@ -58,9 +59,10 @@ def _injected(injected: InjectedResponse) -> web.Response:
 
 async def _record(request: web.Request, path: str) -> RecordedRequest:
     try:
-        body = await parse_body(request)
-    except DiscordError:
+        body = await parse_body(request, ctx_of(request).config.attachment_size_limit)
+    except DiscordError as exc:
         body = None
+        request[BODY_ERROR_KEY] = exc
     request[BODY_KEY] = body
     return RecordedRequest(
         method=request.method,
@@ -70,6 +72,7 @@ async def _record(request: web.Request, path: str) -> RecordedRequest:
         time=time.monotonic(),
         headers=dict(request.headers),
         files=[f.filename for f in body.files] if body else [],
+        uploads=list(body.files) if body else [],
     )
 
 
@@ -77,10 +80,9 @@ async def _respond(request: web.Request, handler: Handler, path: str) -> web.Str
     ctx = ctx_of(request)
     if ctx.config.latency > 0:
         await asyncio.sleep(ctx.config.latency)
-    if request.get(BODY_KEY) is None and request.body_exists:
-        return json_response(
-            {"message": "The request body contains invalid JSON.", "code": 50109}, 400
-        )
+    refused = request.get(BODY_ERROR_KEY)
+    if refused is not None:
+        return json_response(refused.body, refused.status)
     if not _authorized(ctx, request, path):
         return json_response({"message": "401: Unauthorized", "code": 0}, 401)
     hold = ctx.faults.take_hold(request.method, path)
@@ -131,6 +133,7 @@ async def sandbox_middleware(request: web.Request, handler: Handler) -> web.Stre
     for key, value in request.get(RATE_HEADERS_KEY, {}).items():
         response.headers.setdefault(key, value)
     record.status = response.status
+    record.response_headers = dict(response.headers)
     if isinstance(response, web.Response) and response.body is not None:
         record.response = _decode(response)
     return response

@@ -107,18 +107,21 @@ class Channel:
         return self.type in THREAD_TYPES
 
     def payload(self) -> Json:
+        """The channel object; a DM's lacks ``recipients`` (``World.channel_payload`` adds them)."""
         data: Json = {
             "id": str(self.id),
             "type": self.type,
-            "name": self.name,
             "flags": 0,
             "last_message_id": _opt_str(self.last_message_id),
         }
+        if self.type == DM_CHANNEL:
+            return {**data, "last_pin_timestamp": None}
+        data["name"] = self.name
         if self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
         if self.is_thread:
             data.update(self._thread_fields())
-        elif self.type != DM_CHANNEL:
+        else:
             data.update(self._guild_fields())
         return data
 
@@ -159,6 +162,8 @@ class Member:
     roles: list[int] = field(default_factory=list)
     nick: str | None = None
     joined_at: str = field(default_factory=iso_now)
+    # The member's "Allow direct messages from server members" setting for this guild.
+    allows_dms: bool = True
 
     def payload(self, *, with_user: bool = True) -> Json:
         data: Json = {

@@ -6,9 +6,12 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papers_sandbox.routing import path_matches
+
+if TYPE_CHECKING:
+    from papers_sandbox.http_util import UploadedFile
 
 
 @dataclass
@@ -21,9 +24,11 @@ class RecordedRequest:
     json: Any
     time: float
     headers: dict[str, str] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the uploaded files' names
+    uploads: list[UploadedFile] = field(default_factory=list)  # ... and their bytes
     status: int | None = None
     response: Any = None
+    response_headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status}"

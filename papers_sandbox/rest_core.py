@@ -6,11 +6,13 @@ from aiohttp import web
 
 from papers_sandbox.context import ctx_of
 from papers_sandbox.http_util import (
+    CANNOT_MESSAGE_USER,
     UNKNOWN_CHANNEL,
     UNKNOWN_COMMAND,
     UNKNOWN_GUILD,
     UNKNOWN_USER,
     body_of,
+    fail,
     json_response,
     no_content,
     not_found,
@@ -20,7 +22,9 @@ from papers_sandbox.http_util import (
 from papers_sandbox.limits import Violation, check_command
 from papers_sandbox.models import Json
 
-MAX_COMMANDS = 100
+REQUIRED = "This field is required"
+# Per scope: 100 chat input commands, 15 user and 15 message (context menu) commands.
+MAX_COMMANDS = {1: 100, 2: 15, 3: 15}
 
 
 async def get_me(request: web.Request) -> web.Response:
@@ -89,9 +93,12 @@ async def put_commands(request: web.Request) -> web.Response:
     if not isinstance(commands, list):
         reject_invalid([Violation((), "BASE_TYPE_ARRAY", "Must be an array.")])
         commands = []
+    commands = [c if isinstance(c, dict) else {} for c in commands]
     violations = [v for i, c in enumerate(commands) for v in check_command(c, (i,))]
-    if len(commands) > MAX_COMMANDS:
-        violations.append(Violation((), "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length."))
+    for kind, limit in MAX_COMMANDS.items():
+        if sum(1 for c in commands if (c.get("type") or 1) == kind) > limit:
+            msg = f"Must be {limit} or fewer in length."
+            violations.append(Violation((), "BASE_TYPE_MAX_LENGTH", msg))
     reject_invalid(violations)
     stored = ctx_of(request).world.commands.overwrite(commands, scope)
     return json_response(stored)
@@ -150,15 +157,27 @@ async def get_guild_member(request: web.Request) -> web.Response:
     return json_response(member.payload())
 
 
+def _recipient(body: Json) -> int:
+    raw = body.get("recipient_id")
+    if raw is None:
+        reject_invalid([Violation(("recipient_id",), "BASE_TYPE_REQUIRED", REQUIRED)])
+    text = str(raw)
+    if isinstance(raw, bool) or not text.isdigit():
+        msg = f'Value "{text}" is not snowflake.'
+        reject_invalid([Violation(("recipient_id",), "NUMBER_TYPE_COERCE", msg)])
+    return int(text)
+
+
 async def create_dm(request: web.Request) -> web.Response:
+    """Open (or return the open) DM channel with a user. It opens even when the user closed
+    their DMs or shares no server with the bot; sending to it is what Discord refuses."""
     world = ctx_of(request).world
-    recipient = body_of(request).obj.get("recipient_id")
-    if recipient is None or int(recipient) not in world.users:
+    recipient = world.users.get(_recipient(body_of(request).obj))
+    if recipient is None:
         not_found(UNKNOWN_USER)
-    channel = world.dm_channel(int(recipient))
-    data = channel.payload()
-    data["recipients"] = [world.users[i].payload() for i in channel.recipient_ids]
-    return json_response(data)
+    if recipient.bot:
+        fail(400, CANNOT_MESSAGE_USER)  # bots cannot DM bots (nor themselves)
+    return json_response(world.channel_payload(world.dm_channel(recipient.id)))
 
 
 async def get_channel(request: web.Request) -> web.Response:
@@ -166,10 +185,7 @@ async def get_channel(request: web.Request) -> web.Response:
     channel = world.channels.get(snowflake_param(request, "channel_id", UNKNOWN_CHANNEL))
     if channel is None:
         not_found(UNKNOWN_CHANNEL)
-    data = channel.payload()
-    if channel.recipient_ids:
-        data["recipients"] = [world.users[i].payload() for i in channel.recipient_ids]
-    return json_response(data)
+    return json_response(world.channel_payload(channel))
 
 
 def add_routes(app: web.Application, prefix: str) -> None:

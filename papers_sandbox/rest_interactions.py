@@ -85,7 +85,7 @@ def _apply_callback(
     data = _message_data(request)
     files = body_of(request).files
     if kind in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
-        reject_invalid(_in_data(check_message(data)))
+        reject_invalid(_in_data(check_message(data, [f.filename for f in files])))
     if kind == CHANNEL_MESSAGE:
         if is_empty_message(data, has_files=bool(files)):
             fail(400, EMPTY_MESSAGE)
@@ -143,7 +143,7 @@ async def execute_webhook(request: web.Request) -> web.Response:
     ctx = ctx_of(request)
     record = _webhook_record(request)
     parsed = body_of(request)
-    reject_invalid(check_message(parsed.obj))
+    reject_invalid(check_message(parsed.obj, [f.filename for f in parsed.files]))
     if is_empty_message(parsed.obj, has_files=bool(parsed.files)):
         fail(400, EMPTY_MESSAGE)
     if record.original_loading and record.original_id is not None:
@@ -181,7 +181,7 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
     record = _webhook_record(request)
     message = _webhook_message(request, record)
     parsed = body_of(request)
-    reject_invalid(check_message(parsed.obj))
+    reject_invalid(check_message(parsed.obj, [f.filename for f in parsed.files]))
     edited = edit_interaction_message(ctx, record, int(message["id"]), parsed.obj, parsed.files)
     record.edits += 1
     ctx.interactions.touch()

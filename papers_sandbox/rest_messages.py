@@ -9,6 +9,7 @@ from aiohttp import web
 from papers_sandbox.context import SandboxContext, ctx_of
 from papers_sandbox.http_util import (
     CANNOT_EDIT_OTHERS,
+    CANNOT_MESSAGE_USER,
     EMPTY_MESSAGE,
     THREAD_EXISTS,
     UNKNOWN_CHANNEL,
@@ -24,7 +25,7 @@ from papers_sandbox.http_util import (
 from papers_sandbox.http_util import body_of as _body
 from papers_sandbox.limits import check_message, check_thread_name, is_empty_message
 from papers_sandbox.messages import MessageSource, apply_edit, build_message, gateway_message
-from papers_sandbox.models import PUBLIC_THREAD, Channel, Json
+from papers_sandbox.models import DM_CHANNEL, PUBLIC_THREAD, Channel, Json
 
 HAS_THREAD = 1 << 5
 
@@ -61,9 +62,11 @@ async def create_message(request: web.Request) -> web.Response:
     channel = _channel(request)
     parsed = _body(request)
     body = parsed.obj
-    reject_invalid(check_message(body))
+    reject_invalid(check_message(body, [f.filename for f in parsed.files]))
     if is_empty_message(body, has_files=bool(parsed.files)):
         fail(400, EMPTY_MESSAGE)
+    if channel.type == DM_CHANNEL and not ctx.world.can_dm(channel.recipient_ids[0]):
+        fail(403, CANNOT_MESSAGE_USER)  # DMs closed, a bot, or no server shared any more
     original = _deduplicated(ctx, channel, body)
     if original is not None:
         return json_response(original)
@@ -108,7 +111,7 @@ async def edit_message(request: web.Request) -> web.Response:
     if int(message["author"]["id"]) != ctx.world.bot_user.id:
         fail(403, CANNOT_EDIT_OTHERS)
     parsed = _body(request)
-    reject_invalid(check_message(parsed.obj))
+    reject_invalid(check_message(parsed.obj, [f.filename for f in parsed.files]))
     apply_edit(ctx.world, message, parsed.obj, parsed.files)
     ctx.gateway.dispatch("MESSAGE_UPDATE", gateway_message(ctx.world, message))
     return json_response(message)

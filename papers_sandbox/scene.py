@@ -160,6 +160,7 @@ async def run_scene(out: TextIO, *, keep_running: bool = False) -> int:
         async with running_world(clock, Path(tmp)) as (server, bot):
             t.channel_names = {c.id: c.name for c in server.world.channels.values()}
             t.tz = SEOUL
+            t.files = server.files
             t.say(f"Server: {server.api_base}  gateway: {server.gateway_url}")
             t.say(f"Bot logged in as {bot.user} in guild 'Sandbox Lab' (#papers, #general)")
             await asyncio.wait_for(play(t, server, bot, clock), SCENE_TIMEOUT)

@@ -15,6 +15,7 @@ from papers_sandbox import rest_core, rest_interactions, rest_messages
 from papers_sandbox.context import API_PREFIX, CTX, GATEWAY_PATH, SandboxConfig, SandboxContext
 from papers_sandbox.endpoints import EndpointSnapshot, current_endpoints, point_discord_py_at
 from papers_sandbox.faults import Faults, Hold
+from papers_sandbox.files import SentFile
 from papers_sandbox.gateway import GatewayHub
 from papers_sandbox.interaction_state import InteractionRegistry
 from papers_sandbox.member import MemberActions
@@ -57,6 +58,7 @@ class SandboxServer:
         self.click = self.member.click
         self.submit_modal = self.member.submit_modal
         self.say = self.member.say
+        self.invoke_message_command = self.member.invoke_message_command
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -234,6 +236,25 @@ class SandboxServer:
     def messages(self, channel: int | str, *, include_ephemeral: bool = False) -> list[Json]:
         channel_id = self.world.channel(channel).id
         return self.world.messages(channel_id, include_ephemeral=include_ephemeral)
+
+    # ---- members' DMs and files ---------------------------------------------------------
+
+    def dms(self, user: int | str) -> list[Json]:
+        """What the bot sent ``user`` directly, oldest first ([] if it never opened a DM)."""
+        return self.world.dms(self.world.user(user).id)
+
+    def close_dms(self, user: int | str, *, guild_id: int | None = None) -> None:
+        """The member turns off "Allow direct messages from server members" (in one guild or
+        all they share with the bot): messages to them answer 403 with code 50007."""
+        self.world.set_dms_allowed(self.world.user(user).id, False, guild_id)
+
+    def open_dms(self, user: int | str, *, guild_id: int | None = None) -> None:
+        self.world.set_dms_allowed(self.world.user(user).id, True, guild_id)
+
+    def files(self, message: Json | int) -> list[SentFile]:
+        """A message's attachments with the bytes uploaded: ``.filename``, ``.text``,
+        ``.head(5)``."""
+        return self.world.files(message)
 
     def now(self) -> float:
         """The clock used for recording times (``time.monotonic``)."""

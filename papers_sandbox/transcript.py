@@ -6,11 +6,15 @@ import datetime as dt
 import re
 import shutil
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
+from papers_sandbox.files import SentFile
+
 Json = dict[str, Any]
+FileLookup = Callable[[Json], list[SentFile]]
 DESCRIPTION_LINES = 6
+FILE_LINES = 5
 
 
 def _width() -> int:
@@ -57,7 +61,20 @@ def components_line(components: Iterable[Json]) -> str | None:
     return "  " + " ".join(labels) if labels else None
 
 
-def message_lines(message: Json, who: str) -> list[str]:
+def file_block(attachment: Json, opened: SentFile | None, indent: str = "  ") -> list[str]:
+    """An attachment: its name and size, then the first lines of a text file."""
+    size = int(attachment.get("size") or 0)
+    lines = [f"{indent}📎 {attachment.get('filename')} ({size:,} bytes)"]
+    if opened is None or not (opened.content_type or "").startswith("text/"):
+        return lines
+    head = opened.text.splitlines()
+    lines.extend(f"{indent}  │ {line}" for line in head[:FILE_LINES])
+    if len(head) > FILE_LINES:
+        lines.append(f"{indent}  │ … ({len(head)} lines in all)")
+    return lines
+
+
+def message_lines(message: Json, who: str, files: FileLookup | None = None) -> list[str]:
     ephemeral = " (only they see this)" if int(message.get("flags") or 0) & 64 else ""
     lines = [f"{who}{ephemeral}:"]
     content = str(message.get("content") or "")
@@ -65,6 +82,9 @@ def message_lines(message: Json, who: str) -> list[str]:
         lines.extend(_wrap(content, "  "))
     for embed in message.get("embeds") or []:
         lines.extend(embed_block(embed))
+    opened = {f.attachment["id"]: f for f in files(message)} if files is not None else {}
+    for attachment in message.get("attachments") or []:
+        lines.extend(file_block(attachment, opened.get(attachment["id"])))
     extra = components_line(message.get("components") or [])
     if extra:
         lines.append(extra)
@@ -87,11 +107,16 @@ class Transcript:
     """Writes scene steps and messages to a stream as they happen."""
 
     def __init__(
-        self, out: TextIO, channel_names: Mapping[int, str] | None = None, tz: dt.tzinfo = dt.UTC
+        self,
+        out: TextIO,
+        channel_names: Mapping[int, str] | None = None,
+        tz: dt.tzinfo = dt.UTC,
+        files: FileLookup | None = None,
     ) -> None:
         self.out = out
         self.channel_names: Mapping[int, str] = channel_names or {}
         self.tz = tz
+        self.files = files  # e.g. SandboxServer.files: attachments shown with first lines
 
     def say(self, text: str = "") -> None:
         self.out.write(readable(text, self.channel_names, self.tz) + "\n")
@@ -104,4 +129,4 @@ class Transcript:
         self.say(f"{name} › {command}")
 
     def message(self, message: Json, who: str = "papers-bot") -> None:
-        self.say("\n".join(message_lines(message, who)))
+        self.say("\n".join(message_lines(message, who, self.files)))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from papers_sandbox.commands import CommandStore
+from papers_sandbox.files import SentFile, sent_files
 from papers_sandbox.models import (
     BOT_ROLE_PERMISSIONS,
     DM_CHANNEL,
@@ -44,6 +45,7 @@ class World:
         self.channels: dict[int, Channel] = {}
         self.commands = CommandStore(self.application_id, self.snowflakes)
         self._messages: dict[int, dict[int, Json]] = {}
+        self.uploads: dict[int, bytes] = {}  # attachment id -> the bytes uploaded
 
     @classmethod
     def default(cls) -> World:
@@ -111,13 +113,44 @@ class World:
 
     def dm_channel(self, user_id: int) -> Channel:
         """The DM channel between the bot and ``user_id`` (created on first use)."""
-        for channel in self.channels.values():
-            if channel.type == DM_CHANNEL and channel.recipient_ids == [user_id]:
-                return channel
+        channel = self.find_dm_channel(user_id)
+        if channel is not None:
+            return channel
         self.user(user_id)
         channel = Channel(self.next_id(), DM_CHANNEL, "", recipient_ids=[user_id])
         self.channels[channel.id] = channel
         return channel
+
+    def find_dm_channel(self, user_id: int) -> Channel | None:
+        """The DM channel with ``user_id`` if one was opened."""
+        for channel in self.channels.values():
+            if channel.type == DM_CHANNEL and channel.recipient_ids == [user_id]:
+                return channel
+        return None
+
+    def set_dms_allowed(self, user_id: int, allowed: bool, guild_id: int | None = None) -> None:
+        """A member's "Allow direct messages from server members", in one guild or in every
+        guild they share with the bot."""
+        guilds = [self.guild(guild_id)] if guild_id is not None else self.guilds.values()
+        for guild in guilds:
+            if user_id in guild.members:
+                guild.members[user_id].allows_dms = allowed
+
+    def can_dm(self, user_id: int) -> bool:
+        """Whether the bot may message ``user_id`` directly: a human who shares a guild with
+        the bot where they allow direct messages from server members."""
+        user = self.users.get(user_id)
+        if user is None or user.bot:
+            return False
+        shared = [g.members[user_id] for g in self.guilds.values() if user_id in g.members]
+        return any(member.allows_dms for member in shared)
+
+    def channel_payload(self, channel: Channel) -> Json:
+        """The channel object as REST returns it (a DM's with its recipients)."""
+        data = channel.payload()
+        if channel.recipient_ids:
+            data["recipients"] = [self.users[i].payload() for i in channel.recipient_ids]
+        return data
 
     def remove_channel(self, channel_id: int) -> Channel | None:
         channel = self.channels.pop(channel_id, None)
@@ -203,6 +236,19 @@ class World:
     def all_messages(self) -> list[Json]:
         out = [m for stored in self._messages.values() for m in stored.values()]
         return sorted(out, key=lambda m: int(m["id"]))
+
+    def dms(self, user_id: int) -> list[Json]:
+        """Messages of the DM channel with ``user_id``, oldest first ([] if never opened)."""
+        channel = self.find_dm_channel(user_id)
+        return [] if channel is None else self.messages(channel.id)
+
+    def files(self, message: Json | int) -> list[SentFile]:
+        """The attachments of a stored message (by payload or id) with their bytes."""
+        message_id = int(message["id"]) if isinstance(message, dict) else int(message)
+        stored = self.find_message(message_id)
+        if stored is None:
+            raise UnknownEntity(f"unknown message {message_id}")
+        return sent_files(stored, self.uploads)
 
     def message_contents(self, channel_id: int) -> list[str]:
         return [str(m.get("content", "")) for m in self.messages(channel_id)]

@@ -47,3 +47,8 @@ class ClientHarness:
         channel = self.client.get_channel(self.server.channel(name).id)
         assert isinstance(channel, discord.TextChannel)
         return channel
+
+    async def user(self, name: str) -> discord.User:
+        """A world user as this client fetches it (``await harness.user("minji").send(...)``
+        opens a DM the way discord.py does)."""
+        return await self.client.fetch_user(self.server.world.user(name).id)

@@ -205,3 +205,29 @@ def test_link_button_urls() -> None:
     for url, code in refused.items():
         (violation,) = check_components([link(url)])
         assert paths([violation]) == ["components.0.components.0.url"] and violation.code == code
+
+
+def test_attachment_limits() -> None:
+    named = [{"id": i, "filename": f"{i}.bib"} for i in range(10)]
+    assert check_message({"attachments": named}, [f"{i}.bib" for i in range(10)]) == []
+    assert check_message({"attachments": [{"id": 0, "filename": None}]}, ["a.bib"]) == []
+    assert paths(check_message({"attachments": [*named, {"id": 10}]})) == ["attachments"]
+    assert paths(check_message({}, ["x"] * 11)) == ["attachments"]
+    assert paths(check_message({"attachments": [{"id": 0, "filename": ""}]}, ["a"])) == [
+        "attachments.0.filename"
+    ]
+    assert paths(check_message({}, ["a", ""])) == ["files.1.filename"]
+    assert paths(check_message({"attachments": [{"id": 0, "filename": "n" * 1025}]})) == [
+        "attachments.0.filename"
+    ]
+
+
+def test_context_menu_names() -> None:
+    assert check_command({"name": "Find papers", "type": 3}) == []
+    assert check_command({"name": "논문 찾기", "type": 3}) == []
+    assert check_command({"name": "Save paper", "type": 2}) == []
+    assert paths(check_command({"name": "Find papers", "description": "d"})) == ["name"]
+    assert paths(check_command({"name": "paper", "description": "d",
+                                "name_localizations": {"ko": "논문 찾기"}})) == [
+        "name_localizations.ko"
+    ]  # fmt: skip
