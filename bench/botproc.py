@@ -109,7 +109,7 @@ async def start_bot(
     """Open the store, start the bot, wait until it is ready (commands synced)."""
     point_discord_py_at(api_base, gateway_url)
     store = await PaperStore.open(db, cache_entries=cache_entries)
-    bot = PapersBot(config(db, api_base, gateway_url), store, guild_ready_timeout=0.2)
+    bot = PapersBot(config(db, api_base, gateway_url), store.db, guild_ready_timeout=0.2)
     task = asyncio.create_task(bot.start(TOKEN))
     await asyncio.wait_for(bot.wait_until_ready(), 60)
     return bot, store, task

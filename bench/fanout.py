@@ -162,7 +162,7 @@ async def run(args: argparse.Namespace) -> None:
             assert guild_id is not None
             sub = Subscription(channel_id, guild_id, "09:00", "Asia/Seoul", args.style)
             await daily.save_subscription(sub, clock())
-        bot = PapersBot(config(db, server, args.rate), store, clock=clock, guild_ready_timeout=1)
+        bot = PapersBot(config(db, server, args.rate), store.db, clock=clock, guild_ready_timeout=1)
         task = asyncio.create_task(bot.start(TOKEN))
         try:
             await asyncio.wait_for(bot.wait_until_ready(), 60)

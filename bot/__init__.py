@@ -1,6 +1,6 @@
 """papers-bot: Hugging Face Daily Papers digests (in Korean) for Discord servers.
 
-app.py         PapersBot: config and stores, loads the features by name, syncs commands
+app.py         PapersBot: config and one Database (stores over it), loads features, syncs commands
 models.py      plain data and StrEnum vocabularies shared by config, store, rendering, cogs
 timezones.py   the IANA-name rule of daily.timezone and /daily subscribe
 answer.py      every interaction answered within Discord's 3 seconds (deferral after 1.5 s)

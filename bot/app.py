@@ -1,4 +1,5 @@
-"""PapersBot: owns the config and the stores, loads the features by name, syncs its commands."""
+"""PapersBot: the config and one Database (it builds the stores over it), loads the features by
+name, syncs its commands."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from discord.ext import commands
 
 from bot.config import Config
 from bot.errors import PapersTree
-from bot.store import PaperStore
+from bot.store import Database, PaperStore
 from bot.store.daily import DailyStore
 from bot.translator import Translator
 
@@ -46,13 +47,15 @@ def keep_startup_objects() -> None:
 
 
 class PapersBot(commands.Bot):
-    """The bot. Each feature's `setup` hands its cogs the stores and the slice of config they
-    need, not the bot. `features` names the extensions to load (by default all of them)."""
+    """The bot, over the Database it is given (its owner closes it): `store` (papers) and
+    `daily_store` (daily posts) are built here over it. Each feature's `setup` hands its cogs
+    the stores and the slice of config they need, not the bot. `features` names the
+    extensions to load (by default all of them)."""
 
     def __init__(
         self,
         config: Config,
-        store: PaperStore,
+        db: Database,
         *,
         clock: Callable[[], dt.datetime] | None = None,
         features: Sequence[str] = FEATURES,
@@ -67,8 +70,9 @@ class PapersBot(commands.Bot):
             **options,  # type: ignore[arg-type]
         )
         self.config = config
-        self.store = store
-        self.daily_store = DailyStore(store.db)  # the daily posts' ledger, same Database
+        self.db = db
+        self.store = PaperStore(db)
+        self.daily_store = DailyStore(db)  # the daily posts' ledger, same Database
         self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.features = tuple(features)

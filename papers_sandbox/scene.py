@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.app import PapersBot
 from bot.config import Config
 from bot.digest.ingest import find_files, load_files
-from bot.store import PaperStore
+from bot.store import Database
 from papers_sandbox.endpoints import restore_endpoints
 from papers_sandbox.interaction_payloads import custom_ids
 from papers_sandbox.server import SandboxServer
@@ -65,14 +65,14 @@ async def running_world(
     server = SandboxServer()
     await server.start()
     snapshot = server.point_discord_py()
-    store = await PaperStore.open(workdir / "papers.db")
+    database = await Database.open(workdir / "papers.db")
     bot = PapersBot(
-        scene_config(server, workdir / "papers.db"), store, clock=clock, guild_ready_timeout=0.2
+        scene_config(server, workdir / "papers.db"), database, clock=clock, guild_ready_timeout=0.2
     )
     task: asyncio.Task[None] | None = None
     try:
         files, _ = find_files([str(sample_folder())])
-        await load_files(store, files)
+        await load_files(bot.store, files)
         task = asyncio.create_task(bot.start(TOKEN))
         await asyncio.wait_for(bot.wait_until_ready(), 15)
         yield server, bot
@@ -81,7 +81,7 @@ async def running_world(
         if task is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(task, 5)
-        await store.close()
+        await database.close()
         await server.stop()
         restore_endpoints(snapshot)
 

@@ -109,7 +109,7 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
         if args.command == "load":
             return await load.run(args, store)
         if args.command in ("run", "sync"):
-            return await run.run(args, config, store)
+            return await run.run(args, config, store.db)
         return await queries.run(args, store)
     finally:
         await _uninterrupted(store.close())

@@ -14,7 +14,7 @@ import discord
 from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
 from bot.endpoints import point_discord_py_at
-from bot.store import PaperStore
+from bot.store import Database
 
 log = logging.getLogger(__name__)
 TOKEN_VAR = "DISCORD_TOKEN"
@@ -71,7 +71,7 @@ def token_problem() -> str | None:
     return None
 
 
-async def run(args: argparse.Namespace, config: Config, store: PaperStore) -> int:
+async def run(args: argparse.Namespace, config: Config, db: Database) -> int:
     problem = token_problem()
     token = token_from_env()
     if problem is not None or token is None:
@@ -82,7 +82,7 @@ async def run(args: argparse.Namespace, config: Config, store: PaperStore) -> in
         config = dataclasses.replace(
             config, discord=dataclasses.replace(config.discord, sync_on_start=False)
         )
-    bot = PapersBot(config, store)
+    bot = PapersBot(config, db)
     try:
         async with bot:
             if args.command == "sync":

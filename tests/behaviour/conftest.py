@@ -91,7 +91,7 @@ def daily_bot(request: pytest.FixtureRequest, daily_papers: PaperStore) -> Paper
     """The whole bot, lookups and daily posts; `@pytest.mark.daily(...)` sets `daily:` config."""
     marker = request.node.get_closest_marker("daily")
     config = daily_config(**(marker.kwargs if marker else {}))
-    return PapersBot(config, daily_papers, clock=BotClock())
+    return PapersBot(config, daily_papers.db, clock=BotClock())
 
 
 @pytest.fixture

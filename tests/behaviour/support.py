@@ -36,7 +36,7 @@ LOOKUPS = ("bot.features.lookup",)
 
 def lookup_bot(config: Config, store: PaperStore) -> PapersBot:
     """The real bot with the lookup feature only."""
-    return PapersBot(config, store, features=LOOKUPS)
+    return PapersBot(config, store.db, features=LOOKUPS)
 
 
 def result_lists(bot: discord.Client) -> ResultLists:

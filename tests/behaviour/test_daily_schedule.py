@@ -220,7 +220,7 @@ async def test_after_downtime_only_a_day_within_catch_up_hours_is_posted(
         daily.cog().poll.cancel()
         await env.advance_time(30)
         daily.clock.offset += when - daily.now()
-        daily.bot = PapersBot(daily_config(), daily.papers, clock=daily.clock)
+        daily.bot = PapersBot(daily_config(), daily.papers.db, clock=daily.clock)
         await env.restart_bot(daily.bot)  # the new process ticks at once
 
     # Down across 09:00 on Jan 2, back at 14:00: the missed day is posted, once.

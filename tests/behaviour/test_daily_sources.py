@@ -32,7 +32,8 @@ def daily_bot(daily_papers: PaperStore, site: Site) -> PapersBot:
     sources = dataclasses.replace(
         config.sources, url_template=site.base + "/{yyyy}/{mm}/{dd}.md", lookback_days=0
     )
-    return PapersBot(dataclasses.replace(config, sources=sources), daily_papers, clock=BotClock())
+    config = dataclasses.replace(config, sources=sources)
+    return PapersBot(config, daily_papers.db, clock=BotClock())
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from bot.app import FEATURES, PapersBot
 from bot.features.daily.cog import Daily
 from bot.features.lookup.cog import Lookup
 from bot.store import PaperStore
+from bot.store.daily import DailyStore
 
 from .support import daily_config, lookup_bot
 
@@ -36,14 +37,35 @@ async def test_the_bot_offers_the_commands_of_the_features_it_loads(
     paper_store: PaperStore,
 ) -> None:
     assert FEATURES == ("bot.features.lookup", "bot.features.daily")
-    everything = await commands_of(PapersBot(daily_config(), paper_store))
+    everything = await commands_of(PapersBot(daily_config(), paper_store.db))
     assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} == everything
 
     lookups = await commands_of(lookup_bot(daily_config(), paper_store))
     assert lookups == LOOKUP_COMMANDS
 
-    daily_only = PapersBot(daily_config(), paper_store, features=("bot.features.daily",))
+    daily_only = PapersBot(daily_config(), paper_store.db, features=("bot.features.daily",))
     assert await commands_of(daily_only) == DAILY_COMMANDS | {"daily post-now"}
+
+
+async def test_the_bot_answers_from_and_saves_to_the_one_database_it_is_given(
+    paper_store: PaperStore,
+) -> None:
+    """PapersBot takes the Database and builds its stores over it: /paper finds what was
+    loaded into that database, and /daily subscribe saves where another store on it reads."""
+    async with simcord.run(PapersBot(daily_config(), paper_store.db)) as env:
+        guild = env.create_guild("Papers Lab")
+        channel = guild.create_text_channel("papers")
+        admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+        admin = guild.add_member(env.create_user("alice"), roles=[admins])
+
+        found = await admin.slash(channel, "paper", query="2505.03011")
+        subscribed = await admin.slash(channel, "daily subscribe", channel=channel)
+
+        assert found.response is not None and found.response.embeds
+        assert found.response.embeds[0].footer.text == "arXiv:2505.03011"
+        assert subscribed.ephemeral and env.errors == []
+    saved = await DailyStore(paper_store.db).subscription(channel.id)
+    assert saved is not None and saved.guild_id == guild.id
 
 
 async def test_a_bot_started_after_another_closed_runs_the_same_feature_code(
@@ -54,7 +76,7 @@ async def test_a_bot_started_after_another_closed_runs_the_same_feature_code(
         config, discord=dataclasses.replace(config.discord, sync_on_start=False)
     )
     for _ in range(2):  # as the restart tests do, and the sandbox scene
-        async with PapersBot(config, paper_store) as bot:
+        async with PapersBot(config, paper_store.db) as bot:
             await bot.setup_hook()  # what logging in runs: the features load
             assert isinstance(bot.get_cog("Lookup"), Lookup)
             assert isinstance(bot.get_cog("Daily"), Daily)

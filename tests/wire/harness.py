@@ -21,7 +21,7 @@ from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner
 from bot.features.lookup.views import ResultLists, lists_of
 from bot.models import PostStyle
-from bot.store import PaperStore
+from bot.store import Database, PaperStore
 from bot.store.daily import DailyStore
 from bot.store.subscriptions import Subscription
 from papers_sandbox import SandboxServer
@@ -89,14 +89,14 @@ class DailyBot:
     ) -> None:
         self.server, self.db, self.clock = server, db, clock
         self.config = config or daily_config(server, db)
-        self._store: PaperStore | None = None
+        self._db: Database | None = None
         self._bot: PapersBot | None = None
         self._task: asyncio.Task[None] | None = None
         self._jobs: list[asyncio.Task[Any]] = []
 
     async def start(self) -> DailyBot:
-        self._store = await PaperStore.open(self.db)
-        self._bot = PapersBot(self.config, self._store, clock=self.clock, guild_ready_timeout=0.1)
+        self._db = await Database.open(self.db)
+        self._bot = PapersBot(self.config, self._db, clock=self.clock, guild_ready_timeout=0.1)
         self._task = asyncio.create_task(self._bot.start(DAILY_TOKEN))
         await asyncio.wait_for(self._bot.wait_until_ready(), 10)
         return self
@@ -182,9 +182,9 @@ class DailyBot:
         if self._task is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(self._task, 5)
-        if self._store is not None:
-            await self._store.close()
-        self._bot = self._task = self._store = None
+        if self._db is not None:
+            await self._db.close()
+        self._bot = self._task = self._db = None
 
 
 def posted(server: SandboxServer, channel_id: int) -> list[tuple[str, list[Json]]]:

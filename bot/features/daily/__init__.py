@@ -10,7 +10,8 @@ pacer.py           spaces messages under Discord's global rate limit
 discord_errors.py  a Discord HTTP error: Discord's trouble (retried) or the channel's, in words
 sources.py         digest sources polled for new days: folders, a URL per day (the template)
 
-Its SQL is in bot/store/daily.py (the ledger), handed to it by the bot as `bot.daily_store`.
+Its SQL is `DailyStore` (bot/store/daily.py: subscriptions, the ledger and its plans, source
+state), built by the bot over its Database and handed over as `bot.daily_store`.
 """
 
 from __future__ import annotations
