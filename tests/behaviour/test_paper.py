@@ -125,6 +125,8 @@ HOSTILE = [
     ("planners " * 700)[:6000],  # Discord caps string options at 6000
     "\x00\x01\x1b[31m\x7f",
     "\u200b\u200d\ufeff\u2060",
+    "\u200b\u202e",  # a right-to-left override
+    'AND( "NEAR *',
     "tiny\u200brecurrent",
     "🔥🚀🤖",
     "👩‍🔬 grid",
