@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from papers_sandbox.http_util import UploadedFile
 from papers_sandbox.models import Channel, Json, User
@@ -24,6 +25,7 @@ SUPPRESS_NOTIFICATIONS = 1 << 12
 COMPONENTS_V2 = 1 << 15
 SETTABLE_FLAGS = SUPPRESS_EMBEDS | EPHEMERAL | SUPPRESS_NOTIFICATIONS | COMPONENTS_V2
 MENTION_RE = re.compile(r"<@!?(\d+)>")
+CDN = "https://cdn.sandbox.invalid/attachments"  # + /{channel_id}/{attachment_id}/{filename}
 MIME_TYPES = mimetypes.MimeTypes()  # Python's own table only: the same on every machine
 
 
@@ -65,7 +67,7 @@ def content_type_of(filename: str, data: bytes) -> str:
 
 
 def _attachments(
-    world: World, files: list[UploadedFile], declared: object, *, ephemeral: bool
+    world: World, channel_id: int, files: list[UploadedFile], declared: object, *, ephemeral: bool
 ) -> list[Json]:
     """Attachment objects for uploaded files; an ``attachments`` entry whose ``id`` is the
     file's ``n`` (``files[n]``) names and describes it."""
@@ -77,7 +79,7 @@ def _attachments(
         index = upload.index if upload.index is not None else position
         extra = meta.get(str(index), {})
         filename = str(extra.get("filename") or upload.filename)
-        url = f"https://cdn.sandbox.invalid/attachments/{attachment_id}/{filename}"
+        url = f"{CDN}/{channel_id}/{attachment_id}/{quote(filename)}"
         attachment: Json = {
             "id": str(attachment_id),
             "filename": filename,
@@ -123,7 +125,7 @@ def build_message(
         "mentions": _mentions(world, content),
         "mention_roles": [],
         "attachments": _attachments(
-            world, files or [], body.get("attachments"), ephemeral=ephemeral
+            world, channel.id, files or [], body.get("attachments"), ephemeral=ephemeral
         ),
         "embeds": _embeds(body.get("embeds")),
         "components": list(body.get("components") or []),
@@ -193,7 +195,8 @@ def _edit_attachments(
     kept_ids = {str(a.get("id")) for a in declared or [] if isinstance(a, dict)}
     kept = [a for a in message.get("attachments", []) if a["id"] in kept_ids]
     ephemeral = bool(int(message.get("flags", 0)) & EPHEMERAL)
-    message["attachments"] = kept + _attachments(world, files, declared, ephemeral=ephemeral)
+    new = _attachments(world, int(message["channel_id"]), files, declared, ephemeral=ephemeral)
+    message["attachments"] = kept + new
 
 
 def gateway_message(world: World, message: Json) -> Json:

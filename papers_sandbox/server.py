@@ -251,6 +251,18 @@ class SandboxServer:
     def open_dms(self, user: int | str, *, guild_id: int | None = None) -> None:
         self.world.set_dms_allowed(self.world.user(user).id, True, guild_id)
 
+    def remove_member(
+        self, user: int | str, *, guild_id: int | None = None, notify: bool = True
+    ) -> None:
+        """The member leaves a guild (the first one by default); GUILD_MEMBER_REMOVE reaches
+        sessions with the members intent. Sharing no guild any more, they cannot be DMed."""
+        guild = self.world.guild(guild_id)
+        found = self.world.remove_member(guild.id, self.world.user(user).id)
+        if found is not None and notify:
+            self.gateway.dispatch(
+                "GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": found.user.payload()}
+            )
+
     def files(self, message: Json | int) -> list[SentFile]:
         """A message's attachments with the bytes uploaded: ``.filename``, ``.text``,
         ``.head(5)``."""

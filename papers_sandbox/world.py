@@ -46,6 +46,9 @@ class World:
         self.commands = CommandStore(self.application_id, self.snowflakes)
         self._messages: dict[int, dict[int, Json]] = {}
         self.uploads: dict[int, bytes] = {}  # attachment id -> the bytes uploaded
+        # Indexes, so a world of 10,000 members opens DMs in constant time per member.
+        self._user_by_name: dict[str, User] = {u.username: u for u in self.users.values()}
+        self._dm_by_user: dict[int, Channel] = {}
 
     @classmethod
     def default(cls) -> World:
@@ -62,6 +65,7 @@ class World:
     def add_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> User:
         user = User(self.next_id(), username, global_name or username.title(), bot=bot)
         self.users[user.id] = user
+        self._user_by_name.setdefault(username, user)
         return user
 
     def add_guild(
@@ -103,13 +107,16 @@ class World:
         self, guild_id: int, username: str, *, global_name: str | None = None, bot: bool = False
     ) -> Member:
         """Add a member to a guild, reusing an existing user of that name."""
-        existing = [u for u in self.users.values() if u.username == username]
-        user = (
-            existing[0] if existing else self.add_user(username, global_name=global_name, bot=bot)
-        )
+        user = self._user_by_name.get(username)
+        if user is None:
+            user = self.add_user(username, global_name=global_name, bot=bot)
         member = Member(user, guild_id)
         self.guild(guild_id).members[user.id] = member
         return member
+
+    def remove_member(self, guild_id: int, user_id: int) -> Member | None:
+        """The member leaves (or is removed from) the guild; their user stays known."""
+        return self.guild(guild_id).members.pop(user_id, None)
 
     def dm_channel(self, user_id: int) -> Channel:
         """The DM channel between the bot and ``user_id`` (created on first use)."""
@@ -119,14 +126,13 @@ class World:
         self.user(user_id)
         channel = Channel(self.next_id(), DM_CHANNEL, "", recipient_ids=[user_id])
         self.channels[channel.id] = channel
+        self._dm_by_user[user_id] = channel
         return channel
 
     def find_dm_channel(self, user_id: int) -> Channel | None:
         """The DM channel with ``user_id`` if one was opened."""
-        for channel in self.channels.values():
-            if channel.type == DM_CHANNEL and channel.recipient_ids == [user_id]:
-                return channel
-        return None
+        channel = self._dm_by_user.get(user_id)
+        return channel if channel is not None and channel.id in self.channels else None
 
     def set_dms_allowed(self, user_id: int, allowed: bool, guild_id: int | None = None) -> None:
         """A member's "Allow direct messages from server members", in one guild or in every

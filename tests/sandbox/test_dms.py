@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import discord
 import pytest
 from discord.http import Route
 
 from papers_sandbox import SandboxServer
+from tests.polling import eventually
 
 from .client import ClientHarness
 
@@ -122,12 +124,37 @@ async def test_users_sharing_no_server_cannot_be_messaged(
 
     left = await harness.user("alex")
     await left.send("before leaving")
-    del guild.members[sandbox.world.user("alex").id]  # alex left the only shared server
+    sandbox.remove_member("alex", guild_id=guild.id)  # alex left the only shared server
     with pytest.raises(discord.Forbidden) as gone:
         await left.send("after leaving")
     assert gone.value.code == 50007
     assert sandbox.world.dms(stranger.id) == []
     assert [m["content"] for m in sandbox.dms("alex")] == ["before leaving"]
+
+
+async def test_a_member_leaving_is_dispatched_to_the_members_intent(
+    sandbox: SandboxServer, make_harness: Callable[..., ClientHarness]
+) -> None:
+    intents = discord.Intents.default()
+    intents.members = True
+    harness = make_harness(intents)
+    left: list[int] = []
+
+    async def on_raw_member_remove(payload: discord.RawMemberRemoveEvent) -> None:
+        left.append(payload.user.id)
+
+    harness.client.event(on_raw_member_remove)
+    await harness.start()
+
+    sandbox.remove_member("minji")
+    alex = sandbox.world.user("alex")
+    sandbox.remove_member(alex.id, notify=False)
+
+    minji = sandbox.world.user("minji")
+    await eventually(lambda: left == [minji.id])
+    guild = harness.client.get_guild(sandbox.world.default_guild.id)
+    assert guild is not None and guild.get_member(minji.id) is None
+    assert not sandbox.world.can_dm(minji.id) and not sandbox.world.can_dm(alex.id)
 
 
 async def test_bots_cannot_be_messaged(sandbox: SandboxServer, harness: ClientHarness) -> None:

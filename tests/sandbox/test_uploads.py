@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import quote
 
 import aiohttp
 import discord
@@ -39,8 +40,10 @@ async def test_files_on_a_channel_message_become_attachments(
 
     bib, csv = sent.attachments
     assert (bib.filename, bib.size) == ("saved.bib", len(BIBTEX))
-    assert bib.content_type == "text/plain; charset=utf-8" and bib.url.endswith("/saved.bib")
+    assert bib.content_type == "text/plain; charset=utf-8"
+    assert bib.url.endswith(f"/attachments/{sent.channel.id}/{bib.id}/saved.bib")
     assert csv.filename == "저장.csv" and csv.content_type == "text/csv; charset=utf-8"
+    assert csv.url.endswith("/" + quote("저장.csv"))
     assert csv.description == "list"
     opened = sandbox.files(sent.id)
     assert opened[0].head(2) == ["@misc{kim2025diffusion,", "  title = {확산 모델의 강화 학습},"]
