@@ -12,11 +12,12 @@ Typical use::
     await server.stop(); restore_endpoints(snapshot)
 
 Members' DMs and files: ``server.dms("minji")`` (what the bot sent her directly),
-``server.close_dms("minji")`` / ``open_dms`` (her "Allow direct messages from server members":
-sends answer 403 50007, as for users sharing no server and bots), ``server.files(message)``
-(attachments with their bytes: ``.filename``, ``.text``, ``.head(5)``), and
-``await server.invoke_message_command("Find papers", message, user="alex")`` (a synced type 3
-command on a message, delivered in ``data.resolved.messages``).
+``server.close_dms("minji")`` / ``open_dms`` (her "Allow direct messages from server
+members": sends answer 403 50007, as for bots and for users who share no server any more,
+see ``server.remove_member``), ``server.files(message)`` (attachments with their bytes:
+``.filename``, ``.text``, ``.head(5)``), and ``await server.invoke_message_command("Find
+papers", message, user="alex")`` (a synced type 3 command on a message, which the bot gets
+in ``data.resolved.messages``).
 
 The server knows discord.py, not the bot: only scene.py (and transcript.py, which it prints
 with) is about papers-bot, and only scene.py imports ``bot`` (tests/test_import_contract.py).

@@ -45,6 +45,10 @@ class UploadedFile:
         match = FILE_FIELD.match(self.field)
         return int(match.group(1)) if match else None
 
+    def head(self, lines: int = 5) -> list[str]:
+        """The first ``lines`` lines, decoded as UTF-8 (undecodable bytes replaced)."""
+        return self.data.decode("utf-8-sig", errors="replace").splitlines()[:lines]
+
 
 @dataclass
 class ParsedBody:

@@ -48,7 +48,7 @@ def base_payload(world: World, actor: Actor, kind: int, locale: str, size_limit:
         "type": kind,
         "version": 1,
         "channel_id": str(actor.channel.id),
-        "channel": _channel_payload(actor.channel, app_perms),
+        "channel": {**world.channel_payload(actor.channel), "permissions": str(app_perms)},
         "locale": locale,
         "app_permissions": str(app_perms),
         "entitlements": [],

@@ -51,6 +51,7 @@ async def test_files_on_a_channel_message_become_attachments(
     (request,) = sandbox.requests("POST", "/channels/*/messages")
     assert request.files == ["saved.bib", "저장.csv"]
     assert [u.data for u in request.uploads] == [BIBTEX, "id,title\n1,논문\n".encode()]
+    assert request.uploads[0].head(1) == ["@misc{kim2025diffusion,"]
     stored = sandbox.messages("papers")[-1]
     assert [a["filename"] for a in stored["attachments"]] == ["saved.bib", "저장.csv"]
 
