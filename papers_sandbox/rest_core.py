@@ -95,6 +95,13 @@ async def put_commands(request: web.Request) -> web.Response:
         commands = []
     commands = [c if isinstance(c, dict) else {} for c in commands]
     violations = [v for i, c in enumerate(commands) for v in check_command(c, (i,))]
+    seen: set[tuple[object, object]] = set()
+    for i, command in enumerate(commands):
+        key = (command.get("name"), command.get("type") or 1)
+        if key in seen:
+            msg = "Application command names must be unique"
+            violations.append(Violation((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", msg))
+        seen.add(key)
     for kind, limit in MAX_COMMANDS.items():
         if sum(1 for c in commands if (c.get("type") or 1) == kind) > limit:
             msg = f"Must be {limit} or fewer in length."

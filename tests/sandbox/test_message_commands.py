@@ -68,6 +68,23 @@ async def test_command_names_are_checked_per_type(
     assert sandbox.world.commands.list_for(None) == []
 
 
+async def test_names_are_unique_per_type(sandbox: SandboxServer, harness: ClientHarness) -> None:
+    await harness.start(sync=False)
+    app_id = sandbox.world.application_id
+    slash = {"name": "find", "description": "d"}
+    menu = {"name": "find", "type": 3}
+
+    await harness.client.http.bulk_upsert_global_commands(app_id, [slash, menu])
+    with pytest.raises(discord.HTTPException) as caught:
+        await harness.client.http.bulk_upsert_global_commands(app_id, [slash, menu, menu])
+    assert caught.value.code == 50035
+    errors = sandbox.requests("PUT", "/applications/*/commands")[-1].response["errors"]
+    assert errors["2"]["name"]["_errors"][0]["code"] == "APPLICATION_COMMANDS_DUPLICATE_NAME"
+    assert [(c["name"], c["type"]) for c in sandbox.world.commands.list_for(None)] == [
+        ("find", 1), ("find", 3),
+    ]  # fmt: skip
+
+
 async def test_at_most_15_message_commands(sandbox: SandboxServer, harness: ClientHarness) -> None:
     await harness.start(sync=False)
     app_id = sandbox.world.application_id

@@ -164,4 +164,7 @@ async def test_malformed_forms_are_refused_like_discord(sandbox: SandboxServer) 
     truncated = b'--xyz\r\nContent-Disposition: form-data; name="payload_json"\r\n\r\n{"content"'
     cut = await _post(sandbox, channel, truncated, **multipart)
     assert cut == {"message": "400: Bad Request", "code": 0, "status": 400}
+    no_boundary = {"Content-Type": "multipart/form-data"}
+    unbounded = await _post(sandbox, channel, b"--x\r\n", **no_boundary)
+    assert unbounded == {"message": "400: Bad Request", "code": 0, "status": 400}
     assert sandbox.messages("papers") == []
