@@ -161,3 +161,20 @@ async def test_only_synced_message_commands_can_be_invoked(
     with pytest.raises(LookupError, match="unknown message"):
         await sandbox.invoke_message_command("find", 42, user="minji")
     assert sandbox.ctx.interactions.all() == []
+
+
+async def test_message_command_on_a_dm(sandbox: SandboxServer, harness: ClientHarness) -> None:
+    seen: list[discord.Message] = []
+    _find_papers(harness, seen)
+    await harness.start()
+    await (await harness.user("minji")).send("Your alert: 2505.03011")
+    (alert,) = sandbox.dms("minji")
+
+    result = await sandbox.invoke_message_command("Find papers", alert, user="minji")
+
+    assert result.content == "papers-bot: Your alert: 2505.03011 []"
+    payload = result.record.payload
+    assert payload["context"] == 1 and "member" not in payload and "guild_id" not in payload
+    assert payload["user"]["username"] == "minji"
+    assert [u["username"] for u in payload["channel"]["recipients"]] == ["minji"]
+    assert isinstance(seen[0].channel, discord.DMChannel | discord.PartialMessageable)

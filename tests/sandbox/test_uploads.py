@@ -168,3 +168,19 @@ async def test_malformed_forms_are_refused_like_discord(sandbox: SandboxServer) 
     unbounded = await _post(sandbox, channel, b"--x\r\n", **no_boundary)
     assert unbounded == {"message": "400: Bad Request", "code": 0, "status": 400}
     assert sandbox.messages("papers") == []
+
+
+async def test_an_edit_keeps_named_attachments_and_adds_files(
+    sandbox: SandboxServer, harness: ClientHarness
+) -> None:
+    await harness.start()
+    sent = await harness.channel("papers").send(
+        files=[_file(b"one\n", "one.txt"), _file(b"two\n", "two.txt")]
+    )
+    one, _two = sent.attachments
+
+    edited = await sent.edit(attachments=[one, _file(b"three\n", "three.txt")])
+
+    assert [a.filename for a in edited.attachments] == ["one.txt", "three.txt"]
+    assert [f.text for f in sandbox.files(sent.id)] == ["one\n", "three\n"]
+    assert edited.attachments[0].id == one.id
