@@ -100,6 +100,7 @@ class Problem:
 class ParseResult:
     sections: tuple[Section, ...]
     problems: tuple[Problem, ...] = ()
+    built: bool = False  # written by papers-bot from Hugging Face's API (its first line says)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,3 +35,21 @@ def test_a_file_keeps_its_own_copy_only_where_the_day_shows_another() -> None:
     text = stored[("b.md", 2)]
     assert text is not None and Held.from_stored(text) == held(6)
     assert merge_day({"a.md": {}}) == []
+
+
+def test_a_built_day_ranks_after_the_published_digest_whichever_holds_more() -> None:
+    files = {
+        "built/2025/05/12.md": {1: held(5), 2: held(6), 3: held(7)},  # English, every paper
+        "paper_logs/2025/05/12.md": {2: held(9), 1: held(9)},  # Korean, two of them
+    }
+    merged = merge_day(files, built={"built/2025/05/12.md"})
+    assert [(p.paper_id, p.source) for p in merged] == [
+        (2, "paper_logs/2025/05/12.md"),  # the Korean digest's order and content
+        (1, "paper_logs/2025/05/12.md"),
+        (3, "built/2025/05/12.md"),  # the paper only the built day has stays
+    ]
+    assert rank(files, {"built/2025/05/12.md"}) == [
+        "paper_logs/2025/05/12.md",
+        "built/2025/05/12.md",
+    ]
+    assert rank(files) == ["built/2025/05/12.md", "paper_logs/2025/05/12.md"]

@@ -396,3 +396,13 @@ def test_other_second_level_heading_ends_the_section_silently() -> None:
     assert result.problems == ()
     [entry] = entries(result)
     assert (entry.summary, entry.votes) == ("- a", None)
+
+
+def test_a_digest_built_from_hugging_face_says_so_on_its_first_line() -> None:
+    body = "## Daily Papers (2025-05-12)\n\n### [T](https://arxiv.org/abs/2505.00001)\n"
+    mark = "<!-- papers-bot: built from Hugging Face Daily Papers (x) -->\n"
+    assert parse(mark + body).built
+    assert parse("\ufeff" + mark + body).built
+    assert not parse(body).built
+    assert not parse("\n" + mark + body).built  # only the first line counts
+    assert len(parse(mark + body).sections[0].entries) == 1

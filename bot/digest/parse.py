@@ -5,6 +5,9 @@ A digest holds one or more `## Daily Papers (YYYY-MM-DD)` sections. Each paper i
 image or video, `Vote: N`, `Authors: ...`) and summary lines. Every line under a paper that
 is not a field goes into its summary as published, so nothing is lost. Other `#`/`##`
 headings end the section; what follows them is not a digest and is ignored.
+
+A digest papers-bot built from Hugging Face's API starts with the line `BUILT_MARK` (an HTML
+comment, invisible where the markdown is shown); such a result is `built`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ _SRC = re.compile(r"""\bsrc[ \t]*=[ \t]*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", 
 _QUOTED = re.compile(r"""'((?:[^'\\]|\\.)*)'?|"((?:[^"\\]|\\.)*)"?|([^,'"]+)""", re.DOTALL)
 _FIELD_STARTS = frozenset("!<[VvAa")
 _MAX_LITERAL = 100_000  # longer author lists are split by hand, not compiled
+BUILT_MARK = "<!-- papers-bot: built from Hugging Face Daily Papers"
 
 
 @dataclass
@@ -70,9 +74,13 @@ class _Open:
 def parse(text: str) -> ParseResult:
     """Sections in file order (same-day sections are not merged) and what could not be read."""
     parser = _Parser()
-    for number, line in enumerate(_lines(text), start=1):
+    lines = _lines(text)
+    for number, line in enumerate(lines, start=1):
         parser.feed(number, line)
-    return parser.finish()
+    result = parser.finish()
+    if lines[0].startswith(BUILT_MARK):
+        return ParseResult(result.sections, result.problems, built=True)
+    return result
 
 
 def _lines(text: str) -> list[str]:

@@ -20,7 +20,7 @@ command take it unchanged and an operator can publish the folder:
     - The abstract, one sentence a bullet.
 
 Papers are sorted by upvotes, most first, as the project did (ties keep the API's order).
-The first line marks the file as built (`is_built`), which ranks it after any Korean digest
+The first line marks the file as built (`ParseResult.built`), which ranks it after any Korean digest
 of the same day (bot/store/holdings.py). Without Korean bullets for a paper its summary is
 English and says so on its first line (`ENGLISH_MARK`); `korean` maps arXiv ids to Korean
 bullets that replace them. Text from the API can hold anything: every piece is put on one
@@ -34,9 +34,9 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bot.digest.parse import BUILT_MARK
 from bot.huggingface.models import HfPaper
 
-BUILT_MARK = "<!-- papers-bot: built from Hugging Face Daily Papers"
 ENGLISH_MARK = "*(English)*"  # the first bullet of a summary that is not in Korean
 BULLET_CHARS = 400  # one sentence bullet at most (cut at a word, with …)
 SUMMARY_CHARS = 2000  # all bullets of a paper: /paper's embed (4096) shows it whole
@@ -58,11 +58,6 @@ _VIDEO = (".mp4", ".webm", ".mov", ".m4v")
 def day_path(folder: Path, day: dt.date) -> Path:
     """Where a built day lives: the project's `YYYY/MM/DD.md` layout."""
     return folder / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}.md"
-
-
-def is_built(text: str) -> bool:
-    """Whether digest text was written by `write_day`."""
-    return text.lstrip("\ufeff").startswith(BUILT_MARK)
 
 
 def one_line(text: str) -> str:

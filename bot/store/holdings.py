@@ -5,7 +5,9 @@ digest, sometimes only its first section, beside `paper_logs/YYYY/MM/DD.md`). Ea
 part of a day is kept (the `holdings` table, migration 008) and the day is made from all of
 them, the same whatever order they were loaded in:
 
-- the files are ranked by how many of the day's entries they hold, most first, ties by path;
+- the files are ranked by how many of the day's entries they hold, most first, ties by path,
+  except that days built from Hugging Face (`built`, migration 011) rank after every digest
+  published by the source project, so a Korean digest leads its day whichever came first;
 - the day lists the first-ranked file's entries in its order, then each other file's extras
   in its order, in rank order;
 - an entry that several files hold is published as the first-ranked of them has it.
@@ -14,7 +16,7 @@ them, the same whatever order they were loaded in:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.models import Entry
@@ -59,15 +61,17 @@ class Placed:
     held: Held
 
 
-def rank(files: Mapping[str, FileDay]) -> list[str]:
-    """The files holding a day, the one whose order the day follows first."""
-    return sorted((s for s, held in files.items() if held), key=lambda s: (-len(files[s]), s))
+def rank(files: Mapping[str, FileDay], built: Collection[str] = ()) -> list[str]:
+    """The files holding a day, the one whose order the day follows first; `built` files
+    (written from Hugging Face's API) after the others."""
+    held = (s for s, day in files.items() if day)
+    return sorted(held, key=lambda s: (s in built, -len(files[s]), s))
 
 
-def merge_day(files: Mapping[str, FileDay]) -> list[Placed]:
+def merge_day(files: Mapping[str, FileDay], built: Collection[str] = ()) -> list[Placed]:
     """The day as its files together publish it, in order (empty: no file holds it)."""
     placed: dict[int, Placed] = {}
-    for source in rank(files):
+    for source in rank(files, built):
         for paper_id, held in files[source].items():
             if paper_id not in placed:
                 placed[paper_id] = Placed(paper_id, source, held)

@@ -97,6 +97,7 @@ class _Day:
 
     files: dict[str, dict[int, Held]] = field(default_factory=dict)
     file_ids: dict[str, int] = field(default_factory=dict)
+    built: set[str] = field(default_factory=set)  # files built from Hugging Face
     stored: dict[tuple[str, int], str | None] = field(default_factory=dict)  # holdings.entry
     rows: dict[int, tuple[object, ...]] = field(default_factory=dict)  # appearances
     arxiv: dict[int, str] = field(default_factory=dict)
@@ -116,24 +117,30 @@ async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str
     return found
 
 
-async def _file_id(conn: aiosqlite.Connection, source: str) -> tuple[int, set[str]]:
-    """The file's id (added if new) and the days it holds."""
+async def _file_id(
+    conn: aiosqlite.Connection, source: str, built: bool
+) -> tuple[int, set[str], bool]:
+    """The file's id (added if new), the days it holds, and whether it changed from built to
+    published or back (its days then rank anew)."""
     sql = (
-        "SELECT id, (SELECT json_group_array(DISTINCT day) FROM holdings WHERE file_id = id) "
-        "FROM digest_files WHERE source = ?"
+        "SELECT id, (SELECT json_group_array(DISTINCT day) FROM holdings WHERE file_id = id), "
+        "built FROM digest_files WHERE source = ?"
     )
-    for file_id, days in await conn.execute_fetchall(sql, (source,)):
-        return int(file_id), set(json.loads(days))
-    sql = "INSERT INTO digest_files (source) VALUES (?) RETURNING id"
-    rows = list(await conn.execute_fetchall(sql, (source,)))
-    return int(rows[0][0]), set()
+    for file_id, days, was_built in await conn.execute_fetchall(sql, (source,)):
+        if bool(was_built) != built:
+            sql = "UPDATE digest_files SET built = ? WHERE id = ?"
+            await conn.execute(sql, (int(built), file_id))
+        return int(file_id), set(json.loads(days)), bool(was_built) != built
+    sql = "INSERT INTO digest_files (source, built) VALUES (?, ?) RETURNING id"
+    rows = list(await conn.execute_fetchall(sql, (source, int(built))))
+    return int(rows[0][0]), set(), False
 
 
 async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
     """Every file's part of the day, with the appearances it is merged into (one per paper:
     each appearance is some file's holding)."""
     sql = (
-        "SELECT f.source, h.file_id, h.paper_id, h.entry, p.arxiv_id, "
+        "SELECT f.source, h.file_id, h.paper_id, h.entry, p.arxiv_id, f.built, "
         f"a.{_APPEARANCE_COLS.replace(', ', ', a.')} "
         "FROM holdings h JOIN digest_files f ON f.id = h.file_id "
         "JOIN appearances a ON a.day = h.day AND a.paper_id = h.paper_id "
@@ -141,8 +148,10 @@ async def _read_day(conn: aiosqlite.Connection, day: str) -> _Day:
     )
     found = _Day()
     for r in await conn.execute_fetchall(sql, (day,)):
-        source, paper_id, entry, row = str(r[0]), int(r[2]), r[3], tuple(r[5:])
+        source, paper_id, entry, row = str(r[0]), int(r[2]), r[3], tuple(r[6:])
         found.file_ids[source] = int(r[1])
+        if r[5]:
+            found.built.add(source)
         found.stored[source, paper_id] = entry
         found.rows[paper_id] = row
         found.arxiv[paper_id] = str(r[4])
@@ -200,7 +209,7 @@ async def _write_file(
     stats = IngestStats(sections=len(result.sections), days=sorted(days))
     stats.problems = [*result.problems, *problems]
     stats.entries = sum(len(v) for v in days.values())
-    file_id, held_days = await _file_id(conn, source)
+    file_id, held_days, reranked = await _file_id(conn, source, result.built)
     sections = {s.day.isoformat() for s in result.sections}
     kept = sections - {d.isoformat() for d in days}
     if batch.partial:
@@ -219,8 +228,11 @@ async def _write_file(
             known.update(added)
             fresh.update(added.values())
         mine = {known[e.arxiv_id]: Held.of(e) for e in entries}
-        if list(stored.files.get(source, {}).items()) == list(mine.items()):
+        if not reranked and list(stored.files.get(source, {}).items()) == list(mine.items()):
             continue
+        stored.built.discard(source)
+        if result.built:
+            stored.built.add(source)
         stored.arxiv.update({known[e.arxiv_id]: e.arxiv_id for e in entries})
         removed, shown = await _write_day(conn, iso, source, file_id, stored, mine, batch)
         touched.update({pid: stored.arxiv[pid] for pid in removed | shown})
@@ -257,7 +269,7 @@ async def _write_day(
     that left the day, and those whose appearance changed as members see it (there at all,
     place or content)."""
     files: dict[str, FileDay] = {**stored.files, source: mine}
-    merged = merge_day(files)
+    merged = merge_day(files, stored.built)
     rows = {p.paper_id: (i, *p.held.content, p.source, p.held.line) for i, p in enumerate(merged)}
     removed = stored.rows.keys() - rows.keys()
     changed = {pid for pid, row in rows.items() if stored.rows.get(pid) != row}
@@ -274,7 +286,7 @@ async def _write_day(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(day, pid, *rows[pid]) for pid in changed],
     )
-    await _write_day_row(conn, day, files, len(merged), batch.now)
+    await _write_day_row(conn, day, rank(files, stored.built), len(merged), batch.now)
     return removed, shown
 
 
@@ -315,13 +327,8 @@ async def _many(conn: aiosqlite.Connection, sql: str, rows: list[tuple[object, .
 
 
 async def _write_day_row(
-    conn: aiosqlite.Connection,
-    day: str,
-    files: dict[str, FileDay],
-    papers: int,
-    now: dt.datetime,
+    conn: aiosqlite.Connection, day: str, sources: list[str], papers: int, now: dt.datetime
 ) -> None:
-    sources = rank(files)
     if not sources:
         await conn.execute("DELETE FROM days WHERE day = ?", (day,))
         return

@@ -16,7 +16,6 @@ from bot.huggingface.write import (
     SUMMARY_CHARS,
     day_path,
     english_bullets,
-    is_built,
     one_line,
     safe_url,
     sentences,
@@ -40,8 +39,8 @@ def paper(arxiv_id: str = "2505.00001", **fields: object) -> HfPaper:
 
 def test_a_day_reads_back_as_the_project_published_it() -> None:
     text = write_day(DAY, [paper(ai_summary="In one line.")])
-    assert is_built(text)
     result = parse(text)
+    assert result.built
     assert result.problems == ()
     (section,) = result.sections
     assert section.day == DAY

@@ -143,7 +143,8 @@ def only_day(result: ParseResult, day: dt.date) -> tuple[ParseResult, list[dt.da
         return at < 0 or result.sections[at].day == day
 
     kept = tuple(s for s in result.sections if s.day == day)
-    return ParseResult(kept, tuple(p for p in result.problems if ours(p.line))), others
+    problems = tuple(p for p in result.problems if ours(p.line))
+    return ParseResult(kept, problems, built=result.built), others
 
 
 def _session() -> aiohttp.ClientSession:
