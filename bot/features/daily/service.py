@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.config import DailyConfig, SubscriptionConfig, parse_hhmm, parse_timezone
+from bot.features.daily.built import needed_days
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner, rules_for
@@ -39,9 +40,11 @@ class DailyService:
         config: DailyConfig,
         *,
         clock: Clock,
+        korean_deadline: dt.timedelta = dt.timedelta(0),
     ) -> None:
         self.papers, self.ledger, self.runner, self.sources = papers, ledger, runner, sources
         self.config, self.clock = config, clock
+        self.korean_deadline = korean_deadline  # how long before a post its digest is due
         self._last_poll: dt.datetime | None = None
 
     def now(self) -> dt.datetime:
@@ -137,11 +140,22 @@ class DailyService:
         self._last_poll = now
         try:
             today = now.astimezone(parse_timezone(self.config.timezone)).date()
-            changed = await self.sources.poll(now, today)
+            built = await self._built_days(now, today) if self.sources.built else []
+            changed = await self.sources.poll(now, today, built)
             if changed:
                 log.info("digest sources: %d new or updated papers", changed)
         except Exception:
             log.exception("polling digest sources failed")
+
+    async def _built_days(self, now: dt.datetime, today: dt.date) -> list[dt.date]:
+        subs = [s for s in await self.ledger.subscriptions() if not s.paused_reason]
+        return needed_days(
+            now,
+            [rules_for(s, self.config) for s in subs],
+            today=today,
+            lookback=self.sources.lookback,
+            before_post=self.korean_deadline,
+        )
 
     def _default(self, guild_id: int, channel_id: int) -> Subscription:
         return Subscription(

@@ -10,9 +10,10 @@ import bisect
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import aiohttp
 
@@ -74,8 +75,18 @@ def page_url(template: str | None, day: dt.date) -> str | None:
     return url
 
 
-def _when(moment: dt.datetime | None) -> str:
+def when_text(moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "the next poll"
+
+
+class BuiltDays(Protocol):
+    """The built-day source (bot/features/daily/built.py), as the other sources see it."""
+
+    def problems(self) -> list[str]: ...
+
+    def start(self, days: Sequence[dt.date], now: dt.datetime) -> object: ...
+
+    async def close(self) -> None: ...
 
 
 class FolderSource:
@@ -117,7 +128,7 @@ class FolderSource:
             self.backoff.failed(now)
             self._problem = (
                 f"digest folder: {len(changed)} new or changed files not loaded ({exc}); "
-                f"next try after {_when(self.backoff.not_before)}"
+                f"next try after {when_text(self.backoff.not_before)}"
             )
             known = isinstance(exc, sqlite3.Error | OSError)
             log.warning("%s", self._problem, exc_info=not known)
@@ -187,7 +198,7 @@ class UrlSource:
             reason = str(exc) or type(exc).__name__
             self._failure = (
                 f"digest URL source failed ({reason}); next try after "
-                f"{_when(self.backoff.not_before)}"
+                f"{when_text(self.backoff.not_before)}"
             )
             log.warning("%s", self._failure)
             return report
@@ -237,10 +248,17 @@ class UrlSource:
 
 
 class Sources:
-    """Every configured source; polling one that is down never blocks the others."""
+    """Every configured source; polling one that is down never blocks the others. The
+    built-day source runs in its own task: the poll starts it and does not wait for it."""
 
-    def __init__(self, folder: FolderSource | None, url: UrlSource | None, lookback: int) -> None:
-        self.folder, self.url, self.lookback = folder, url, lookback
+    def __init__(
+        self,
+        folder: FolderSource | None,
+        url: UrlSource | None,
+        lookback: int,
+        built: BuiltDays | None = None,
+    ) -> None:
+        self.folder, self.url, self.lookback, self.built = folder, url, lookback, built
         self._lock = asyncio.Lock()
 
     def problems(self) -> list[str]:
@@ -248,10 +266,16 @@ class Sources:
         return [
             *(self.folder.problems() if self.folder else ()),
             *(self.url.problems() if self.url else ()),
+            *(self.built.problems() if self.built else ()),
         ]
 
-    async def poll(self, now: dt.datetime, today: dt.date) -> int:
-        """Check all sources; returns how many papers were new or updated."""
+    async def poll(
+        self, now: dt.datetime, today: dt.date, built_days: Sequence[dt.date] = ()
+    ) -> int:
+        """Check all sources (and start building `built_days`); returns how many papers were
+        new or updated in the folders and URLs."""
+        if self.built:
+            self.built.start(built_days, now)
         async with self._lock:
             reports = []
             if self.folder:
@@ -260,3 +284,7 @@ class Sources:
                 days = [today - dt.timedelta(days=i) for i in range(self.lookback, -1, -1)]
                 reports.append(await self.url.poll(days, now))
             return sum(r.new_papers + r.updated_papers for r in reports)
+
+    async def close(self) -> None:
+        if self.built:
+            await self.built.close()

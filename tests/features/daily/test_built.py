@@ -1,0 +1,115 @@
+"""Which days the daily posts need built from Hugging Face, and the built-day source running
+beside the others: in its own task, its failure kept for /daily status, with backoff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.features.daily.built import BuiltDaySource, needed_days
+from bot.features.daily.schedule import Rules
+from bot.features.daily.sources import Backoff, FolderSource, Sources
+from bot.huggingface.build import DayBuilder
+from bot.store import PaperStore
+from papers_sandbox.huggingface import fake_item
+from tests.huggingface.support import VirtualTime, client_and_fake
+from tests.polling import eventually
+
+SEOUL = ZoneInfo("Asia/Seoul")
+TODAY = dt.date(2025, 5, 12)
+MINUTE = dt.timedelta(minutes=1)
+
+
+def rules(hhmm: str, tz: ZoneInfo = SEOUL) -> Rules:
+    return Rules(
+        post_time=dt.time.fromisoformat(hhmm),
+        tz=tz,
+        wait=dt.timedelta(hours=4),
+        catch_up=dt.timedelta(hours=24),
+        skip_missing=False,
+    )
+
+
+def seoul(hhmm: str, day: dt.date = TODAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), SEOUL)
+
+
+def test_the_post_day_is_needed_from_its_deadline_the_lookback_days_always() -> None:
+    days = [TODAY - dt.timedelta(days=i) for i in (2, 1)]
+    before = needed_days(
+        seoul("08:59"), [rules("09:00")], today=TODAY, lookback=2, before_post=dt.timedelta(0)
+    )
+    assert before == days
+    at = needed_days(
+        seoul("09:00"), [rules("09:00")], today=TODAY, lookback=2, before_post=dt.timedelta(0)
+    )
+    assert at == [*days, TODAY]
+    early = needed_days(
+        seoul("08:00"), [rules("09:00")], today=TODAY, lookback=2, before_post=60 * MINUTE
+    )
+    assert early == [*days, TODAY]
+
+
+def test_each_subscription_needs_its_own_local_day() -> None:
+    utc = ZoneInfo("UTC")
+    now = seoul("09:30")  # 00:30 UTC: still the 12th in UTC as well
+    days = needed_days(
+        now, [rules("09:00"), rules("00:15", utc)], today=TODAY, lookback=0, before_post=MINUTE * 0
+    )
+    assert days == [TODAY]
+    la = ZoneInfo("America/Los_Angeles")  # 17:30 on the 11th there
+    days = needed_days(now, [rules("17:00", la)], today=TODAY, lookback=0, before_post=MINUTE * 0)
+    assert days == [TODAY - dt.timedelta(days=1)]
+
+
+def test_without_subscriptions_today_is_built() -> None:
+    days = needed_days(seoul("03:00"), [], today=TODAY, lookback=1, before_post=MINUTE * 0)
+    assert days == [TODAY - dt.timedelta(days=1), TODAY]
+
+
+async def test_a_down_api_is_kept_for_status_backs_off_and_delays_no_other_source(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    vt = VirtualTime()
+    async with client_and_fake(vt, retries=1) as (hf, fake):
+        fake.faults.down = True
+        fake.faults.delay = 0.3  # slow as well as down
+        built = BuiltDaySource(DayBuilder(hf, store, tmp_path / "built"), Backoff(MINUTE))
+        (tmp_path / "korean").mkdir()
+        (tmp_path / "korean" / "12.md").write_text(
+            "## Daily Papers (2025-05-12)\n\n### [K](https://arxiv.org/abs/2505.00009)\n"
+        )
+        sources = Sources(FolderSource((str(tmp_path / "korean"),), store), None, 0, built)
+        now = seoul("09:00")
+        assert await sources.poll(now, TODAY, [TODAY]) == 1  # the folder loaded at once
+        assert built.running  # while the API is still being asked
+        await eventually(lambda: not built.running, within=10)
+        (problem,) = sources.problems()
+        assert problem.startswith("Hugging Face days not built (")
+        assert "HTTP 503 (after 2 tries)" in problem and "next try after" in problem
+        asked = fake.count("/api/daily_papers")
+        assert built.start([TODAY], now + 30 * dt.timedelta(seconds=1)) is None  # backing off
+        fake.faults.down, fake.faults.delay = False, 0.0
+        fake.add_day(TODAY, [fake_item("2505.00001", day=TODAY)])
+        task = built.start([TODAY], now + 2 * MINUTE)
+        assert task is not None and fake.count("/api/daily_papers") == asked
+        await task
+        assert sources.problems() == []
+        await sources.close()
+    digest = await store.digest(TODAY)
+    assert digest is not None
+    assert [p.arxiv_id for p in digest.papers] == ["2505.00009", "2505.00001"]
+
+
+async def test_one_run_at_a_time(store: PaperStore, tmp_path: Path) -> None:
+    vt = VirtualTime()
+    async with client_and_fake(vt) as (hf, fake):
+        fake.faults.delay = 0.2
+        built = BuiltDaySource(DayBuilder(hf, store, tmp_path), Backoff(MINUTE))
+        first = built.start([TODAY], seoul("09:00"))
+        assert first is not None
+        assert built.start([TODAY], seoul("09:00")) is None
+        await first
+        await built.close()
+        assert fake.count("/api/daily_papers") == 1
