@@ -13,6 +13,7 @@ post and no command. A failure is kept for /daily status and backs off like the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
@@ -107,8 +108,6 @@ class BuiltDaySource:
         """Stop a run under way and close the API client."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
         await self.builder.client.close()
