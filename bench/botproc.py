@@ -26,7 +26,7 @@ from storeimpl import ROOT
 
 sys.path.insert(0, str(ROOT))
 from bot.app import PapersBot, keep_startup_objects
-from bot.config import Config
+from bot.config import Config, HuggingFaceConfig
 from bot.endpoints import point_discord_py_at
 from bot.models import LogLevel
 from bot.store import PaperStore
@@ -99,7 +99,12 @@ def config(db: Path, api_base: str, gateway_url: str) -> Config:
         database=str(db),
         log_level=LogLevel.WARNING,
         discord=dataclasses.replace(base.discord, api_base=api_base, gateway_url=gateway_url),
-        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
+        sources=dataclasses.replace(
+            base.sources,
+            folders=(),
+            url_template=None,
+            huggingface=HuggingFaceConfig(enabled=False),
+        ),
     )
 
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.app import PapersBot
-from bot.config import Config
+from bot.config import Config, HuggingFaceConfig
 from bot.digest.parse import parse
 from bot.features.daily.cog import Daily
 from bot.features.daily.plan import Planned
@@ -108,7 +108,12 @@ def config(db: Path, server: SandboxServer, rate: float | None) -> Config:
             gateway_url=server.gateway_url,
             sync_on_start=False,
         ),
-        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
+        sources=dataclasses.replace(
+            base.sources,
+            folders=(),
+            url_template=None,
+            huggingface=HuggingFaceConfig(enabled=False),
+        ),
         daily=daily,
     )
 

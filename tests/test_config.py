@@ -646,3 +646,59 @@ def test_timezone_is_an_iana_name_as_daily_subscribe_takes_it(tmp_path: Path, na
         "America/New_York",
         "Europe/Berlin",
     )
+
+
+# -- the Hugging Face source ---------------------------------------------------------------------
+
+
+def test_hugging_face_source_is_on_by_default_beside_the_database() -> None:
+    hf = Config().sources.huggingface
+    assert (hf.enabled, hf.api_base, hf.korean_deadline_minutes) == (
+        True,
+        "https://huggingface.co",
+        0,
+    )
+    assert hf.folder_for("papers.db") == "papers-built"
+    assert hf.folder_for("/srv/bot/data.sqlite") == "/srv/bot/data-built"
+
+
+def test_hugging_face_keys_from_the_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  huggingface:\n    enabled: false\n    api_base: http://mirror:8080\n"
+        "    folder: /srv/built\n    korean_deadline_minutes: 90\n",
+    )
+    hf = load_config(path, {}).sources.huggingface
+    assert (hf.enabled, hf.api_base, hf.folder, hf.korean_deadline_minutes) == (
+        False,
+        "http://mirror:8080",
+        "/srv/built",
+        90,
+    )
+    assert hf.folder_for("papers.db") == "/srv/built"
+
+
+def test_hugging_face_api_base_from_the_environment(tmp_path: Path) -> None:
+    env = {"PAPERS_BOT_HF_API": "http://127.0.0.1:8765"}
+    path = write(tmp_path, "sources:\n  huggingface:\n    api_base: https://elsewhere.org\n")
+    for config in (load_config(None, env), load_config(path, env)):
+        assert config.sources.huggingface.api_base == "http://127.0.0.1:8765"
+    with pytest.raises(ConfigError, match=r"PAPERS_BOT_HF_API \(overrides sources.huggingface"):
+        load_config(None, {"PAPERS_BOT_HF_API": "ftp://x"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("    korean_deadline_minutes: 1441\n", "an integer from 0 to 1440"),
+        ("    enabled: yes please\n", "true or false"),
+        ("    api_base: huggingface.co\n", "a URL starting with http:// or https://"),
+        ("    folder: ''\n", "a non-empty path"),
+        ("    apibase: x\n", "did you mean 'api_base'?"),
+    ],
+)
+def test_bad_hugging_face_values_say_what_was_expected(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = error(tmp_path, "sources:\n  huggingface:\n" + text)
+    assert message.startswith("sources.huggingface.") and expected in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import signal
@@ -108,7 +109,8 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.command == "load":
             return await load.run(args, store)
-        if args.command in ("run", "sync"):
+        if args.command in ("run", "sync"):  # the bot's config names the database it runs on
+            config = dataclasses.replace(config, database=str(db_path))
             return await run.run(args, config, store.db)
         return await queries.run(args, store)
     finally:

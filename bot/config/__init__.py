@@ -18,6 +18,7 @@ from bot.config.schema import (
     Config,
     DailyConfig,
     DiscordConfig,
+    HuggingFaceConfig,
     SourcesConfig,
     SubscriptionConfig,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ConfigError",
     "DailyConfig",
     "DiscordConfig",
+    "HuggingFaceConfig",
     "SourcesConfig",
     "SubscriptionConfig",
     "load_config",

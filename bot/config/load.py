@@ -18,6 +18,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "PAPERS_BOT_DB": "database",
     "DISCORD_API_BASE": "discord.api_base",
     "DISCORD_GATEWAY_URL": "discord.gateway_url",
+    "PAPERS_BOT_HF_API": "sources.huggingface.api_base",
 }
 
 

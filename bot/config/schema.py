@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 import pydantic
@@ -98,12 +99,33 @@ class DiscordConfig:
 
 @pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
+class HuggingFaceConfig:
+    """Days built from Hugging Face's Daily Papers API (bot/huggingface)."""
+
+    enabled: StrictBool = True
+    api_base: _HttpUrl = "https://huggingface.co"
+    folder: _Path | None = None  # None: `<database name>-built` beside the database
+    korean_deadline_minutes: _Wait = 0  # how long before a post its Korean digest is due
+
+    def folder_for(self, database: str) -> str:
+        """Where built days are written: `folder`, or beside `database`."""
+        if self.folder is not None:
+            return self.folder
+        db = Path(database)
+        return str(db.with_name(f"{db.stem or db.name}-built"))
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
 class SourcesConfig:
     folders: Annotated[tuple[_Path, ...], _List] = ()
     url_template: _UrlTemplate | None = DEFAULT_URL_TEMPLATE
     poll_interval_minutes: _Minutes = 30
     request_timeout_seconds: _Timeout = 20.0
     lookback_days: _Days = 3
+    huggingface: Annotated[HuggingFaceConfig, _Section] = field(
+        default_factory=HuggingFaceConfig
+    )
 
 
 @pydantic.with_config(_STRICT)

@@ -16,7 +16,7 @@ from simcord import Env, InteractionResult, MemberActor
 
 import papers_sandbox
 from bot.app import PapersBot
-from bot.config import Config, load_config
+from bot.config import Config, HuggingFaceConfig, load_config
 from bot.digest.parse import parse
 from bot.errors import UserFacingError, unwrap
 from bot.features.daily.cog import Daily
@@ -204,7 +204,12 @@ def daily_config(**daily: Any) -> Config:
     config = load_config(None, env={})
     return dataclasses.replace(
         config,
-        sources=dataclasses.replace(config.sources, url_template=None, folders=()),
+        sources=dataclasses.replace(
+            config.sources,
+            url_template=None,
+            folders=(),
+            huggingface=HuggingFaceConfig(enabled=False),
+        ),
         daily=dataclasses.replace(config.daily, **daily),
     )
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.app import PapersBot
-from bot.config import Config
+from bot.config import Config, HuggingFaceConfig
 from bot.digest.parse import parse
 from bot.features.daily.cog import Daily
 from bot.features.daily.plan import Planned
@@ -76,7 +76,12 @@ def daily_config(server: SandboxServer, db: Path) -> Config:
             gateway_url=server.gateway_url,
             sync_on_start=False,
         ),
-        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
+        sources=dataclasses.replace(
+            base.sources,
+            folders=(),
+            url_template=None,
+            huggingface=HuggingFaceConfig(enabled=False),
+        ),
     )
 
 

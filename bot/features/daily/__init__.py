@@ -9,6 +9,7 @@ schedule.py        when a post is due (pure): local time, DST, waiting, catching
 pacer.py           spaces messages under Discord's global rate limit
 discord_errors.py  a Discord HTTP error: Discord's trouble (retried) or the channel's, in words
 sources.py         digest sources polled for new days: folders, a URL per day (the template)
+built.py           days built from Hugging Face's API when the posts need them, in the background
 
 Its SQL is `DailyStore` (bot/store/daily.py: subscriptions, the ledger and its plans, source
 state), built by the bot over its Database and handed over as `bot.daily_store`.
@@ -18,14 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.features.daily.built import BuiltDaySource
 from bot.features.daily.cog import Daily
 from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
+from bot.huggingface import HfClient
+from bot.huggingface.build import DayBuilder
 
 if TYPE_CHECKING:
     from bot.app import PapersBot
@@ -57,13 +62,21 @@ async def setup(bot: PapersBot) -> None:
         url = UrlSource(
             template, bot.store, bot.daily_store, sources.request_timeout_seconds, backoff
         )
+    hf = sources.huggingface
+    built = None
+    if hf.enabled:
+        client = HfClient(hf.api_base, timeout=sources.request_timeout_seconds)
+        folder_path = Path(hf.folder_for(bot.config.database))
+        builder = DayBuilder(client, bot.store, folder_path)
+        built = BuiltDaySource(builder, Backoff(dt.timedelta(minutes=1)))
     service = DailyService(
         bot.store,
         bot.daily_store,
         runner,
-        Sources(folder, url, sources.lookback_days),
+        Sources(folder, url, sources.lookback_days, built),
         daily,
         clock=bot.clock,
+        korean_deadline=dt.timedelta(minutes=hf.korean_deadline_minutes),
     )
     await service.sync_config(daily.subscriptions)
     await bot.add_cog(Daily(service, poll_minutes=sources.poll_interval_minutes))

@@ -62,6 +62,7 @@ class Daily(commands.Cog):
     async def cog_unload(self) -> None:
         self.tick.cancel()
         self.poll.cancel()
+        await self.service.close()
 
     async def _tick(self) -> None:
         try:

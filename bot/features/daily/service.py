@@ -157,6 +157,10 @@ class DailyService:
             before_post=self.korean_deadline,
         )
 
+    async def close(self) -> None:
+        """Stop building days and close the connections the sources hold."""
+        await self.sources.close()
+
     def _default(self, guild_id: int, channel_id: int) -> Subscription:
         return Subscription(
             channel_id=channel_id,
