@@ -54,7 +54,7 @@ async def test_the_korean_digest_leads_whichever_loads_first(
     ]
     summaries = [p.summary for p in digest.papers]
     assert "두 번째" in summaries[0] and "첫 번째" in summaries[1]
-    assert summaries[2].startswith("- *(English)*")
+    assert summaries[2].startswith("*(English)*")
     (info,) = await store.days()
     assert info.sources == (KOREAN, BUILT)
 

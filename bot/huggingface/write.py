@@ -14,7 +14,7 @@ command take it unchanged and an operator can publish the folder:
 
     Authors: Ada Lovelace, Alan Turing
 
-    - *(English)*
+    *(English)*
     - ***AI Summary***: Hugging Face's one-line summary.
     - ***Abstract***:
     - The abstract, one sentence a bullet.
@@ -37,7 +37,7 @@ from pathlib import Path
 from bot.digest.parse import BUILT_MARK
 from bot.huggingface.models import HfPaper
 
-ENGLISH_MARK = "*(English)*"  # the first bullet of a summary that is not in Korean
+ENGLISH_MARK = "*(English)*"  # the first line of a summary that is not in Korean
 BULLET_CHARS = 400  # one sentence bullet at most (cut at a word, with …)
 SUMMARY_CHARS = 2000  # all bullets of a paper: /paper's embed (4096) shows it whole
 AI_LABEL, ABSTRACT_LABEL = "***AI Summary***:", "***Abstract***:"
@@ -144,8 +144,13 @@ def write_entry(paper: HfPaper, bullets: Sequence[str]) -> list[str]:
         lines += [*_thumbnail(thumbnail), ""]
     votes = "-" if paper.upvotes is None else str(paper.upvotes)
     lines += [f"Vote: {votes}", "", f"Authors: {_authors(paper.authors)}", ""]
-    lines += [f"- {text}" for text in (one_line(b) for b in bullets) if text]
+    lines += [_bullet(text) for text in (one_line(b) for b in bullets) if text]
     return [*lines, ""]
+
+
+def _bullet(text: str) -> str:
+    """A summary line: `- text`; the English mark stands alone, above the bullets."""
+    return text if text == ENGLISH_MARK else f"- {text}"
 
 
 def by_upvotes(papers: Sequence[HfPaper]) -> list[HfPaper]:

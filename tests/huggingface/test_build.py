@@ -97,7 +97,7 @@ async def test_korean_bullets_from_the_summarizer_go_into_the_day(
     assert asked == [["2505.00001", "2505.00002"]]
     one, two = await store.get("2505.00001"), await store.get("2505.00002")
     assert one is not None and one.summary == "- ***What's New***: 한국어 요약."
-    assert two is not None and two.summary.startswith("- *(English)*")
+    assert two is not None and two.summary.startswith("*(English)*")
 
 
 async def test_a_folder_it_cannot_write_is_an_os_error(store: PaperStore, tmp_path: Path) -> None:

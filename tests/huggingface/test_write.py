@@ -56,7 +56,7 @@ def test_a_day_reads_back_as_the_project_published_it() -> None:
         ("Ada Lovelace", "Alan Turing"),
     )
     assert entry.summary.split("\n") == [
-        f"- {ENGLISH_MARK}",
+        ENGLISH_MARK,
         "- ***AI Summary***: In one line.",
         "- ***Abstract***:",
         "- We do X.",
@@ -82,7 +82,7 @@ def test_korean_bullets_replace_the_english_ones() -> None:
     (section,) = parse(write_day(DAY, [paper(), paper("2505.00002")], korean)).sections
     by_id = {e.arxiv_id: e.summary for e in section.entries}
     assert by_id["2505.00001"] == "- ***What's New***: 새로운 방법입니다."
-    assert by_id["2505.00002"].startswith(f"- {ENGLISH_MARK}")
+    assert by_id["2505.00002"].startswith(ENGLISH_MARK)
 
 
 def test_an_empty_day_is_a_section_without_papers() -> None:
@@ -193,4 +193,5 @@ def test_hostile_text_cannot_break_the_format(
         assert entry.thumbnail == safe_url(p.thumbnail)
         bullets = [one_line(b) for b in korean.get(p.arxiv_id, [])]
         bullets = [b for b in bullets if b] or english_bullets(p)
-        assert entry.summary == "\n".join(f"- {one_line(b)}" for b in bullets)
+        lines = [b if b == ENGLISH_MARK else f"- {b}" for b in map(one_line, bullets)]
+        assert entry.summary == "\n".join(lines)
