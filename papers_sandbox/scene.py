@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.digest.ingest import find_files, load_files
 from bot.store import Database
 from papers_sandbox.endpoints import restore_endpoints
+from papers_sandbox.huggingface import FakeHuggingFace, fake_item
 from papers_sandbox.interaction_payloads import custom_ids
 from papers_sandbox.server import SandboxServer
 from papers_sandbox.transcript import Transcript
@@ -43,8 +44,43 @@ def sample_folder() -> Path:
     return Path(str(resources.files("papers_sandbox").joinpath("sample")))
 
 
-def scene_config(server: SandboxServer, db: Path) -> Config:
+# A day the Korean source never published: the fake Hugging Face API lists its papers.
+BUILT_DAY = dt.date(2025, 5, 12)
+BUILT_PAPER = "2505.06001"
+
+
+def hf_papers() -> list[dict[str, Any]]:
+    """The fake Hugging Face API's Daily Papers of BUILT_DAY."""
+    papers = [
+        ("Sparse Mixture Routers Learn to Plan", 41, "Routers that plan ahead cut compute."),
+        ("Video Tokens at Scale: A Benchmark", 27, None),
+        ("Reward Models That Read the Code", 12, "Reward models that execute code agree more."),
+    ]
+    return [
+        fake_item(
+            f"2505.0600{n}",
+            day=BUILT_DAY,
+            title=title,
+            upvotes=votes,
+            ai_summary=ai_summary,
+            abstract=(
+                f"{title} is studied on public benchmarks. We propose a simple method. "
+                "It improves accuracy by 3.2 points, e.g. on long inputs. Code is released."
+            ),
+            authors=["Minji Kim", "Alex Chen", f"Author {n}"],
+        )
+        for n, (title, votes, ai_summary) in enumerate(papers, 1)
+    ]
+
+
+def scene_config(server: SandboxServer, db: Path, hf_api: str = "") -> Config:
     base = Config()
+    huggingface = dataclasses.replace(
+        base.sources.huggingface,
+        enabled=bool(hf_api),
+        api_base=hf_api or base.sources.huggingface.api_base,
+        folder=str(db.parent / "built"),
+    )
     return dataclasses.replace(
         base,
         database=str(db),
@@ -52,7 +88,10 @@ def scene_config(server: SandboxServer, db: Path) -> Config:
             base.discord, api_base=server.api_base, gateway_url=server.gateway_url
         ),
         sources=dataclasses.replace(
-            base.sources, folders=(str(sample_folder()),), url_template=None
+            base.sources,
+            folders=(str(sample_folder()),),
+            url_template=None,
+            huggingface=huggingface,
         ),
     )
 
@@ -65,10 +104,12 @@ async def running_world(
     server = SandboxServer()
     await server.start()
     snapshot = server.point_discord_py()
+    hf = FakeHuggingFace()
+    hf.add_day(BUILT_DAY, hf_papers())
+    hf_api = await hf.start()
     database = await Database.open(workdir / "papers.db")
-    bot = PapersBot(
-        scene_config(server, workdir / "papers.db"), database, clock=clock, guild_ready_timeout=0.2
-    )
+    config = scene_config(server, workdir / "papers.db", hf_api)
+    bot = PapersBot(config, database, clock=clock, guild_ready_timeout=0.2)
     task: asyncio.Task[None] | None = None
     try:
         files, _ = find_files([str(sample_folder())])
@@ -82,6 +123,7 @@ async def running_world(
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(task, 5)
         await database.close()
+        await hf.stop()
         await server.stop()
         restore_endpoints(snapshot)
 
@@ -124,6 +166,10 @@ async def play(t: Transcript, server: SandboxServer, bot: PapersBot, clock: Scen
                 options=options, subcommand="subscribe")  # fmt: skip
     await _daily_post(t, server, bot, clock)
     await _show(t, server, "sandbox-owner", "/daily status", subcommand="status")
+    await _built_post(t, server, bot, clock)
+    query = {"query": BUILT_PAPER}
+    await _show(t, server, "minji", f"/paper query:{BUILT_PAPER}", options=query)
+    await _show(t, server, "sandbox-owner", "/daily status", subcommand="status")
 
 
 async def _daily_post(
@@ -136,6 +182,27 @@ async def _daily_post(
     assert cog is not None
     cog.tick.restart()  # type: ignore[attr-defined]
     await _settle(lambda: len(server.messages("papers")))
+    for message in server.messages("papers")[before:]:
+        t.message(message)
+
+
+async def _built_post(
+    t: Transcript, server: SandboxServer, bot: PapersBot, clock: SceneClock
+) -> None:
+    """A day the Korean source missed: at post time the bot builds it from (the fake)
+    Hugging Face and posts it."""
+    clock.now = dt.datetime.combine(BUILT_DAY, dt.time(9, 0, 5), SEOUL).astimezone(dt.UTC)
+    t.step(f"09:00 in Seoul, {BUILT_DAY}: no Korean digest, so the day is built from Hugging Face")
+    before = len(server.messages("papers"))
+    cog = bot.get_cog("Daily")
+    assert cog is not None
+    cog.tick.restart()  # type: ignore[attr-defined]  # waiting for the digest: polls, builds
+    for _ in range(200):
+        if await bot.store.digest(BUILT_DAY) is not None:
+            break
+        await asyncio.sleep(0.05)
+    cog.tick.restart()  # type: ignore[attr-defined]  # the built day is there: post it
+    await _settle(lambda: len(server.messages("papers")) - before)
     for message in server.messages("papers")[before:]:
         t.message(message)
 
@@ -156,7 +223,8 @@ async def run_scene(out: TextIO, *, keep_running: bool = False) -> int:
     clock = SceneClock(dt.datetime(2025, 5, 9, 8, 58, tzinfo=SEOUL).astimezone(dt.UTC))
     with tempfile.TemporaryDirectory(prefix="papers-bot-sandbox-") as tmp:
         t.say("papers-bot sandbox: the real bot, a Discord-compatible server on 127.0.0.1,")
-        t.say("and the bundled sample digests (2025-05-07 .. 2025-05-09). No token, no network.")
+        t.say("the bundled sample digests (2025-05-07 .. 2025-05-09) and a loopback Hugging Face")
+        t.say(f"API with the papers of {BUILT_DAY}. No token, no network.")
         async with running_world(clock, Path(tmp)) as (server, bot):
             t.channel_names = {c.id: c.name for c in server.world.channels.values()}
             t.tz = SEOUL
