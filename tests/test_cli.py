@@ -116,6 +116,9 @@ def test_sandbox_plays_the_scene_from_any_directory(tmp_path: Path) -> None:
     assert "Subscribed #papers" in out
     assert "Daily Papers — 2025-05-09" in out
     assert "Last digest: 2025-05-09 (done" in out
+    assert "no Korean digest, so the day is built from Hugging Face" in out
+    assert "Daily Papers — 2025-05-12" in out and "Sparse Mixture Routers Learn to Plan" in out
+    assert "*(English)*" in out and "Last digest: 2025-05-12 (done" in out
     assert "Traceback" not in out + done.stderr
     assert list(tmp_path.iterdir()) == []  # nothing left behind in the working directory
 
