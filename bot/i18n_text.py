@@ -108,6 +108,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_other_guild": "You can only manage channels of this server.",
         "daily_missing_perms": "⚠️ I cannot send messages with embeds in {channel} yet: "
         "give me Send Messages and Embed Links there.",
+        "daily_last_built": "Built from Hugging Face: the Korean digest of {day} was not out "
+        "by {deadline}.",
+        "daily_days": "**Recent days**",
+        "daily_day_korean": "{day}: Korean digest, {papers} papers",
+        "daily_day_mixed": "{day}: Korean digest and Hugging Face, {papers} papers",
+        "daily_day_built": "{day}: built from Hugging Face, {papers} papers",
     },
     "ko": {
         "authors": "저자",
@@ -201,6 +207,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_other_guild": "이 서버의 채널만 관리할 수 있습니다.",
         "daily_missing_perms": "⚠️ 아직 {channel}에 임베드 메시지를 보낼 수 없습니다: "
         "메시지 보내기와 링크 첨부 권한을 주세요.",
+        "daily_last_built": "Hugging Face에서 만든 날입니다: {day} 한국어 다이제스트가 "
+        "{deadline}까지 나오지 않았습니다.",
+        "daily_days": "**최근 날짜**",
+        "daily_day_korean": "{day}: 한국어 다이제스트, 논문 {papers}편",
+        "daily_day_mixed": "{day}: 한국어 다이제스트와 Hugging Face, 논문 {papers}편",
+        "daily_day_built": "{day}: Hugging Face에서 만든 날, 논문 {papers}편",
     },
 }
 

@@ -15,12 +15,15 @@ import pytest
 
 from bot.digest import ingest
 from bot.digest.parse import parse
+from bot.huggingface.models import HfPaper
+from bot.huggingface.write import day_path, write_day
 from bot.store import PaperStore
 from tests.conftest import ROOT
 from tests.polling import eventually_blocking
 from tests.test_cli import cli
 
 FIRST = dt.date(2025, 3, 3)
+BUILT_DAY = dt.date(2025, 5, 12)
 
 
 def _day_text(day: dt.date, n: int) -> str:
@@ -174,7 +177,8 @@ def test_loading_a_whole_checkout_of_the_source_project(
     days = cli("days", "--db", db, cwd=tmp_path).stdout.splitlines()
     assert days == [f"2025-05-09   20 papers  {logs}, {readme}", "1 day"]
     listed = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
-    assert listed == [{"date": "2025-05-09", "papers": 20, "sources": [str(logs), str(readme)]}]
+    sources = [str(logs), str(readme)]
+    assert listed == [{"date": "2025-05-09", "papers": 20, "sources": sources, "built": []}]
 
 
 async def test_a_file_is_one_file_however_its_path_is_spelled(
@@ -327,3 +331,24 @@ def test_a_signal_stops_a_parallel_load_and_every_process_it_started(
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(load.pid, signal.SIGKILL)
         load.wait()
+
+
+def test_a_folder_of_built_days_loads_as_built_and_days_says_so(tmp_path: Path) -> None:
+    korean, built = tmp_path / "paper_logs" / "12.md", day_path(tmp_path / "built", BUILT_DAY)
+    korean.parent.mkdir()
+    built.parent.mkdir(parents=True)
+    korean.write_text(
+        "## Daily Papers (2025-05-12)\n\n### [K](https://arxiv.org/abs/2505.00001)\n\n- 요약\n"
+    )
+    papers = [HfPaper("2505.00001", "B", "Abstract."), HfPaper("2505.00002", "C", "Other.")]
+    built.write_text(write_day(BUILT_DAY, papers))
+    db = str(tmp_path / "p.db")
+    assert (
+        cli("load", str(tmp_path / "built"), str(korean), "--db", db, cwd=tmp_path).returncode == 0
+    )
+    days = cli("days", "--db", db, cwd=tmp_path).stdout.splitlines()
+    assert days == [f"2025-05-12    2 papers  {korean}, {built} (built from Hugging Face)", "1 day"]
+    (listed,) = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
+    assert (listed["sources"], listed["built"]) == ([str(korean), str(built)], [str(built)])
+    shown = json.loads(cli("digest", "2025-05-12", "--json", "--db", db, cwd=tmp_path).stdout)
+    assert [p["title"] for p in shown] == ["K", "C"]  # the Korean digest leads its day

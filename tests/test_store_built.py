@@ -95,3 +95,12 @@ async def test_a_store_from_before_011_upgrades_with_its_files_published(tmp_pat
         rows = dict(conn.execute("SELECT source, built FROM digest_files").fetchall())
     conn.close()
     assert rows == {KOREAN: 0, BUILT: 1}
+
+
+async def test_days_say_which_of_their_files_were_built(store: PaperStore) -> None:
+    await store.ingest(BUILT, parse(built_digest()))
+    (alone,) = await store.days()
+    assert (alone.sources, alone.built, alone.only_built) == ((BUILT,), (BUILT,), True)
+    await store.ingest(KOREAN, parse(korean_digest()))
+    (both,) = await store.days()
+    assert (both.sources, both.built, both.only_built) == ((KOREAN, BUILT), (BUILT,), False)

@@ -102,7 +102,8 @@ def days_table(days: Sequence[DayInfo], out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for info in days:
         papers = f"{info.papers:>3} " + ("paper " if info.papers == 1 else "papers")
-        out.write(f"{info.day.isoformat()}  {papers}  {', '.join(info.sources)}\n")
+        sources = [f"{s} (built from Hugging Face)" if s in info.built else s for s in info.sources]
+        out.write(f"{info.day.isoformat()}  {papers}  {', '.join(sources)}\n")
     out.write(count(len(days), "day") + "\n")
 
 

@@ -146,7 +146,12 @@ async def _days(args: argparse.Namespace, store: PaperStore) -> int:
     if args.json:
         output.print_json(
             [
-                {"date": d.day.isoformat(), "papers": d.papers, "sources": list(d.sources)}
+                {
+                    "date": d.day.isoformat(),
+                    "papers": d.papers,
+                    "sources": list(d.sources),
+                    "built": list(d.built),
+                }
                 for d in days
             ]
         )

@@ -123,9 +123,7 @@ class SourcesConfig:
     poll_interval_minutes: _Minutes = 30
     request_timeout_seconds: _Timeout = 20.0
     lookback_days: _Days = 3
-    huggingface: Annotated[HuggingFaceConfig, _Section] = field(
-        default_factory=HuggingFaceConfig
-    )
+    huggingface: Annotated[HuggingFaceConfig, _Section] = field(default_factory=HuggingFaceConfig)
 
 
 @pydantic.with_config(_STRICT)

@@ -17,6 +17,12 @@ class DayInfo:
     day: dt.date
     papers: int
     sources: tuple[str, ...] = ()  # the files it came from, the one whose order it follows first
+    built: tuple[str, ...] = ()  # those of them built from Hugging Face (migration 011)
+
+    @property
+    def only_built(self) -> bool:
+        """Every file of the day was built from Hugging Face: no Korean digest holds it."""
+        return bool(self.sources) and set(self.sources) <= set(self.built)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +121,15 @@ class Listings(Reads):
     async def days(self, *, limit: int | None = None, prefix: str = "") -> list[DayInfo]:
         """Digest days, newest first, optionally those starting with `prefix` (e.g. "2024-06")."""
         rows = await self._rows(
-            "SELECT day, papers, sources FROM days WHERE day LIKE ? ESCAPE '\\' "
-            "ORDER BY day DESC LIMIT ?",
+            "SELECT day, papers, sources, (SELECT json_group_array(f.source) "
+            "FROM json_each(days.sources) j JOIN digest_files f ON f.source = j.value "
+            "WHERE f.built) FROM days WHERE day LIKE ? ESCAPE '\\' ORDER BY day DESC LIMIT ?",
             (_like_prefix(prefix), -1 if limit is None else limit),
         )
-        return [DayInfo(dt.date.fromisoformat(d), n, tuple(json.loads(s))) for d, n, s in rows]
+        return [
+            DayInfo(dt.date.fromisoformat(d), n, tuple(json.loads(s)), tuple(json.loads(b)))
+            for d, n, s, b in rows
+        ]
 
     async def stats(self) -> Stats:
         row = (

@@ -9,6 +9,9 @@ import pytest
 import simcord
 
 from bot.app import PapersBot
+from bot.digest.parse import parse
+from bot.huggingface.models import HfPaper
+from bot.huggingface.write import write_day
 
 from .support import DailyWorld, bot_posts, posted_days, publish, response, utc
 
@@ -80,6 +83,7 @@ async def test_status_lists_each_subscription_its_next_post_and_last_digest(
                 f"Next post: {ts(utc(2026, 1, 2, 23, 30))}",  # Jan 2, 18:30 EST
             ]
         ),
+        "**Recent days**": "2026-01-02: Korean digest, 3 papers",
     }
 
 
@@ -166,3 +170,31 @@ async def test_a_refused_post_now_shows_as_stalled_with_its_size_and_reason(
     lines = (await status_of(daily))[channel.mention].split("\n")
     assert lines[2] == "Last digest: 2026-01-02 (stalled, 0/2 messages)", lines
     assert any(line.startswith("⚠️") and reason in line for line in lines[3:]), lines
+
+
+async def test_status_says_a_post_came_from_a_day_built_from_hugging_face(
+    daily: DailyWorld,
+) -> None:
+    channel = daily.channel
+    await daily.jump_to(utc(2026, 1, 1, 20, 0))
+    await daily.admin.slash(channel, "daily subscribe", channel=channel, timezone="Asia/Seoul")
+    papers = [HfPaper("2601.00001", "Built one", "An abstract.", upvotes=3),
+              HfPaper("2601.00002", "Built two", "Another.", upvotes=9)]  # fmt: skip
+    await daily.papers.ingest("built/2026/01/02.md", parse(write_day(JAN_2, papers)))
+    await daily.jump_to(NINE)
+    assert len(bot_posts(daily.env, channel)) == 2  # no Korean digest: the built day went out
+
+    status = await status_of(daily)
+    assert status[channel.mention].endswith(
+        "Last digest: 2026-01-02 (done, 2/2 messages)\n"
+        "Built from Hugging Face: the Korean digest of 2026-01-02 was not out by "
+        f"<t:{int(NINE.timestamp())}:t>."
+    )
+    assert status["**Recent days**"] == "2026-01-02: built from Hugging Face, 2 papers"
+
+    await publish(daily.papers, JAN_2)  # the Korean digest comes after all
+    await daily.jump_to(NINE + 5 * MINUTE)
+    assert len(bot_posts(daily.env, channel)) == 2  # not posted again
+    status = await status_of(daily)
+    assert "Built from Hugging Face" not in status[channel.mention]
+    assert status["**Recent days**"] == "2026-01-02: Korean digest and Hugging Face, 5 papers"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import discord
@@ -16,6 +17,7 @@ from bot.features.daily.service import DailyService
 from bot.i18n_text import locale_of, text
 from bot.inputs import parse_time, parse_zone
 from bot.models import PostStatus, PostStyle
+from bot.store import DayInfo
 from bot.store.ledger import PostState
 from bot.store.subscriptions import Subscription
 
@@ -152,7 +154,13 @@ class Daily(commands.Cog):
         subs = await self.service.subscriptions(interaction.guild_id)
         if not subs:
             raise UserFacingError(text(locale, "daily_none"))
-        blocks = [f"<#{sub.channel_id}>\n{await self._status_line(sub, locale)}" for sub in subs]
+        days = await self.service.recent_days()
+        origin = {d.day: d for d in days}
+        blocks = [
+            f"<#{sub.channel_id}>\n{await self._status_line(sub, locale, origin)}" for sub in subs
+        ]
+        if days:
+            blocks.append(_days_block(days, locale))
         if problems := self.service.source_problems():  # what the sources could not load or ignored
             blocks.append(_source_problems(problems, locale))
         embed = discord.Embed(
@@ -161,7 +169,9 @@ class Daily(commands.Cog):
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    async def _status_line(self, sub: Subscription, locale: str) -> str:
+    async def _status_line(
+        self, sub: Subscription, locale: str, origin: dict[dt.date, DayInfo]
+    ) -> str:
         when = self.service.next_post(sub)
         lines = [
             text(locale, "daily_schedule", time=sub.post_time, tz=sub.timezone, style=sub.style),
@@ -171,6 +181,11 @@ class Daily(commands.Cog):
         if last is not None:
             shown = {sub.paused_reason, sub.last_error}  # reasons the lines below give
             lines.append(self._last_line(last, locale, shown))
+            info = origin.get(last.day)
+            if info is not None and info.only_built:
+                due = self.service.korean_due(sub, last.day)
+                deadline = discord.utils.format_dt(due, "t")
+                lines.append(text(locale, "daily_last_built", day=last.day, deadline=deadline))
         if sub.paused_reason:
             lines.append(text(locale, "daily_paused", reason=sub.paused_reason))
         elif sub.last_error:
@@ -277,6 +292,17 @@ class Daily(commands.Cog):
     ) -> None:
         if channel.guild.id != interaction.guild_id:
             raise UserFacingError(text(locale_of(interaction), "daily_other_guild"))
+
+
+def _days_block(days: list[DayInfo], locale: str) -> str:
+    """Where each recent day came from: the Korean digest, Hugging Face, or both."""
+    lines = [text(locale, "daily_days")]
+    for info in days:
+        key = "daily_day_built" if info.only_built else "daily_day_korean"
+        if info.built and not info.only_built:
+            key = "daily_day_mixed"
+        lines.append(text(locale, key, day=info.day.isoformat(), papers=info.papers))
+    return "\n".join(lines)
 
 
 def _source_problems(problems: list[str], locale: str, shown: int = 5) -> str:

@@ -15,10 +15,10 @@ from bot.features.daily.built import needed_days
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner, rules_for
-from bot.features.daily.schedule import next_post
+from bot.features.daily.schedule import next_post, post_at
 from bot.features.daily.sources import Sources
 from bot.models import Origin, PostStyle
-from bot.store import PaperStore
+from bot.store import DayInfo, PaperStore
 from bot.store.daily import DailyStore
 from bot.store.ledger import PostState
 from bot.store.subscriptions import Subscription
@@ -26,6 +26,7 @@ from bot.store.subscriptions import Subscription
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 POLL_WHEN_WAITING = dt.timedelta(minutes=1)  # how often an awaited digest is polled for
+RECENT_DAYS = 4  # days /daily status says the origin of
 
 
 class DailyService:
@@ -94,6 +95,15 @@ class DailyService:
 
     def next_post(self, sub: Subscription) -> dt.datetime:
         return next_post(self.clock(), rules_for(sub, self.config))
+
+    async def recent_days(self, count: int = RECENT_DAYS) -> list[DayInfo]:
+        """The newest days in the store and where each came from, for /daily status."""
+        return await self.papers.days(limit=count)
+
+    def korean_due(self, sub: Subscription, day: dt.date) -> dt.datetime:
+        """When the Korean digest of `day` had to be out for this subscription's post."""
+        rules = rules_for(sub, self.config)
+        return (post_at(day, rules) - self.korean_deadline).astimezone(rules.tz)
 
     def source_problems(self) -> list[str]:
         """What the digest sources could not load or ignored at their last polls."""
