@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.features.daily.built import BuiltDaySource
+from bot.features.daily.built import BuiltDaySource, built_page_url
 from bot.features.daily.cog import Daily
 from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
@@ -54,6 +54,7 @@ async def setup(bot: PapersBot) -> None:
         daily,
         bot.lookup_channel,
         source_url=partial(page_url, template),
+        built_url=partial(built_page_url, sources.huggingface.api_base),
     )
     folder = FolderSource(sources.folders, bot.store) if sources.folders else None
     url = None

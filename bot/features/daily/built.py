@@ -27,6 +27,11 @@ from bot.huggingface.build import Built, DayBuilder
 log = logging.getLogger(__name__)
 
 
+def built_page_url(api_base: str, day: dt.date) -> str:
+    """Hugging Face's Daily Papers page of `day`, for people (a built post's source link)."""
+    return f"{api_base.rstrip('/')}/papers?date={day.isoformat()}"
+
+
 def needed_days(
     now: dt.datetime,
     rules: Iterable[Rules],

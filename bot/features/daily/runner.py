@@ -53,10 +53,11 @@ class Runner:
         lookup: ChannelLookup,
         *,
         source_url: Callable[[dt.date], str | None],
+        built_url: Callable[[dt.date], str | None] = lambda day: None,
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.papers, self.daily, self.poster, self.config = papers, daily, poster, config
-        self.lookup, self.source_url = lookup, source_url
+        self.lookup, self.source_url, self.built_url = lookup, source_url, built_url
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: set[int] = set()
 
@@ -134,7 +135,7 @@ class Runner:
             # A plan made from it would be the post's stored plan (a thread post turned into
             # embeds), so wait for the next tick instead.
             return Result("busy", reason="the server is not loaded yet")
-        plan = self.plan(sub, digest, channel)
+        plan = self.plan(sub, digest, channel, built=await self.only_built(day))
         result = await self.poster.post(channel, day, plan, force=force, wait_for_holder=wait)
         if result.outcome == "failed" and not result.transient:
             return await self._failed(sub, result.reason)
@@ -143,9 +144,21 @@ class Runner:
             log.info("posted %s to channel %s (%d messages)", day, sub.channel_id, result.sent)
         return result
 
+    async def only_built(self, day: dt.date) -> bool:
+        """Whether no Korean digest holds `day`: every file of it was built from Hugging Face."""
+        found = await self.papers.days(prefix=day.isoformat(), limit=1)
+        return bool(found) and found[0].day == day and found[0].only_built
+
     def plan(
-        self, sub: Subscription, digest: Digest, channel: discord.TextChannel | None
+        self,
+        sub: Subscription,
+        digest: Digest,
+        channel: discord.TextChannel | None,
+        *,
+        built: bool = False,
     ) -> list[Planned]:
+        """The post of `digest` in `channel`; a `built` day links to where it was built from
+        rather than to the Korean digest's page, which does not exist."""
         style = sub.style
         if style == PostStyle.THREAD and channel is not None and not _can_thread(channel):
             style = PostStyle.EMBEDS
@@ -156,9 +169,8 @@ class Runner:
             max_papers=sub.max_papers,
         )
         locale = str(channel.guild.preferred_locale) if channel is not None else "ko"
-        return plan_post(
-            digest, style, papers=papers, source_url=self.source_url(digest.day), locale=locale
-        )
+        source = (self.built_url if built else self.source_url)(digest.day)
+        return plan_post(digest, style, papers=papers, source_url=source, locale=locale)
 
     async def _failed(self, sub: Subscription, reason: str) -> Result:
         paused = await self.daily.record_failure(sub.channel_id, reason, PAUSE_AFTER)

@@ -121,7 +121,9 @@ class DailyService:
         digest = await self.papers.digest()
         if digest is None:
             return None
-        return self.runner.plan(sub, digest, channel)
+        return self.runner.plan(
+            sub, digest, channel, built=await self.runner.only_built(digest.day)
+        )
 
     async def newest_day(self) -> dt.date | None:
         digest = await self.papers.digest()

@@ -12,6 +12,8 @@ from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Sources
+from bot.huggingface.models import HfPaper
+from bot.huggingface.write import write_day
 from bot.inputs import parse_zone
 from bot.models import PostStyle
 from bot.store import PaperStore
@@ -157,3 +159,21 @@ async def test_post_now_to_a_channel_that_is_gone_fails_and_says_why(store: Pape
     )
     stored = await daily.ledger.subscription(CHANNEL)
     assert stored is not None and stored.failures == 1 and stored.last_error == result.reason
+
+
+async def test_a_built_day_links_to_hugging_face_not_to_a_korean_page(store: PaperStore) -> None:
+    day = dt.date(2026, 3, 4)
+    daily = service(store)
+    daily.runner.source_url = lambda d: f"https://github.com/l-yohai/daily_papers_ko/{d}.md"
+    daily.runner.built_url = lambda d: f"https://huggingface.co/papers?date={d}"
+    papers = [HfPaper("2603.00001", "Built", "An abstract.", upvotes=1)]
+    await store.ingest("built/2026/03/04.md", parse(write_day(day, papers)))
+    plan = await daily.preview(GUILD, None)
+    assert plan is not None and "(<https://huggingface.co/papers?date=2026-03-04>)" in (
+        plan[0].content or ""
+    )
+    await publish(store, day, 1)  # the Korean digest of the day
+    plan = await daily.preview(GUILD, None)
+    assert plan is not None and "(<https://github.com/l-yohai/daily_papers_ko/2026-03-04.md>)" in (
+        plan[0].content or ""
+    )
