@@ -146,7 +146,7 @@ class DailyBot:
         digest = await self.bot.store.digest(day)
         target = self.bot.get_channel(channel_id)
         assert sub is not None and digest is not None and isinstance(target, discord.TextChannel)
-        return self.runner.plan(sub, digest, target)
+        return self.runner.plan(sub, digest, target, built=await self.runner.only_built(day))
 
     def run_due(self) -> asyncio.Task[object]:
         """A tick's work (`Runner.run_due(now)`) in the background."""

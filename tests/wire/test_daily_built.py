@@ -109,6 +109,8 @@ async def test_a_day_the_korean_source_missed_is_built_and_posted_once(
         await bot.runner.run_due(bot.clock())
     channel = sandbox.channel("papers").id
     assert posted(sandbox, channel) == expected(plan)
+    header = posted(sandbox, channel)[0][0]  # links to the day on Hugging Face
+    assert header.endswith(f"[Source](<{hf.base}/papers?date=2025-06-02>)")
     cards = [e for _, embeds in posted(sandbox, channel) for e in embeds]
     assert cards[0]["title"] == "1. Built paper 6"  # most upvoted first
     assert cards[0]["description"].startswith("*(English)*\n\n**AI Summary**\nAI summary 6.")
