@@ -15,6 +15,7 @@ config/        YAML -> frozen dataclasses, checked by pydantic, one-line errors
 render/        pure: papers -> embeds and messages within Discord's limits
 cli/           the `papers-bot` command line
 digest/        parsing (pure) and loading digests into the store
+huggingface/   Hugging Face's Daily Papers API: client, limits, days built as digests
 store/         the SQLite store: all SQL
 features/      member-facing features, one package each, loaded as extensions
 """

@@ -50,6 +50,7 @@ recorder.py              every request and gateway frame, queryable by tests
 gateway.py               the websocket gateway: HELLO, heartbeats, IDENTIFY, READY, RESUME
 gateway_session.py       gateway connections and resumable sessions (zlib-stream, replay)
 intents.py               which dispatches a session gets, message-content redaction
+huggingface.py           a loopback fake of Hugging Face's paper API (its JSON, 429s, 5xx, bodies)
 scene.py                 `papers-bot sandbox`: the real bot played against the server
 transcript.py            the scene printed as a chat transcript
 sample/                  the digests the scene loads (package data)
