@@ -52,6 +52,7 @@ class DayBuilder:
     folder: Path
     summarize: Summarize | None = None
     _loaded: dict[Path, str] = field(default_factory=dict, init=False, repr=False)
+    _answers: dict[dt.date, list[HfPaper]] = field(default_factory=dict, init=False, repr=False)
 
     async def build(self, day: dt.date) -> Built:
         """Fetch `day`, write it if it changed and load it. Raises HfError when the API
@@ -64,14 +65,17 @@ class DayBuilder:
                 "Hugging Face lists no papers for %s; keeping %s as built before", day, path
             )
             return Built(day, path, 0, written=False, kept=True)
+        if self._answers.get(day) == papers and old is not None and self._loaded.get(path) == old:
+            return Built(day, path, len(papers), written=False)  # nothing to summarize anew
         korean = await self.summarize(day, papers) if self.summarize and papers else None
         text = write_day(day, papers, korean, api_base=self.client.api_base)
         if old == text and self._loaded.get(path) == text:
+            self._answers[day] = papers
             return Built(day, path, len(papers), written=False)
         if old != text:
             _write_atomically(path, text)
         loaded = await load_files(self.store, [path])
-        self._loaded[path] = text
+        self._loaded[path], self._answers[day] = text, papers
         return Built(day, path, len(papers), written=True, load=loaded)
 
 

@@ -93,8 +93,12 @@ async def test_korean_bullets_from_the_summarizer_go_into_the_day(
     vt = VirtualTime()
     async with client_and_fake(vt) as (hf, fake):
         fake.add_day(DAY, [fake_item("2505.00001"), fake_item("2505.00002")])
-        await DayBuilder(hf, store, tmp_path, summarize).build(DAY)
-    assert asked == [["2505.00001", "2505.00002"]]
+        builder = DayBuilder(hf, store, tmp_path, summarize)
+        await builder.build(DAY)
+        await builder.build(DAY)  # the same answer: nothing to summarize again
+        fake.update("2505.00002", upvotes=3)
+        await builder.build(DAY)
+    assert asked == [["2505.00001", "2505.00002"]] * 2
     one, two = await store.get("2505.00001"), await store.get("2505.00002")
     assert one is not None and one.summary == "- ***What's New***: 한국어 요약."
     assert two is not None and two.summary.startswith("*(English)*")
