@@ -164,6 +164,7 @@ async def test_an_unfinished_post_from_before_stored_plans_adopts_the_next_plan(
     await daily.record_message(1, DAY, 0, 0, 111, 1)
     await store.close()
     with sqlite3.connect(path) as conn:  # as a database before migration 009 left it
+        conn.execute("ALTER TABLE digest_files DROP COLUMN built")  # 011
         conn.execute("DROP INDEX appearances_day")  # 010
         conn.execute("DROP INDEX posts_plan")
         conn.execute("ALTER TABLE posts DROP COLUMN plan_id")
