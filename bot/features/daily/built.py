@@ -25,6 +25,10 @@ from bot.huggingface import HfError
 from bot.huggingface.build import Built, DayBuilder
 
 log = logging.getLogger(__name__)
+# A post's day is built this long before its Korean digest is due, so that at the deadline
+# (by default the post time) the built day is already loaded and the post is not held up, or
+# skipped, waiting for the build; a Korean digest arriving meanwhile still leads the day.
+BUILD_LEAD = dt.timedelta(minutes=2)
 
 
 def built_page_url(api_base: str, day: dt.date) -> str:
@@ -41,15 +45,15 @@ def needed_days(
     before_post: dt.timedelta,
 ) -> list[dt.date]:
     """The days to build now, oldest first: the lookback days before `today` (and before
-    each subscription's local day), and a subscription's local day from `before_post` ahead
-    of its post time; `today` itself when there is no subscription."""
+    each subscription's local day), and a subscription's local day from `before_post` (and
+    BUILD_LEAD) ahead of its post time; `today` itself when there is no subscription."""
     days: set[dt.date] = set()
     subscribed = False
     for r in rules:
         subscribed = True
         local = now.astimezone(r.tz).date()
         days.update(local - dt.timedelta(days=i) for i in range(1, lookback + 1))
-        if now >= post_at(local, r) - before_post:
+        if now >= post_at(local, r) - before_post - BUILD_LEAD:
             days.add(local)
     days.update(today - dt.timedelta(days=i) for i in range(1, lookback + 1))
     if not subscribed:
@@ -76,6 +80,10 @@ class BuiltDaySource:
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    def unbuilt(self, days: Sequence[dt.date]) -> list[dt.date]:
+        """Those of `days` this process has not built yet."""
+        return [day for day in days if day not in self.built]
 
     def start(self, days: Sequence[dt.date], now: dt.datetime) -> asyncio.Task[list[Built]] | None:
         """Build `days` in a task of its own, unless a run is under way or backing off."""

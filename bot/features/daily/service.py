@@ -139,7 +139,14 @@ class DailyService:
     # --- the scheduler ---------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """Post what is due; while a due day's digest is awaited, poll for it (each minute)."""
+        """Post what is due; while a due day's digest is awaited, poll for it (each minute).
+        A day that has become due for building (built.py) is started at once, in the
+        background, rather than at the next poll."""
+        if built := self.sources.built:
+            now = self.clock()
+            today = now.astimezone(parse_timezone(self.config.timezone)).date()
+            if days := built.unbuilt(await self._built_days(now, today)):
+                built.start(days, now)
         _, waiting = await self.runner.run_due(self.clock())
         if waiting and (
             self._last_poll is None or self.clock() - self._last_poll > POLL_WHEN_WAITING

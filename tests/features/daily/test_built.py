@@ -7,11 +7,19 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.features.daily.built import BuiltDaySource, needed_days
+from bot.config import DailyConfig
+from bot.features.daily.built import BUILD_LEAD, BuiltDaySource, needed_days
+from bot.features.daily.pacer import Pacer
+from bot.features.daily.poster import Poster
+from bot.features.daily.runner import Runner
 from bot.features.daily.schedule import Rules
+from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Backoff, FolderSource, Sources
 from bot.huggingface.build import DayBuilder
+from bot.models import OnMissing, PostStyle
 from bot.store import PaperStore
+from bot.store.daily import DailyStore
+from bot.store.subscriptions import Subscription
 from papers_sandbox.huggingface import fake_item
 from tests.huggingface.support import VirtualTime, client_and_fake
 from tests.polling import eventually
@@ -19,6 +27,10 @@ from tests.polling import eventually
 SEOUL = ZoneInfo("Asia/Seoul")
 TODAY = dt.date(2025, 5, 12)
 MINUTE = dt.timedelta(minutes=1)
+
+
+async def no_channel(channel_id: int) -> None:
+    return None  # every channel is gone
 
 
 def rules(hhmm: str, tz: ZoneInfo = SEOUL) -> Rules:
@@ -37,18 +49,18 @@ def seoul(hhmm: str, day: dt.date = TODAY) -> dt.datetime:
 
 def test_the_post_day_is_needed_from_its_deadline_the_lookback_days_always() -> None:
     days = [TODAY - dt.timedelta(days=i) for i in (2, 1)]
+    zero = dt.timedelta(0)
     before = needed_days(
-        seoul("08:59"), [rules("09:00")], today=TODAY, lookback=2, before_post=dt.timedelta(0)
+        seoul("08:57"), [rules("09:00")], today=TODAY, lookback=2, before_post=zero
     )
     assert before == days
-    at = needed_days(
-        seoul("09:00"), [rules("09:00")], today=TODAY, lookback=2, before_post=dt.timedelta(0)
-    )
-    assert at == [*days, TODAY]
+    lead = needed_days(seoul("08:58"), [rules("09:00")], today=TODAY, lookback=2, before_post=zero)
+    assert lead == [*days, TODAY]  # BUILD_LEAD ahead: loaded by the time the post is due
     early = needed_days(
-        seoul("08:00"), [rules("09:00")], today=TODAY, lookback=2, before_post=60 * MINUTE
+        seoul("07:58"), [rules("09:00")], today=TODAY, lookback=2, before_post=60 * MINUTE
     )
     assert early == [*days, TODAY]
+    assert BUILD_LEAD == 2 * MINUTE
 
 
 def test_each_subscription_needs_its_own_local_day() -> None:
@@ -113,3 +125,35 @@ async def test_one_run_at_a_time(store: PaperStore, tmp_path: Path) -> None:
         await first
         await built.close()
         assert fake.count("/api/daily_papers") == 1
+
+
+async def test_a_tick_builds_the_post_day_ahead_of_its_post_without_waiting_for_a_poll(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    clock = [seoul("08:57")]
+    config = DailyConfig(on_missing=OnMissing.SKIP, wait_for_digest_minutes=0)
+    ledger = DailyStore(store.db)
+    poster = Poster(
+        ledger, owner="t", pacer=Pacer(45), clock=lambda: clock[0], bot_user_id=lambda: 1
+    )
+    runner = Runner(store, ledger, poster, config, no_channel, source_url=lambda d: None)
+    vt = VirtualTime()
+    async with client_and_fake(vt) as (hf, fake):
+        fake.add_day(TODAY, [fake_item("2505.00001", day=TODAY)])
+        built = BuiltDaySource(DayBuilder(hf, store, tmp_path), Backoff(MINUTE))
+        sources = Sources(None, None, 0, built)
+        service = DailyService(store, ledger, runner, sources, config, clock=lambda: clock[0])
+        sub = Subscription(10, 1, "09:00", "Asia/Seoul", PostStyle.EMBEDS)
+        await ledger.save_subscription(sub, seoul("08:00") - dt.timedelta(days=1))
+        await service.tick()
+        assert not built.running and await store.digest(TODAY) is None  # not yet
+        clock[0] = seoul("08:58")
+        await service.tick()
+        assert built.running
+        await eventually(lambda: TODAY in built.built, within=10)
+        clock[0] = seoul("09:00")
+        results, waiting = await runner.run_due(clock[0])
+        await sources.close()
+    assert 10 in results and not waiting  # posted (to a channel that is gone), not skipped
+    state = await ledger.post_state(10, TODAY)
+    assert state is None or state.status != "skipped"
