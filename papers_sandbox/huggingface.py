@@ -47,6 +47,7 @@ class HfFaults:
     retry_after: float | None = 1.0  # the 429's Retry-After (None: only the RateLimit headers)
     server_errors: int = 0  # answer this many requests with `server_status`
     server_status: int = 503
+    server_retry_after: float | None = None  # a Retry-After on those answers
     down: bool = False  # every request answers `server_status`
     delay: float = 0.0  # seconds before answering (a slow API)
     huge_body: int = 0  # answer with a JSON body this many bytes long (0: off)
@@ -298,7 +299,9 @@ class FakeHuggingFace:
             return _json({"error": "You have been rate-limited"}, 429, headers)
         if faults.down or faults.server_errors > 0:
             faults.server_errors = max(0, faults.server_errors - 1)
-            return _json({"error": "Service unavailable"}, faults.server_status)
+            after = faults.server_retry_after
+            headers = {} if after is None else {"Retry-After": f"{after:g}"}
+            return _json({"error": "Service unavailable"}, faults.server_status, headers)
         if faults.huge_body:
             return await self._huge(request)
         response: web.StreamResponse = await handler(request)

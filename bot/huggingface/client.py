@@ -166,7 +166,8 @@ class HfClient:
                 await self._retry(url, reason, self._backoff(attempt))
                 continue
             if isinstance(outcome, _Retry):
-                if last or (outcome.wait is not None and outcome.wait > self.max_wait):
+                too_long = outcome.wait is not None and outcome.wait > self.max_wait
+                if last or (outcome.status == 429 and too_long):
                     raise outcome.error(url, attempt + 1, self.max_wait)
                 if outcome.status == 429:
                     self.stats.rate_limited += 1
@@ -174,7 +175,8 @@ class HfClient:
                     self.limiter.hold_for(wait)  # every request waits, not only this one
                     await self._retry(url, "rate limited (429)", 0.0)
                 else:
-                    await self._retry(url, f"HTTP {outcome.status}", self._backoff(attempt))
+                    delay = self._backoff(attempt) if outcome.wait is None else outcome.wait
+                    await self._retry(url, f"HTTP {outcome.status}", min(delay, self.max_wait))
                 continue
             return outcome.body
         raise AssertionError("unreachable")  # pragma: no cover

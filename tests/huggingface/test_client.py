@@ -138,6 +138,16 @@ async def test_5xx_is_retried_with_a_doubling_backoff() -> None:
     assert vt.slept == [1.0, 2.0]
 
 
+async def test_a_5xx_with_retry_after_waits_as_it_says() -> None:
+    vt = VirtualTime()
+    async with client_and_fake(vt) as (hf, fake):
+        fake.add_day(DAY, sample_day(DAY, 1))
+        fake.faults.server_errors, fake.faults.server_retry_after = 2, 12
+        assert len(await hf.daily_papers(DAY)) == 1
+    assert [r.status for r in fake.requests] == [503, 503, 200]
+    assert vt.slept == [12, 12]
+
+
 async def test_an_api_that_stays_down_is_given_up_after_the_retries() -> None:
     vt = VirtualTime()
     async with client_and_fake(vt, retries=3) as (hf, fake):
