@@ -147,15 +147,18 @@ class SearchPlanner(Reads):
         (or the page's reach) by tiers (`_tiered`)."""
         params = [expr, *_ALL_IDS]
         matched = f"{_FTS_MATCHED} "
-        # The title tier, then the rest, each newest first. Titles are indexed as in
-        # papers_fts, so every title match is one of `m`.
+        # The title tier, then the rest, each newest first, read from the newest end of the
+        # two indexes (FTS5 walks a doclist backwards): only as far as the page reaches, so
+        # no match is kept or sorted. Titles are indexed as in papers_fts, so every title
+        # match is a match.
         tiers = (
-            "WITH t AS MATERIALIZED (SELECT rowid AS id FROM titles_fts WHERE titles_fts "
-            "MATCH ?) SELECT id FROM (SELECT id FROM t ORDER BY id DESC) UNION ALL "
-            "SELECT id FROM (SELECT id FROM m WHERE id NOT IN t ORDER BY id DESC)"
+            "SELECT id FROM (SELECT rowid AS id FROM titles_fts WHERE titles_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?) UNION ALL SELECT id FROM (SELECT rowid AS id "
+            "FROM papers_fts WHERE papers_fts MATCH ? AND rowid NOT IN (SELECT rowid FROM "
+            "titles_fts WHERE titles_fts MATCH ?) ORDER BY rowid DESC)"
         )
-        arm: _Arm = (tiers, [expr], "1", [])
-        found = await self._budgeted(expr, [arm], limit, offset, scored)
+        arm: _Arm = (tiers, [expr, offset + limit, expr, expr], "1", [])
+        found = await self._budgeted(expr, [arm], limit, offset, scored, keep=False)
         if found is None:
             pool = max(self.limits.pool, offset + limit)
             return await self._tiered(expr, matched, params, pool, False, limit, offset)
@@ -163,7 +166,7 @@ class SearchPlanner(Reads):
             return found
         if not await self._has_common_word(expr):
             return await self._ranked(query, matched, params, limit, offset)
-        return await self._budgeted(expr, [arm], limit, offset) or found
+        return await self._budgeted(expr, [arm], limit, offset, keep=False) or found
 
     async def _has_common_word(self, expr: str) -> bool:
         """Whether a word of the query is in more than `Limits.scored_words` papers: bm25
@@ -194,21 +197,25 @@ class SearchPlanner(Reads):
         limit: int,
         offset: int,
         floor: int = -1,
+        *,
+        keep: bool = True,
     ) -> Page | None:
         """One pass over the FTS rowids of the matches (no summary, no row of papers): up to
-        `exact` + 1 of them into `m`, their count into `c`, and
+        `exact` + 1 of them counted into `c` (and with `keep`, kept in `m`), and
         when floor < count <= `exact`, the page in the same statement: each of `pages` (a
-        SELECT of ids from `m` and its parameters, a condition and its parameters) where its
-        condition holds.
+        SELECT of ids, from `m` if kept, and its parameters, a condition and its
+        parameters) where its condition holds.
         Elsewhere an arm's LIMIT is 0, so it reads nothing (a WHERE would be checked per
         row). None past `exact`; at or below `floor`, a Page of the exact count, no papers.
 
-        Keeping the rowids costs ~0.25 us each: more than counting a single token's (read
-        straight from its doclist), so a one-token query past `exact` is told by a count
-        first; less than a second pass over a phrase's or several words' matches, whose
-        positions are compared (~1-3 us a match)."""
+        Keeping the rowids costs ~0.25 us each, and sorting them as much again: more than
+        counting a single token's (read straight from its doclist), so a one-token query
+        past `exact` is told by a count first; less than a second pass over a phrase's or
+        several words' matches, whose positions are compared (~1-3 us a match). Pages that
+        read the indexes from their newest end need no `m` (`keep=False`): the count is
+        the only pass over every match."""
         exact = self.limits.exact
-        if is_one_token(expr) and await self._more_than(expr, exact):
+        if keep and is_one_token(expr) and await self._more_than(expr, exact):
             return None  # counting one token's rowids costs less than keeping them
         budget = "(SELECT n FROM c) > ? AND (SELECT n FROM c) <= ?"
         arms = " UNION ALL ".join(
@@ -216,11 +223,14 @@ class SearchPlanner(Reads):
             "THEN ? ELSE 0 END OFFSET ?)"
             for sql, _, condition, _ in pages
         )
+        matches = "SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?"
+        counted = (
+            f"m AS MATERIALIZED ({matches}), c AS MATERIALIZED (SELECT count(*) AS n FROM m)"
+            if keep
+            else f"c AS MATERIALIZED (SELECT count(*) AS n FROM ({matches}))"
+        )
         rows = await self._rows(
-            "WITH m AS MATERIALIZED (SELECT rowid AS id FROM papers_fts "
-            "WHERE papers_fts MATCH ? LIMIT ?), "
-            "c AS MATERIALIZED (SELECT count(*) AS n FROM m) "
-            f"SELECT n, NULL FROM c UNION ALL {arms}",
+            f"WITH {counted} SELECT n, NULL FROM c UNION ALL {arms}",
             [
                 expr,
                 exact + 1,
