@@ -6,8 +6,10 @@ count is exact. That covers every query on a store the size of the published his
 5,500 papers, some 4,000 more a year). Past it, a word like 모델 matches most papers, so
 nothing may cost in proportion to the number of matches:
 
-- without a filter, one statement keeps up to `exact` + 1 matches' rowids from papers_fts,
-  counts them and, within `exact`, lists the page (`_budgeted`): the matches are read once.
+- without a filter, one statement counts up to `exact` + 1 matches' rowids from papers_fts
+  and, within `exact`, lists the page (`_budgeted`): the matches are read once. Relevance
+  by tiers reads its page from the newest end of titles_fts and papers_fts, only as far as
+  the page reaches; a sorted page keeps the rowids to walk or sort them.
 - relevance, up to `Limits.scored` matches in the whole store, each word in at most
   `Limits.scored_words` papers (bm25 reads every paper with each word): bm25 orders the matches
   within tiers: every word in the title, the words as typed there (not only their stems),
