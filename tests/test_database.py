@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import Database, ReadTimedOut
+from bot.store.database import READERS
+from bot.store.db import READER_CACHE_KIB
 
 # Counting to this many takes SQLite several seconds: a read that would end only long
 # after any limit the tests set, and still ends if the limit does not work.
@@ -46,3 +48,11 @@ async def test_a_transaction_and_a_lone_write_never_interleave(tmp_path: Path) -
 async def _lone_write(db: Database) -> None:
     async with db.write_lock:
         await db.writer.execute("INSERT INTO t VALUES (2)")
+
+
+async def test_every_reader_keeps_the_pages_a_dense_words_doclists_need(tmp_path: Path) -> None:
+    """A word most papers hold has doclists of megabytes at 1M papers: a reader with
+    SQLite's default 2,000 KiB of pages copied them in from the file on every query."""
+    async with await Database.open(tmp_path / "p.db") as db:
+        sizes = {tuple(await db.read("PRAGMA cache_size")) for _ in range(READERS)}
+    assert sizes == {((-READER_CACHE_KIB,),)} and READER_CACHE_KIB >= 16_384

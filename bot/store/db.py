@@ -20,6 +20,11 @@ from bot.store.text import exact_words, fold, index_text
 log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})-[\w-]+\.sql$")
 BUSY_TIMEOUT_MS = 5000
+# Pages a reader keeps (KiB; SQLite's default is 2,000): a query over the words most papers
+# hold walks their whole doclists (모델 and 언어 together ~12 MB at 1M papers), which then stay
+# in the reader instead of being copied in from the file on every query (a quarter of
+# `음성 언어 모델`'s time at 1M, bench/search.py). Allocated only as pages are read.
+READER_CACHE_KIB = 16_384
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -137,6 +142,7 @@ async def connect_reader(path: str | Path) -> aiosqlite.Connection:
     try:
         await _setup(conn)
         await conn.execute("PRAGMA query_only = ON")
+        await conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
         await _version(conn, path)
     except BaseException:
         await conn.close()
