@@ -132,17 +132,21 @@ class _Text:
         tokens = sum(map(len, texts))
         grown = _heaps(texts, tokens / len(texts) * (len(texts) + papers))
         rare_tokens = sum(w in self.rare for t in texts for w in t) / tokens
-        self.fresh = min(1.0, max(0.0, (grown - len(counts)) / (rare_tokens * tokens / len(texts) * papers)))
+        new_rare = rare_tokens * tokens / len(texts) * papers  # rare words the walks draw
+        self.fresh = min(1.0, max(0.0, (grown - len(counts)) / new_rare))
 
     def new(self, least: int, most: int, seen: set[str]) -> str:
         """A text of `least`..`most` words that is none seen so far (casefolded)."""
         while True:
             words = _walk(self.words, self.rng, most)
-            words = [self._word() if w in self.rare and self.rng.random() < self.fresh else w for w in words]
+            words = [self._fresh(w) for w in words]
             text = " ".join(words)
             if len(words) >= least and text.casefold() not in seen:
                 seen.add(text.casefold())
                 return text
+
+    def _fresh(self, word: str) -> str:
+        return self._word() if word in self.rare and self.rng.random() < self.fresh else word
 
     def _word(self) -> str:
         while True:
