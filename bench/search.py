@@ -12,7 +12,9 @@ first use). Each query runs a few times untimed (warm cache, as on a running bot
 command handler calls the store. `matches` is the exact number of papers the words match
 (uncapped FTS count) or the range size, to show how common a term is; `total` is what the
 store returned as Page.total (exact up to Limits.exact, 20,000; "20000+" past it, or
-"1000+" past it with a vote or date filter). The "all ranked" rows are queries with
+"1000+" past it with a vote or date filter). `cpu ms` is the CPU time the process spent
+per call (its threads: the reader's, the event loop's), which others' load on a shared
+machine changes far less than the times. The "all ranked" rows are queries with
 close to 20,000 matches at 1M papers, every one of them ranked: they measure the budget.
 Figures only: no thresholds.
 """
@@ -219,7 +221,7 @@ async def bench_db(
         )
         header = (
             f"{'kind':<13} {'query':<24} {'matches':>8} {'total':>6} "
-            f"{'n':>4} {'mean ms':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+            f"{'n':>4} {'mean ms':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'cpu ms':>7}"
         )
         print(header)
         print("-" * len(header))
@@ -235,19 +237,21 @@ async def bench_db(
             samples: list[float] = []
             result: object = None
             deadline = time.perf_counter() + budget
+            cpu = time.process_time()
             for i in range(runs):
                 start = time.perf_counter()
                 result = await case.call(store, i)
                 samples.append((time.perf_counter() - start) * 1000)
                 if start > deadline and len(samples) >= 3:
                     break  # a very slow query: fewer runs, shown in the n column
+            cpu = (time.process_time() - cpu) * 1000 / len(samples)
             samples.sort()
             p99 = percentile(samples, 0.99)
             worst[case.kind] = max(worst.get(case.kind, 0.0), p99)
             print(
                 f"{case.kind:<13} {pad(case.label, 24)} {await _count(store, case):>8} "
                 f"{_total(result):>6} {len(samples):>4} {statistics.fmean(samples):8.2f} "
-                f"{percentile(samples, 0.5):8.2f} {p99:8.2f} {samples[-1]:8.2f}",
+                f"{percentile(samples, 0.5):8.2f} {p99:8.2f} {samples[-1]:8.2f} {cpu:7.2f}",
                 flush=True,
             )
         over = {k: round(v, 1) for k, v in worst.items() if v >= 50}
