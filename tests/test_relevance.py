@@ -70,3 +70,19 @@ async def test_one_title_word_as_typed_comes_before_its_stem(store: PaperStore) 
 
     assert set(titles[:2]) == {MESH, TITLES[7]}
     assert titles[-1] == "Mesh Generation from Sketches"
+
+
+async def test_title_words_in_the_order_typed_come_before_the_same_words_reversed(
+    tmp_path: Path,
+) -> None:
+    """Two titles hold both words, as typed and near each other; a member typing them in
+    the order they read them means the title with that order."""
+    ordered, reversed_ = "Diffusion for Video Generation", "Video Generation with Diffusion"
+    async with await PaperStore.open(tmp_path / "p.db", cache_entries=0) as s:
+        entries = (_entry(1, ordered), _entry(2, reversed_))  # the newest is added last
+        await s.ingest("day.md", ParseResult((Section(dt.date(2024, 6, 17), 1, entries),)))
+        by_typed = [p.title for p in (await s.search("diffusion video")).papers]
+        other_way = [p.title for p in (await s.search("video diffusion")).papers]
+
+    assert by_typed == [ordered, reversed_]
+    assert other_way == [reversed_, ordered]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store.text import exact_words, fold, index_text
+from bot.store.text import exact_words, fold, in_typed_order, index_text
 
 log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})-[\w-]+\.sql$")
@@ -86,7 +86,12 @@ def sql_functions(index_memo: Mapping[str, str] | None = None) -> list[SqlFuncti
             found = memo.get(text) if text is not None else None
             return index_text(text) if found is None else found
 
-    return [("index_text", 1, index), ("fold", 1, fold), ("exact_words", 2, exact_words)]
+    return [
+        ("index_text", 1, index),
+        ("fold", 1, fold),
+        ("exact_words", 2, exact_words),
+        ("in_typed_order", 2, in_typed_order),
+    ]
 
 
 async def _setup(conn: aiosqlite.Connection, index_memo: Mapping[str, str] | None = None) -> None:

@@ -257,7 +257,8 @@ class SearchPlanner(Reads):
         the most recently added: papers with every word in the title first (those with more
         of the words as typed, not only their stems, ahead, while at most
         `Limits.typed_titles` titles have the words; then those with the words near each
-        other there), then the rest.
+        other there; then, again while the titles are read, those with the words in the
+        order typed), then the rest.
 
         Without a filter, only the FTS index is read (no row of papers per match)."""
         near = near_query(query, _NEAR)
@@ -281,12 +282,14 @@ class SearchPlanner(Reads):
             f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score, {in_titles} AS t, "
             f"{in_titles if near else '0'} AS n {source}) ORDER BY t DESC, "
             f"{'CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, ' if typed else ''}"
-            "n DESC, score, id DESC"
+            "n DESC, "
+            f"{'CASE WHEN t THEN in_typed_order(title, ?) ELSE 0 END DESC, ' if typed else ''}"
+            "score, id DESC"
         )
         head = [expr, *([near] if near else [])]
         return await self._counted(
             select,
-            [*head, *params, *([query_words(query)] if typed else [])],
+            [*head, *params, *([query_words(query)] * 2 if typed else [])],
             limit,
             offset,
             base=source,

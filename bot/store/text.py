@@ -120,6 +120,28 @@ def exact_words(title: str | None, words: str | None) -> int:
     return sum(1 for w in words.split(" ") if w in have or (_is_cjk(w) and w in folded))
 
 
+def in_typed_order(title: str | None, words: str | None) -> int:
+    """1 if the title has `query_words` in the order typed (each as written, or a word that
+    starts with it or that it starts with: "transformer" for "transformers"), else 0: a
+    member types a title's words in the order they read them."""
+    if not title or not words:
+        return 0
+    tokens = _TOKEN.findall(fold(title))
+    at = 0
+    for w in words.split(" "):
+        at = next((i + 1 for i in range(at, len(tokens)) if _same_word(tokens[i], w)), -1)
+        if at < 0:
+            return 0
+    return 1
+
+
+def _same_word(token: str, word: str) -> bool:
+    if _is_cjk(word):
+        return word in token
+    short = min(len(token), len(word))
+    return token == word or (short >= 4 and (token.startswith(word) or word.startswith(token)))
+
+
 def query_terms(expr: str) -> list[str]:
     """The terms (quoted strings, prefixes) a match_query expression ANDs."""
     return _QUOTED.findall(expr)
