@@ -9,7 +9,13 @@ real ones), loaded by the real loader into a fresh store, so that each paper is 
 as in a real store. For papers drawn at random, two kinds of query are made as a member
 would type them:
 
-- title: two words of its title (in title order, lowercased; not a stop word or a number);
+- title: two words of its title (in title order, lowercased; not a stop word or a number),
+  each word of the title equally likely;
+- title, telling words: the same, but a word is picked with probability proportional to its
+  inverse document frequency over titles, the "discriminative" selection of simulated
+  known-item queries (Azzopardi, de Rijke and Balog, "Building simulated queries for
+  known-item topics", SIGIR 2007): a member who has one paper in mind types the words that
+  tell it apart (its name, its rarer terms) more often than "model" or "generation";
 - Korean: two Korean words of its summary, particles dropped (`모델을` -> `모델`).
 
 success@5 is the share of queries whose paper is among the first five results. A plain
@@ -22,12 +28,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import re
 import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,15 +72,42 @@ class Known:
     summary: str
 
 
-def title_query(p: Known, rng: random.Random) -> str | None:
-    """Two words of the title as written there ("3DitScene", "GPT-4.5"), in title order."""
-    words = [w.strip(EDGES).lower() for w in p.title.split()]
+def title_words(title: str) -> list[str]:
+    """The words of a title as written there ("3DitScene", "GPT-4.5"), lowercased, once each."""
+    words = [w.strip(EDGES).lower() for w in title.split()]
     words = [w for w in words if LETTER.search(w) and w not in STOP and len(w) > 2]
-    words = list(dict.fromkeys(words))
+    return list(dict.fromkeys(words))
+
+
+def title_query(p: Known, rng: random.Random) -> str | None:
+    """Two words of the title, each equally likely, in title order."""
+    words = title_words(p.title)
     if len(words) < 2:
         return None
     picked = sorted(rng.sample(range(len(words)), 2))
     return " ".join(words[i] for i in picked)
+
+
+def telling_query(idf: dict[str, float]) -> Callable[[Known, random.Random], str | None]:
+    """Two words of the title drawn without replacement with probability proportional to
+    their idf over titles, in title order."""
+
+    def make(p: Known, rng: random.Random) -> str | None:
+        words = title_words(p.title)
+        if len(words) < 2:
+            return None
+        first = rng.choices(range(len(words)), weights=[idf[w] for w in words])[0]
+        rest = [i for i in range(len(words)) if i != first]
+        second = rng.choices(rest, weights=[idf[words[i]] for i in rest])[0]
+        return " ".join(words[i] for i in sorted((first, second)))
+
+    return make
+
+
+def title_idf(papers: list[Known]) -> dict[str, float]:
+    """log(N / df) of each title word over the papers' titles."""
+    df = Counter(w for p in papers for w in title_words(p.title))
+    return {w: math.log(len(papers) / n) for w, n in df.items()}
 
 
 def stem(word: str) -> str:
@@ -153,7 +189,12 @@ async def measure(store: PaperStore, papers: list[Known], queries: int, seed: in
     )
     print(header)
     print("-" * len(header))
-    for kind, make in (("title", title_query), ("Korean", korean_query)):
+    kinds: list[tuple[str, Callable[[Known, random.Random], str | None]]] = [
+        ("title", title_query),
+        ("telling", telling_query(title_idf(papers))),
+        ("Korean", korean_query),
+    ]
+    for kind, make in kinds:
         rng = random.Random(seed)
         asked = ours = theirs = ambiguous = 0
         took = best = 0.0
@@ -168,11 +209,11 @@ async def measure(store: PaperStore, papers: list[Known], queries: int, seed: in
             took += time.perf_counter() - start
             ours += any(p.arxiv_id == target.arxiv_id for p in page.papers)
             theirs += target.arxiv_id in baseline_top(plain, query, k)
-            if kind == "title":
+            if kind != "Korean":
                 titles = max(1, in_titles(plain, query))
                 ambiguous += titles > AMBIGUOUS
                 best += min(1.0, k / titles)
-        extra = f"{ambiguous / asked:>11.3f} {best / asked:>9.3f}" if kind == "title" else ""
+        extra = f"{ambiguous / asked:>11.3f} {best / asked:>9.3f}" if kind != "Korean" else ""
         print(
             f"{kind:<8} {asked:>7} {ours / asked:>9.3f} {theirs / asked:>9.3f} "
             f"{took / asked * 1000:>7.2f} {extra}"
