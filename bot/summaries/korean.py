@@ -1,0 +1,137 @@
+"""Korean summaries of a day's papers, bounded: a paper cap, a few requests at a time, each
+within its timeout and retries, and all of them within the post's deadline.
+
+A paper whose summary fails (no answer, an error, an answer that does not parse) keeps its
+English bullets; at the deadline the requests still under way are cancelled and what finished
+is used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.summaries.answer import KoreanSummary, parse_answer
+from bot.summaries.client import ChatClient, ChatError
+from bot.summaries.prompt import messages
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperText:
+    """What a summary is made from."""
+
+    arxiv_id: str
+    title: str
+    abstract: str
+
+
+@dataclass(slots=True)
+class DayReport:
+    """How a day's summaries went, for the log: the papers, those done, and why not the others."""
+
+    papers: int = 0
+    korean: dict[str, KoreanSummary] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # arXiv id -> why
+    over_cap: int = 0  # papers past summaries.max_papers_per_day: never asked for
+    stopped: str | None = None  # why requests were cancelled or not sent
+
+    def line(self) -> str:
+        text = f"Korean summaries: {len(self.korean)} of {self.papers} papers"
+        kept = self.papers - len(self.korean)
+        if not kept:
+            return text
+        why = [f"{pid}: {reason}" for pid, reason in list(self.failed.items())[:3]]
+        if len(self.failed) > 3:
+            why.append(f"{len(self.failed) - 3} more failed")
+        if self.over_cap:
+            why.append(f"{self.over_cap} past summaries.max_papers_per_day")
+        if self.stopped:
+            why.append(f"stopped: {self.stopped}")
+        return f"{text}, {kept} kept in English ({'; '.join(why)})"
+
+
+class Summarizer:
+    """Korean bullets for papers, from one chat model with one prompt."""
+
+    def __init__(
+        self, client: ChatClient, prompt: str, *, max_papers: int, concurrency: int
+    ) -> None:
+        self.client, self.prompt = client, prompt
+        self.max_papers, self.concurrency = max_papers, concurrency
+
+    def __repr__(self) -> str:
+        return f"Summarizer({self.client!r}, max_papers={self.max_papers})"
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def korean_summaries(
+        self, papers: Sequence[PaperText], *, deadline: float
+    ) -> dict[str, KoreanSummary]:
+        """arXiv id -> Korean summary for the first `max_papers` papers with an abstract that
+        got one by `deadline` (the running loop's `time()`); the others are left out."""
+        report = await self.summarize_day(papers, deadline=deadline)
+        return report.korean
+
+    async def summarize_day(self, papers: Sequence[PaperText], *, deadline: float) -> DayReport:
+        report, todo, seen = DayReport(), list[PaperText](), set[str]()
+        for paper in papers:
+            if paper.arxiv_id in seen:
+                continue
+            seen.add(paper.arxiv_id)
+            if not paper.abstract.strip():
+                report.failed[paper.arxiv_id] = "no abstract"
+            elif len(todo) < self.max_papers:
+                todo.append(paper)
+            else:
+                report.over_cap += 1
+        report.papers = len(seen)
+        await self._run(todo, deadline, report)
+        log.info("%s", report.line())
+        return report
+
+    async def _run(self, todo: list[PaperText], deadline: float, report: DayReport) -> None:
+        gate = asyncio.Semaphore(self.concurrency)
+        fatal = asyncio.Event()
+
+        async def one(paper: PaperText) -> None:
+            async with gate:
+                if fatal.is_set():
+                    return
+                try:
+                    report.korean[paper.arxiv_id] = await self._summarize(paper)
+                except ChatError as e:
+                    report.failed[paper.arxiv_id] = e.reason
+                    if e.fatal and not fatal.is_set():
+                        fatal.set()
+                        report.stopped = e.reason
+                        log.warning("Korean summaries stopped for the day: %s", e.reason)
+                except Exception as e:  # a bug here must not cost the day its post
+                    report.failed[paper.arxiv_id] = f"unexpected {type(e).__name__}"
+                    log.warning("Korean summary of %s failed", paper.arxiv_id, exc_info=True)
+
+        tasks = [asyncio.create_task(one(paper)) for paper in todo]
+        if not tasks:
+            return
+        loop = asyncio.get_running_loop()
+        _, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if pending:
+            report.stopped = f"the post's deadline ({len(pending)} requests cancelled)"
+            for paper, task in zip(todo, tasks, strict=True):
+                if task in pending:
+                    report.failed.setdefault(paper.arxiv_id, "not done by the post's deadline")
+
+    async def _summarize(self, paper: PaperText) -> KoreanSummary:
+        answer = await self.client.complete(messages(self.prompt, paper.title, paper.abstract))
+        parsed = parse_answer(answer.content)
+        if isinstance(parsed, str):
+            cut = " (cut at summaries.max_tokens)" if answer.finish_reason == "length" else ""
+            raise ChatError(f"unusable answer: {parsed}{cut}")
+        return parsed
