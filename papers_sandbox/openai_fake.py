@@ -15,6 +15,7 @@ from the title and abstract it is sent, so a built day reads like a real one::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import re
@@ -62,7 +63,8 @@ class FaultRule:
 @dataclass(slots=True)
 class ChatRequest:
     """One request as the fake saw it, and how it answered: `status` is None while it is
-    being answered (or when the client gave up on a slow answer), `fault` the one applied."""
+    being answered, `fault` is the one applied, `gave_up` says the client left before the
+    answer (a timeout or a cancelled request)."""
 
     path: str
     model: str | None
@@ -72,6 +74,7 @@ class ChatRequest:
     at: float  # the event loop's time when it arrived
     status: int | None = None
     fault: Fault | None = None
+    gave_up: bool = False
 
 
 @dataclass
@@ -83,7 +86,10 @@ class FakeOpenAI:
     rules: list[FaultRule] = field(default_factory=list)
     requests: list[ChatRequest] = field(default_factory=list)
     port: int = 0
+    most_at_once: int = 0  # the most requests it was answering at the same time
+    _at_once: int = 0
     _runner: web.AppRunner | None = None
+    _closing: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def api_base(self) -> str:
@@ -101,6 +107,7 @@ class FakeOpenAI:
         return self.rules[-1]
 
     async def start(self, port: int = 0) -> None:
+        self._closing.clear()
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_get("/v1/models", self._models)
@@ -109,12 +116,16 @@ class FakeOpenAI:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", port))
         self.port = sock.getsockname()[1]
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # A client that gives up on a slow answer ends its handler, as a server stops generating.
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, handler_cancellation=True
+        )
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
 
     async def stop(self) -> None:
         if self._runner is not None:
+            self._closing.set()  # slow answers still under way end now
             await self._runner.cleanup()
             self._runner = None
 
@@ -135,7 +146,15 @@ class FakeOpenAI:
         except ValueError:
             body = None
         seen = self._record(request, body)
-        response = await self._respond(request, body, seen)
+        self._at_once += 1
+        self.most_at_once = max(self.most_at_once, self._at_once)
+        try:
+            response = await self._respond(request, body, seen)
+        except asyncio.CancelledError:
+            seen.gave_up = True
+            raise
+        finally:
+            self._at_once -= 1
         seen.status = response.status
         return response
 
@@ -165,7 +184,8 @@ class FakeOpenAI:
         if rule.times is not None:
             rule.times -= 1
         if rule.fault is Fault.SLOW:
-            await asyncio.sleep(rule.delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), rule.delay)
             return self._answer(model, text, body, None)
         return self._answer(model, text, body, rule)
 
