@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.summaries.answer import KoreanSummary, parse_answer
 from bot.summaries.client import ChatClient, ChatError
@@ -20,13 +21,15 @@ from bot.summaries.prompt import messages
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class PaperText:
-    """What a summary is made from."""
+class PaperText(Protocol):
+    """What a summary is made from (a `bot.huggingface.HfPaper` is one)."""
 
-    arxiv_id: str
-    title: str
-    abstract: str
+    @property
+    def arxiv_id(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def abstract(self) -> str | None: ...
 
 
 @dataclass(slots=True)
@@ -83,7 +86,7 @@ class Summarizer:
             if paper.arxiv_id in seen:
                 continue
             seen.add(paper.arxiv_id)
-            if not paper.abstract.strip():
+            if not (paper.abstract or "").strip():
                 report.failed[paper.arxiv_id] = "no abstract"
             elif len(todo) < self.max_papers:
                 todo.append(paper)
@@ -129,7 +132,8 @@ class Summarizer:
                     report.failed.setdefault(paper.arxiv_id, "not done by the post's deadline")
 
     async def _summarize(self, paper: PaperText) -> KoreanSummary:
-        answer = await self.client.complete(messages(self.prompt, paper.title, paper.abstract))
+        ask = messages(self.prompt, paper.title or "", paper.abstract or "")
+        answer = await self.client.complete(ask)
         parsed = parse_answer(answer.content)
         if isinstance(parsed, str):
             cut = " (cut at summaries.max_tokens)" if answer.finish_reason == "length" else ""

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from bot.huggingface import HfPaper
 from bot.summaries.client import Backoff, ChatClient
-from bot.summaries.korean import PaperText, Summarizer
+from bot.summaries.korean import Summarizer
 from bot.summaries.prompt import default_prompt
 from papers_sandbox.openai_fake import DEFAULT_MODEL, FakeOpenAI
 
@@ -53,13 +54,13 @@ async def make_summarizer(
         await summarizer.close()
 
 
-def papers(count: int, *, prefix: str = "Paper") -> list[PaperText]:
+def papers(count: int, *, prefix: str = "Paper") -> list[HfPaper]:
     """`count` papers with distinct titles and two-sentence abstracts."""
     return [
-        PaperText(
+        HfPaper(
             f"2505.{10000 + i}",
-            f"{prefix} {i}: Learning Things",
-            f"We propose method {i} for learning things. It improves accuracy by {i} points.",
+            title=f"{prefix} {i}: Learning Things",
+            abstract=f"We propose method {i} for learning things. It improves by {i} points.",
         )
         for i in range(count)
     ]

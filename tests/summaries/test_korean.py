@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.huggingface import HfPaper
 from bot.summaries.answer import KoreanSummary
-from bot.summaries.korean import PaperText, Summarizer
+from bot.summaries.korean import Summarizer
 from papers_sandbox.openai_fake import FakeOpenAI, Fault
 from tests.polling import eventually
 from tests.summaries.conftest import papers
@@ -35,7 +36,7 @@ async def test_every_paper_gets_its_korean_bullets(
     assert isinstance(first, KoreanSummary)
     assert "Paper 0: Learning Things" in first.whats_new
     assert first.bullets()[0].startswith("- ***What's New***: 이 논문은")
-    assert sorted(r.title for r in llm.requests) == sorted(p.title for p in day)
+    assert sorted(r.title for r in llm.requests) == sorted(p.title or "" for p in day)
 
 
 async def test_llm_down_gives_no_korean_and_returns_at_once(
@@ -62,7 +63,7 @@ async def test_a_paper_that_times_out_keeps_english_the_others_do_not(
 ) -> None:
     caplog.set_level(logging.INFO)
     day = papers(4)
-    llm.fail(Fault.SLOW, match=day[2].title, delay=60)
+    llm.fail(Fault.SLOW, match="Paper 2", delay=60)
     got = await make_summarizer(timeout=0.3).korean_summaries(day, deadline=soon(60))
     assert set(got) == {day[0].arxiv_id, day[1].arxiv_id, day[3].arxiv_id}
     assert f"{day[2].arxiv_id}: no answer within 0.3 s" in caplog.text
@@ -135,10 +136,10 @@ async def test_unusable_answers_and_missing_abstracts_keep_english(
     llm: FakeOpenAI, make_summarizer: MakeSummarizer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    day = [*papers(2), PaperText("2505.99999", "No Abstract", " ")]
-    llm.fail(Fault.PROSE, match=day[0].title)
+    day = [*papers(2), HfPaper("2505.99999", title="No Abstract"), HfPaper("2505.99998")]
+    llm.fail(Fault.PROSE, match="Paper 0")
     got = await make_summarizer().korean_summaries([*day, day[1]], deadline=soon(30))
     assert list(got) == [day[1].arxiv_id]
     assert len(llm.requests) == 2  # the duplicate and the paper without an abstract: not asked
     assert f"{day[0].arxiv_id}: unusable answer: no What's New" in caplog.text
-    assert "2505.99999: no abstract" in caplog.text
+    assert "2505.99999: no abstract; 2505.99998: no abstract" in caplog.text
