@@ -46,16 +46,17 @@ class KoreanSummary:
     performance_highlights: str
 
     def bullets(self) -> tuple[str, str, str]:
-        """The digest's summary lines, as the source project writes them."""
+        """The texts of the digest's three bullets, as the source project labels them."""
         new, details, highlights = SECTIONS
         return (
-            f"- ***{new}***: {self.whats_new}",
-            f"- ***{details}***: {self.technical_details}",
-            f"- ***{highlights}***: {self.performance_highlights}",
+            f"***{new}***: {self.whats_new}",
+            f"***{details}***: {self.technical_details}",
+            f"***{highlights}***: {self.performance_highlights}",
         )
 
     def markdown(self) -> str:
-        return "\n".join(self.bullets())
+        """The summary as a digest writes it: `- ***What's New***: ...`, one line each."""
+        return "\n".join(f"- {bullet}" for bullet in self.bullets())
 
 
 def parse_answer(text: str) -> KoreanSummary | str:

@@ -74,11 +74,12 @@ class Summarizer:
 
     async def korean_summaries(
         self, papers: Sequence[PaperText], *, deadline: float
-    ) -> dict[str, KoreanSummary]:
-        """arXiv id -> Korean summary for the first `max_papers` papers with an abstract that
-        got one by `deadline` (the running loop's `time()`); the others are left out."""
+    ) -> dict[str, tuple[str, ...]]:
+        """arXiv id -> the three Korean bullets (as `write_day` takes them) for those of the
+        first `max_papers` papers with an abstract that got them by `deadline` (the running
+        loop's `time()`); the others are left out, to keep their English bullets."""
         report = await self.summarize_day(papers, deadline=deadline)
-        return report.korean
+        return {arxiv_id: summary.bullets() for arxiv_id, summary in report.korean.items()}
 
     async def summarize_day(self, papers: Sequence[PaperText], *, deadline: float) -> DayReport:
         report, todo, seen = DayReport(), list[PaperText](), set[str]()

@@ -124,11 +124,11 @@ def test_long_sections_are_cut_at_a_sentence() -> None:
 
 
 def test_bullets_are_the_source_projects_lines(shared_digests: Path) -> None:
-    """The lines the digest writer gets read back as the renderer's three labelled parts."""
+    """The lines the digest writer gets are labelled as the source project's."""
     summary = parse_answer(answer())
     assert isinstance(summary, KoreanSummary)
     published = (shared_digests / "readme" / "README.md").read_text("utf-8")
-    for line in summary.bullets():
+    for line in summary.markdown().split("\n"):
         label = re.match(r"- \*\*\*[^*]+\*\*\*: ", line)
         assert label is not None and label.group(0) in published
 
@@ -138,7 +138,7 @@ def test_any_answer_gives_a_summary_or_a_reason(text: str) -> None:
     result = parse_answer(answer() + text)
     assert isinstance(result, KoreanSummary | str)
     if isinstance(result, KoreanSummary):
-        for line in result.bullets():
+        for line in result.markdown().split("\n"):
             assert "\n" not in line and "\r" not in line
             assert "<@" not in line and "@everyone" not in line.lower()
             assert line.count("***") == 2

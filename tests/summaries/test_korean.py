@@ -13,7 +13,6 @@ from collections.abc import Callable
 import pytest
 
 from bot.huggingface import HfPaper
-from bot.summaries.answer import KoreanSummary
 from bot.summaries.korean import Summarizer
 from papers_sandbox.openai_fake import FakeOpenAI, Fault
 from tests.polling import eventually
@@ -32,10 +31,10 @@ async def test_every_paper_gets_its_korean_bullets(
     day = papers(5)
     got = await make_summarizer().korean_summaries(day, deadline=soon(30))
     assert list(got) == [p.arxiv_id for p in day]
-    first = got[day[0].arxiv_id]
-    assert isinstance(first, KoreanSummary)
-    assert "Paper 0: Learning Things" in first.whats_new
-    assert first.bullets()[0].startswith("- ***What's New***: 이 논문은")
+    new, details, highlights = got[day[0].arxiv_id]
+    assert new.startswith("***What's New***: 이 논문은 Paper 0: Learning Things")
+    assert details.startswith("***Technical Details***: ")
+    assert highlights.startswith("***Performance Highlights***: ")
     assert sorted(r.title for r in llm.requests) == sorted(p.title or "" for p in day)
 
 
