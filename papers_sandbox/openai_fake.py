@@ -69,6 +69,7 @@ class ChatRequest:
     path: str
     model: str | None
     title: str
+    instructions: str  # the system message: the prompt
     max_tokens: int | None
     authorization: str | None
     at: float  # the event loop's time when it arrived
@@ -243,6 +244,7 @@ class FakeOpenAI:
             request.path,
             model if isinstance(model, str) else None,
             title.group(1).strip() if title else "",
+            _text_of(chat, "system") if isinstance(chat, list) else "",
             limit if isinstance(limit, int) else None,
             request.headers.get("Authorization"),
             asyncio.get_running_loop().time(),
@@ -277,9 +279,13 @@ def _completion(model: str, choices: list[Any], prompt: int, answer: int) -> dic
     }
 
 
-def _user_text(chat: list[Any]) -> str:
-    parts = [m.get("content") for m in chat if isinstance(m, dict) and m.get("role") == "user"]
+def _text_of(chat: list[Any], role: str) -> str:
+    parts = [m.get("content") for m in chat if isinstance(m, dict) and m.get("role") == role]
     return "\n".join(p for p in parts if isinstance(p, str))
+
+
+def _user_text(chat: list[Any]) -> str:
+    return _text_of(chat, "user")
 
 
 def _tokens(text: str) -> int:

@@ -18,6 +18,7 @@ from bot.config import (
     DiscordConfig,
     SourcesConfig,
     SubscriptionConfig,
+    SummariesConfig,
     load_config,
     parse_hhmm,
     parse_timezone,
@@ -88,6 +89,7 @@ def test_example_file_loads_and_shows_the_defaults() -> None:
 def test_example_file_mentions_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     classes = [Config, DiscordConfig, SourcesConfig, DailyConfig, SubscriptionConfig]
+    classes.append(SummariesConfig)
     for cls in classes:
         for f in dataclasses.fields(cls):
             key = rf"^[ #-]*{f.name}:(\s|$)"  # set, or shown in a commented-out example
@@ -210,7 +212,8 @@ def test_bad_env_value_names_the_variable() -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error(tmp_path, "colour: red\n") == (
-        "colour: unknown key; allowed keys: database, log_level, discord, sources, daily"
+        "colour: unknown key; allowed keys: database, log_level, discord, sources, daily, "
+        "summaries"
     )
 
 

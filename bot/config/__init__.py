@@ -21,6 +21,7 @@ from bot.config.schema import (
     HuggingFaceConfig,
     SourcesConfig,
     SubscriptionConfig,
+    SummariesConfig,
 )
 from bot.config.values import parse_hhmm, parse_timezone
 
@@ -35,6 +36,7 @@ __all__ = [
     "HuggingFaceConfig",
     "SourcesConfig",
     "SubscriptionConfig",
+    "SummariesConfig",
     "load_config",
     "parse_hhmm",
     "parse_timezone",

@@ -21,6 +21,7 @@ from bot.config.values import (
     url_template,
 )
 from bot.models import LogLevel, OnMissing, PostOrder, PostStyle
+from bot.summaries.prompt import read_prompt
 
 DEFAULT_URL_TEMPLATE = (
     "https://raw.githubusercontent.com/l-yohai/daily_papers_ko/main/paper_logs/{yyyy}/{mm}/{dd}.md"
@@ -154,6 +155,42 @@ class DailyConfig:
     ] = ()
 
 
+def _prompt_file(value: str) -> str:
+    """The operator's prompt, read now so a bad file stops the bot at start, not at a post."""
+    read_prompt(value)  # PromptError is a ValueError saying why
+    return value
+
+
+_Model = Annotated[_Str, _is(lambda v: v.strip() != "" and v.split() == [v], "a model name")]
+_PromptFile = Annotated[_Path, AfterValidator(_prompt_file)]
+_Temperature = Annotated[_Number, _is(lambda v: 0 <= v <= 2, "a number from 0 to 2")]
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
+class SummariesConfig:
+    """Korean summaries of built days from an OpenAI-compatible chat endpoint (off unless
+    `api_base` is set; the key is PAPERS_BOT_LLM_KEY in the environment, never here)."""
+
+    api_base: _HttpUrl | None = None
+    model: _Model | None = None
+    prompt_file: _PromptFile | None = None
+    max_papers_per_day: Annotated[_Int, _between(1, 500)] = 50
+    max_tokens: Annotated[_Int, _between(64, 32_768)] = 1024
+    temperature: _Temperature = 0.2
+    timeout_seconds: _Timeout = 60.0
+    retries: Annotated[_Int, _between(0, 10)] = 3
+    concurrency: Annotated[_Int, _between(1, 32)] = 4
+    deadline_seconds: Annotated[_Int, _between(1, 3600)] = 120
+
+    def __post_init__(self) -> None:
+        if self.api_base is not None and self.model is None:
+            raise ValueError(
+                "summaries.api_base is set but summaries.model is not: set it to the model's "
+                "name at that endpoint (e.g. gpt-4o-mini, or qwen2.5:7b on Ollama)"
+            )
+
+
 @pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
 class Config:
@@ -162,3 +199,4 @@ class Config:
     discord: Annotated[DiscordConfig, _Section] = field(default_factory=DiscordConfig)
     sources: Annotated[SourcesConfig, _Section] = field(default_factory=SourcesConfig)
     daily: Annotated[DailyConfig, _Section] = field(default_factory=DailyConfig)
+    summaries: Annotated[SummariesConfig, _Section] = field(default_factory=SummariesConfig)

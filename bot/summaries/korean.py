@@ -12,11 +12,16 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.summaries.answer import KoreanSummary, parse_answer
-from bot.summaries.client import ChatClient, ChatError
-from bot.summaries.prompt import messages
+from bot.summaries.client import Backoff, ChatClient, ChatError, key_from_env
+from bot.summaries.prompt import messages, read_prompt
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from bot.config import SummariesConfig
 
 log = logging.getLogger(__name__)
 
@@ -140,3 +145,25 @@ class Summarizer:
             cut = " (cut at summaries.max_tokens)" if answer.finish_reason == "length" else ""
             raise ChatError(f"unusable answer: {parsed}{cut}")
         return parsed
+
+
+def summarizer_from_config(
+    config: SummariesConfig, env: Mapping[str, str] | None = None
+) -> Summarizer | None:
+    """The configured summarizer, or None when summaries are off (`api_base` unset).
+    Raises BadKey (PAPERS_BOT_LLM_KEY unusable) or PromptError (the prompt file unreadable)."""
+    if config.api_base is None or config.model is None:
+        return None
+    client = ChatClient(
+        config.api_base,
+        config.model,
+        key=key_from_env(env),
+        max_tokens=config.max_tokens,
+        temperature=config.temperature,
+        timeout=config.timeout_seconds,
+        backoff=Backoff(retries=config.retries),
+    )
+    prompt = read_prompt(config.prompt_file)
+    return Summarizer(
+        client, prompt, max_papers=config.max_papers_per_day, concurrency=config.concurrency
+    )
