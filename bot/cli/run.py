@@ -15,6 +15,7 @@ from bot.app import PapersBot, keep_startup_objects
 from bot.config import Config
 from bot.endpoints import point_discord_py_at
 from bot.store import Database
+from bot.summaries.client import BadKey, key_from_env
 
 log = logging.getLogger(__name__)
 TOKEN_VAR = "DISCORD_TOKEN"
@@ -71,8 +72,19 @@ def token_problem() -> str | None:
     return None
 
 
+def summaries_problem(config: Config) -> str | None:
+    """What is wrong with PAPERS_BOT_LLM_KEY when summaries are on (checked before starting)."""
+    if config.summaries.api_base is None:
+        return None
+    try:
+        key_from_env()
+    except BadKey as e:
+        return f"papers-bot: {e}"
+    return None
+
+
 async def run(args: argparse.Namespace, config: Config, db: Database) -> int:
-    problem = token_problem()
+    problem = token_problem() or (summaries_problem(config) if args.command == "run" else None)
     token = token_from_env()
     if problem is not None or token is None:
         print(problem or NO_TOKEN, file=sys.stderr)

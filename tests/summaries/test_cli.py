@@ -1,0 +1,31 @@
+"""`papers-bot run` with summaries on refuses an unusable PAPERS_BOT_LLM_KEY at once, unprinted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_cli import cli
+
+
+def test_a_malformed_key_stops_run_without_printing_it(tmp_path: Path) -> None:
+    config = tmp_path / "bot.yaml"
+    config.write_text("summaries:\n  api_base: http://127.0.0.1:9/v1\n  model: m\n")
+    done = cli(
+        "run",
+        "--config",
+        str(config),
+        "--db",
+        str(tmp_path / "p.db"),
+        cwd=tmp_path,
+        env={
+            "DISCORD_TOKEN": "x.y.z",
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+            "PAPERS_BOT_LLM_KEY": "sk-SECRET\nX-Evil: 1",
+        },
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "papers-bot: the key in PAPERS_BOT_LLM_KEY contains a line break, space, control or "
+        "non-ASCII character (it is not printed here); set it to the key alone\n"
+    )
+    assert "SECRET" not in done.stdout + done.stderr
