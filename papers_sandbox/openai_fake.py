@@ -42,6 +42,7 @@ class Fault(StrEnum):
     PROSE = "prose"  # 200, but the answer is a paragraph without the three sections
     NOT_JSON = "not_json"  # 200 with a body that is not JSON
     NO_CHOICES = "no_choices"  # 200 with `choices: []`
+    HUGE = "huge"  # 200 with an answer of 2 MiB
 
 
 @dataclass(slots=True)
@@ -212,6 +213,9 @@ class FakeOpenAI:
             return web.Response(text='{"choices": [', content_type="application/json")
         if fault is Fault.NO_CHOICES:
             return web.json_response(_completion(model, [], 0, 0))
+        if fault is Fault.HUGE:
+            body = {"choices": [{"message": {"role": "assistant", "content": "가" * 2**20}}]}
+            return web.json_response(body)
         content = _prose(text) if fault is Fault.PROSE else korean_bullets(text)
         limit = body.get("max_tokens")
         finish = "stop"

@@ -212,8 +212,7 @@ def test_bad_env_value_names_the_variable() -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error(tmp_path, "colour: red\n") == (
-        "colour: unknown key; allowed keys: database, log_level, discord, sources, daily, "
-        "summaries"
+        "colour: unknown key; allowed keys: database, log_level, discord, sources, daily, summaries"
     )
 
 

@@ -182,8 +182,8 @@ class ChatClient:
             body = bytearray()
             async for chunk in resp.content.iter_chunked(64 * 1024):
                 body += chunk
-                if len(body) > MAX_BODY_BYTES:
-                    return resp.status, resp.headers, b""  # not an answer: dropped unread
+                if len(body) > MAX_BODY_BYTES:  # not an answer: the rest is left unread
+                    raise ChatError(f"HTTP {resp.status} with a body over {MAX_BODY_BYTES} bytes")
             return resp.status, resp.headers, bytes(body)
 
     def _headers(self) -> dict[str, str]:

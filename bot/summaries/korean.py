@@ -126,11 +126,14 @@ class Summarizer:
         tasks = [asyncio.create_task(one(paper)) for paper in todo]
         if not tasks:
             return
-        loop = asyncio.get_running_loop()
-        _, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        pending: set[asyncio.Task[None]] = set()
+        try:
+            timeout = max(0.0, deadline - asyncio.get_running_loop().time())
+            _, pending = await asyncio.wait(tasks, timeout=timeout)
+        finally:  # at the deadline, or when the caller is cancelled: no request outlives it
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         if pending:
             report.stopped = f"the post's deadline ({len(pending)} requests cancelled)"
             for paper, task in zip(todo, tasks, strict=True):

@@ -147,11 +147,16 @@ async def test_a_slow_server_times_out_without_retrying(llm: FakeOpenAI) -> None
 async def test_malformed_answers_are_errors(llm: FakeOpenAI) -> None:
     llm.fail(Fault.NOT_JSON, times=1)
     llm.fail(Fault.NO_CHOICES, times=1)
+    llm.fail(Fault.HUGE, times=1)
     async with client_for(llm.api_base) as client:
         for _ in range(2):
             with pytest.raises(ChatError) as caught:
                 await client.complete(ASK)
             assert str(caught.value) == "malformed response: no choices[0].message.content"
+        with pytest.raises(ChatError) as huge:
+            await client.complete(ASK)
+    assert str(huge.value) == "HTTP 200 with a body over 1048576 bytes"
+    assert len(llm.requests) == 3
 
 
 def test_repr_without_a_key() -> None:

@@ -142,3 +142,13 @@ async def test_unusable_answers_and_missing_abstracts_keep_english(
     assert len(llm.requests) == 2  # the duplicate and the paper without an abstract: not asked
     assert f"{day[0].arxiv_id}: unusable answer: no What's New" in caplog.text
     assert "2505.99999: no abstract; 2505.99998: no abstract" in caplog.text
+
+
+async def test_an_answer_cut_at_max_tokens_says_so(
+    llm: FakeOpenAI, make_summarizer: MakeSummarizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    day = papers(1)
+    assert await make_summarizer(max_tokens=64).korean_summaries(day, deadline=soon(30)) == {}
+    assert llm.requests[0].max_tokens == 64
+    assert "(cut at summaries.max_tokens)" in caplog.text
