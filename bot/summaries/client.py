@@ -123,6 +123,11 @@ class ChatClient:
     ) -> None:
         await self.close()
 
+    @property
+    def connected(self) -> bool:
+        """Whether an HTTP session (and its connections) is open."""
+        return self._session is not None
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

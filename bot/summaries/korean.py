@@ -70,6 +70,7 @@ class Summarizer:
     ) -> None:
         self.client, self.prompt = client, prompt
         self.max_papers, self.concurrency = max_papers, concurrency
+        self._days = 0  # days being summarized; the HTTP session lives as long as one is
 
     def __repr__(self) -> str:
         return f"Summarizer({self.client!r}, max_papers={self.max_papers})"
@@ -99,7 +100,13 @@ class Summarizer:
             else:
                 report.over_cap += 1
         report.papers = len(seen)
-        await self._run(todo, deadline, report)
+        self._days += 1
+        try:
+            await self._run(todo, deadline, report)
+        finally:
+            self._days -= 1
+            if not self._days:  # nothing holds a connection between days
+                await self.client.close()
         log.info("%s", report.line())
         return report
 

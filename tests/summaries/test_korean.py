@@ -38,6 +38,17 @@ async def test_every_paper_gets_its_korean_bullets(
     assert sorted(r.title for r in llm.requests) == sorted(p.title or "" for p in day)
 
 
+async def test_no_connection_is_held_between_days(
+    llm: FakeOpenAI, make_summarizer: MakeSummarizer
+) -> None:
+    summarizer = make_summarizer()
+    one = asyncio.create_task(summarizer.korean_summaries(papers(2), deadline=soon(30)))
+    two = asyncio.create_task(summarizer.korean_summaries(papers(3, prefix="B"), deadline=soon(30)))
+    await eventually(lambda: summarizer.client.connected)
+    assert len(await one) == 2 and len(await two) == 3
+    assert not summarizer.client.connected
+
+
 async def test_llm_down_gives_no_korean_and_returns_at_once(
     make_summarizer: MakeSummarizer, caplog: pytest.LogCaptureFixture
 ) -> None:
