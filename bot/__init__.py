@@ -18,6 +18,7 @@ digest/        parsing (pure) and loading digests into the store
 huggingface/   Hugging Face's Daily Papers API: client, limits, days built as digests
 store/         the SQLite store: all SQL
 features/      member-facing features, one package each, loaded as extensions
+summaries/     Korean summaries of built days from an OpenAI-compatible chat endpoint
 """
 
 __version__ = "0.1.0"

@@ -52,6 +52,7 @@ gateway_session.py       gateway connections and resumable sessions (zlib-stream
 intents.py               which dispatches a session gets, message-content redaction
 huggingface.py           a loopback fake of Hugging Face's paper API (its JSON, 429s, 5xx, bodies)
 scene.py                 `papers-bot sandbox`: the real bot played against the server
+openai_fake.py           a loopback OpenAI-compatible chat endpoint with faults (summaries)
 transcript.py            the scene printed as a chat transcript
 sample/                  the digests the scene loads (package data)
 """
