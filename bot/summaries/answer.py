@@ -23,7 +23,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 # (inside or outside the emphasis) or the end of a heading, then the text.
 _LABEL = re.compile(
     r"^\s{0,3}(?:[-*+•]\s+|#{1,6}\s*|\d+[.)]\s+)?[*_]{0,3}\s*"
-    r"(what'?s new|technical details|performance highlights)"
+    r"(what'?s\s+new|technical\s+details|performance\s+highlights"
+    r"|새로운\s*(?:점|내용)|기술(?:적)?\s*세부\s*사항|성능\s*하이라이트)"
     r"\s*[*_]{0,3}\s*(?:[:：]\s*[*_]{0,3}|$)\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
@@ -89,8 +90,12 @@ def parse_answer(text: str) -> KoreanSummary | str:
 
 
 def _section(label: str) -> str:
-    key = label.lower().replace("'", "").replace(" ", "")
-    return {"whatsnew": SECTIONS[0], "technicaldetails": SECTIONS[1]}.get(key, SECTIONS[2])
+    key = "".join(label.lower().replace("'", "").split())
+    if key in ("whatsnew", "새로운점", "새로운내용"):
+        return SECTIONS[0]
+    if key.startswith(("technical", "기술")):
+        return SECTIONS[1]
+    return SECTIONS[2]
 
 
 def _clean(text: str) -> str:

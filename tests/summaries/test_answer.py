@@ -43,6 +43,10 @@ def test_forms_models_write_are_read() -> None:
         "<think>The user wants three bullets.\nWhat's New: nothing</think>\n" + answer(),
         answer("**{}**:").replace("What's", "What’s"),  # a typographic apostrophe
         answer("**{}**:").replace("What's New", "WHAT'S NEW"),
+        answer("**{}**:")  # labels the model translated
+        .replace("What's New", "새로운 점")
+        .replace("Technical Details", "기술적 세부 사항")
+        .replace("Performance Highlights", "성능 하이라이트"),
     ]
     for text in forms:
         assert parse_answer(text) == KoreanSummary(NEW, DETAILS, RESULTS), text
