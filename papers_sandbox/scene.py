@@ -21,6 +21,8 @@ from bot.store import Database
 from papers_sandbox.endpoints import restore_endpoints
 from papers_sandbox.huggingface import FakeHuggingFace, fake_item
 from papers_sandbox.interaction_payloads import custom_ids
+from papers_sandbox.openai_fake import DEFAULT_MODEL as MODEL
+from papers_sandbox.openai_fake import FakeOpenAI
 from papers_sandbox.server import SandboxServer
 from papers_sandbox.transcript import Transcript
 
@@ -98,17 +100,23 @@ def scene_config(server: SandboxServer, db: Path, hf_api: str = "") -> Config:
 
 @contextlib.asynccontextmanager
 async def running_world(
-    clock: SceneClock, workdir: Path
+    clock: SceneClock, workdir: Path, *, korean_summaries: bool = False
 ) -> AsyncIterator[tuple[SandboxServer, PapersBot]]:
-    """Loopback server + the real bot (with the sample digests loaded), torn down after."""
+    """Loopback server + the real bot (with the sample digests loaded), torn down after;
+    `korean_summaries`: built days get Korean bullets from a loopback chat endpoint."""
     server = SandboxServer()
     await server.start()
     snapshot = server.point_discord_py()
     hf = FakeHuggingFace()
     hf.add_day(BUILT_DAY, hf_papers())
     hf_api = await hf.start()
+    llm = FakeOpenAI()
     database = await Database.open(workdir / "papers.db")
     config = scene_config(server, workdir / "papers.db", hf_api)
+    if korean_summaries:
+        await llm.start()
+        summaries = dataclasses.replace(config.summaries, api_base=llm.api_base, model=MODEL)
+        config = dataclasses.replace(config, summaries=summaries)
     bot = PapersBot(config, database, clock=clock, guild_ready_timeout=0.2)
     task: asyncio.Task[None] | None = None
     try:
@@ -124,6 +132,7 @@ async def running_world(
                 await asyncio.wait_for(task, 5)
         await database.close()
         await hf.stop()
+        await llm.stop()
         await server.stop()
         restore_endpoints(snapshot)
 
@@ -218,14 +227,19 @@ async def _settle(count: Any, quiet: float = 1.0, limit: float = 20.0) -> None:
         last = now
 
 
-async def run_scene(out: TextIO, *, keep_running: bool = False) -> int:
+async def run_scene(
+    out: TextIO, *, keep_running: bool = False, korean_summaries: bool = False
+) -> int:
     t = Transcript(out)
     clock = SceneClock(dt.datetime(2025, 5, 9, 8, 58, tzinfo=SEOUL).astimezone(dt.UTC))
     with tempfile.TemporaryDirectory(prefix="papers-bot-sandbox-") as tmp:
         t.say("papers-bot sandbox: the real bot, a Discord-compatible server on 127.0.0.1,")
         t.say("the bundled sample digests (2025-05-07 .. 2025-05-09) and a loopback Hugging Face")
         t.say(f"API with the papers of {BUILT_DAY}. No token, no network.")
-        async with running_world(clock, Path(tmp)) as (server, bot):
+        if korean_summaries:
+            t.say("A loopback OpenAI-compatible model writes the built day's Korean summaries.")
+        world = running_world(clock, Path(tmp), korean_summaries=korean_summaries)
+        async with world as (server, bot):
             t.channel_names = {c.id: c.name for c in server.world.channels.values()}
             t.tz = SEOUL
             t.files = server.files

@@ -9,6 +9,11 @@ import sys
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("sandbox", help="play a short scene with the real bot on a loopback Discord")
     p.add_argument("--keep-running", action="store_true", help="leave the server up afterwards")
+    p.add_argument(
+        "--korean-summaries",
+        action="store_true",
+        help="built days get Korean summaries from a loopback OpenAI-compatible endpoint",
+    )
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -17,7 +22,9 @@ async def run(args: argparse.Namespace) -> int:
     from papers_sandbox.scene import run_scene
 
     try:
-        return await run_scene(sys.stdout, keep_running=args.keep_running)
+        return await run_scene(
+            sys.stdout, keep_running=args.keep_running, korean_summaries=args.korean_summaries
+        )
     except TimeoutError:
         print("papers-bot sandbox: the scene did not finish in time", file=sys.stderr)
         return 1

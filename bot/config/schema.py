@@ -181,7 +181,7 @@ class SummariesConfig:
     timeout_seconds: _Timeout = 60.0
     retries: Annotated[_Int, _between(0, 10)] = 3
     concurrency: Annotated[_Int, _between(1, 32)] = 4
-    deadline_seconds: Annotated[_Int, _between(1, 3600)] = 120
+    deadline_seconds: Annotated[_Int, _between(1, 3600)] = 90  # within the build's lead
 
     def __post_init__(self) -> None:
         if self.api_base is not None and self.model is None:

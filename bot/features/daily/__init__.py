@@ -31,6 +31,8 @@ from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
 from bot.huggingface import HfClient
 from bot.huggingface.build import DayBuilder
+from bot.summaries.built import BuiltDaySummaries
+from bot.summaries.korean import summarizer_from_config
 
 if TYPE_CHECKING:
     from bot.app import PapersBot
@@ -68,7 +70,12 @@ async def setup(bot: PapersBot) -> None:
     if hf.enabled:
         client = HfClient(hf.api_base, timeout=sources.request_timeout_seconds)
         folder_path = Path(hf.folder_for(bot.config.database))
-        builder = DayBuilder(client, bot.store, folder_path)
+        summarizer = summarizer_from_config(bot.config.summaries)
+        summarize = None
+        if summarizer is not None:  # Korean bullets from the operator's chat endpoint
+            deadline = bot.config.summaries.deadline_seconds
+            summarize = BuiltDaySummaries(summarizer, folder_path, deadline_seconds=deadline)
+        builder = DayBuilder(client, bot.store, folder_path, summarize)
         built = BuiltDaySource(builder, Backoff(dt.timedelta(minutes=1)))
     service = DailyService(
         bot.store,
