@@ -98,12 +98,15 @@ async def test_a_built_day_is_posted_with_korean_summaries(
 
 
 async def test_llm_down_the_post_goes_out_in_english(
-    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace, bots: list[DailyBot]
-) -> None:
-    nowhere = "http://127.0.0.1:9/v1"  # refused, retried with backoff until the deadline
-    bots.append(await start_bot(sandbox, tmp_path, hf, nowhere, deadline_seconds=1))
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace, llm: FakeOpenAI,
+    bots: list[DailyBot],
+) -> None:  # fmt: skip
+    llm.fail(Fault.SERVER_ERROR, status=503)  # every request, retried with backoff
+    bots.append(await start_bot(sandbox, tmp_path, hf, llm.api_base, deadline_seconds=1))
     cards = await post_built_day(bots[0])
     assert len(cards) == 4 and all(card.startswith("*(English)*") for card in cards)
+    assert {r.title for r in llm.requests} == {f"Built paper {n}" for n in range(1, 5)}
+    assert {r.status for r in llm.requests} == {503}
 
 
 async def test_a_paper_whose_summary_times_out_is_posted_in_english_the_others_in_korean(
