@@ -4,5 +4,5 @@ client.py   the chat completions protocol: URL, Bearer key from the environment,
 prompt.py   the instructions (prompt.md here, or the operator's file) and the messages sent
 prompt.md   the bundled prompt: three Korean bullets from the title and abstract
 answer.py   a model's answer -> What's New / Technical Details / Performance Highlights (pure)
-korean.py   a day's papers -> Korean summaries: capped, concurrent, within the post's deadline
+korean.py   a day's papers -> Korean summaries: capped, concurrent, within a deadline
 """

@@ -1,5 +1,6 @@
 """Korean summaries of a day's papers, bounded: a paper cap, a few requests at a time, each
-within its timeout and retries, and all of them within the post's deadline.
+within its timeout and retries, and all of them within a deadline (built.py sets a built
+day's).
 
 A paper whose summary fails (no answer, an error, an answer that does not parse) keeps its
 English bullets; at the deadline the requests still under way are cancelled and what finished
@@ -142,10 +143,10 @@ class Summarizer:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         if pending:
-            report.stopped = f"the post's deadline ({len(pending)} requests cancelled)"
+            report.stopped = f"the deadline ({len(pending)} requests cancelled)"
             for paper, task in zip(todo, tasks, strict=True):
                 if task in pending:
-                    report.failed.setdefault(paper.arxiv_id, "not done by the post's deadline")
+                    report.failed.setdefault(paper.arxiv_id, "not done by the deadline")
 
     async def _summarize(self, paper: PaperText) -> KoreanSummary:
         ask = messages(self.prompt, paper.title or "", paper.abstract or "")

@@ -100,7 +100,7 @@ async def test_at_the_deadline_pending_requests_are_cancelled_and_finished_ones_
     task = asyncio.create_task(summarizer.korean_summaries(day, deadline=soon(0.5)))
     got = await asyncio.wait_for(task, 10)  # a bound on the test, far below the 60 s answer
     assert set(got) == {p.arxiv_id for p in day[:3]}
-    assert "stopped: the post's deadline (1 requests cancelled)" in caplog.text
+    assert "stopped: the deadline (1 requests cancelled)" in caplog.text
     slow = [r for r in llm.requests if r.title == day[3].title]
     assert len(slow) == 1
     await eventually(lambda: slow[0].gave_up, what="the slow request was not cancelled")
