@@ -79,6 +79,12 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat()
 
 
+def _found_row(e: Enrichment) -> list[object]:
+    """The row _RECORD_FOUND reads: arXiv id, then the columns in its order."""
+    at = _iso(e.enriched_at)
+    return [e.arxiv_id, e.abstract, e.github_repo, e.github_stars, e.project_page, e.upvotes, at]
+
+
 def _bounds(since: dt.date | None, until: dt.date | None) -> tuple[str, str]:
     return (since or dt.date.min).isoformat(), (until or dt.date.max).isoformat()
 
@@ -108,12 +114,7 @@ class EnrichmentStore:
     async def record(self, enrichments: Sequence[Enrichment]) -> int:
         """Write what was found (and not found) in one transaction; papers the store does not
         hold are left out. Returns the rows written."""
-        found = [
-            [e.arxiv_id, e.abstract, e.github_repo, e.github_stars, e.project_page, e.upvotes]
-            + [_iso(e.enriched_at)]
-            for e in enrichments
-            if e.found
-        ]
+        found = [_found_row(e) for e in enrichments if e.found]
         missing = [[e.arxiv_id, _iso(e.enriched_at)] for e in enrichments if not e.found]
         if not found and not missing:
             return 0
