@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.cli import load, queries, run, sandbox
+from bot.cli import enrich, load, queries, run, sandbox
 from bot.config import Config, ConfigError, load_config
 from bot.models import LogLevel
 from bot.store import DatabaseUnusable, PaperStore
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub_with_common = _SubWithParents(sub, _common(defaults=False))
     load.add_parser(sub_with_common)  # type: ignore[arg-type]
+    enrich.add_parser(sub_with_common)  # type: ignore[arg-type]
     queries.add_parsers(sub_with_common)  # type: ignore[arg-type]
     run.add_parsers(sub_with_common)  # type: ignore[arg-type]
     sandbox.add_parser(sub_with_common)  # type: ignore[arg-type]
@@ -109,6 +110,8 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.command == "load":
             return await load.run(args, store)
+        if args.command == "enrich":
+            return await enrich.run(args, config, store)
         if args.command in ("run", "sync"):  # the bot's config names the database it runs on
             config = dataclasses.replace(config, database=str(db_path))
             return await run.run(args, config, store.db)
