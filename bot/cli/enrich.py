@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 
 from bot.cli.load import ProgressBar
@@ -12,7 +13,7 @@ from bot.cli.output import print_json
 from bot.cli.queries import iso_date
 from bot.config import Config
 from bot.enrich import EnrichReport, enrich
-from bot.huggingface import DEFAULT_API_BASE, HfClient, HfError, api_base_from_env
+from bot.huggingface import API_BASE_ENV, DEFAULT_API_BASE, HfClient, HfError
 from bot.store import PaperStore
 from bot.store.enrichment import EnrichmentStore
 
@@ -30,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def api_base(config: Config) -> str:
     """Where the Hugging Face API is: the config's, or PAPERS_BOT_HF_API."""
-    return api_base_from_env(DEFAULT_API_BASE)
+    return (os.environ.get(API_BASE_ENV, "").strip() or DEFAULT_API_BASE).rstrip("/")
 
 
 async def run(
