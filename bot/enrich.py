@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.huggingface import HfBadResponse, HfError, HfPaper
+from bot.config import Config
+from bot.huggingface import API_BASE_ENV, DEFAULT_API_BASE, HfBadResponse, HfError, HfPaper
 from bot.models import Enrichment
 from bot.store.enrichment import EnrichmentStore
 
@@ -106,6 +108,11 @@ def enrichment_of(paper: HfPaper, at: dt.datetime) -> Enrichment:
         project_page=web_url(paper.project_page),
         upvotes=paper.upvotes,
     )
+
+
+def hf_api_base(config: Config) -> str:
+    """Where the Hugging Face API is: PAPERS_BOT_HF_API, else the default."""
+    return (os.environ.get(API_BASE_ENV, "").strip() or DEFAULT_API_BASE).rstrip("/")
 
 
 def _utcnow() -> dt.datetime:
@@ -217,4 +224,12 @@ async def enrich(
     return report
 
 
-__all__ = ["EnrichReport", "HfError", "PaperSource", "enrich", "enrichment_of", "web_url"]
+__all__ = [
+    "EnrichReport",
+    "HfError",
+    "PaperSource",
+    "enrich",
+    "enrichment_of",
+    "hf_api_base",
+    "web_url",
+]

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import sys
 
 from bot.cli.load import ProgressBar
 from bot.cli.output import print_json
 from bot.cli.queries import iso_date
 from bot.config import Config
-from bot.enrich import EnrichReport, enrich
-from bot.huggingface import API_BASE_ENV, DEFAULT_API_BASE, HfClient, HfError
+from bot.enrich import EnrichReport, enrich, hf_api_base
+from bot.huggingface import HfClient, HfError
 from bot.store import PaperStore
 from bot.store.enrichment import EnrichmentStore
 
@@ -29,11 +28,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def api_base(config: Config) -> str:
-    """Where the Hugging Face API is: the config's, or PAPERS_BOT_HF_API."""
-    return (os.environ.get(API_BASE_ENV, "").strip() or DEFAULT_API_BASE).rstrip("/")
-
-
 async def run(
     args: argparse.Namespace, config: Config, store: PaperStore, *, hf: HfClient | None = None
 ) -> int:
@@ -43,7 +37,7 @@ async def run(
         return EXIT_USAGE
     report = EnrichReport()
     bar = ProgressBar(unit="papers")
-    client = hf or HfClient(api_base=api_base(config))
+    client = hf or HfClient(api_base=hf_api_base(config))
     try:
         await enrich(
             EnrichmentStore(store.db),

@@ -146,6 +146,11 @@ class EnrichmentStore:
         )
         return [Due(str(r[0]), dt.date.fromisoformat(r[1])) for r in rows]
 
+    async def newest_day(self) -> dt.date | None:
+        """The newest digest day in the store."""
+        rows = await self.db.read("SELECT max(day) FROM days")
+        return dt.date.fromisoformat(rows[0][0]) if rows[0][0] else None
+
     async def coverage(
         self, *, since: dt.date | None = None, until: dt.date | None = None
     ) -> Coverage:
