@@ -7,8 +7,10 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from bot.models import Enrichment
-from bot.store import PaperStore
+import pytest
+
+from bot.models import Enrichment, Sort
+from bot.store import Limits, PaperStore
 from bot.store.enrichment import Due, EnrichmentStore
 from tests.test_store import D1, D2, D3, day, entry
 
@@ -112,3 +114,42 @@ async def test_migration_012_upgrades_a_database_in_place(tmp_path: Path) -> Non
         assert len(await enrich.due(stale_before=NOW)) == 4
         await enrich.record([found("2406.00001")])
         assert await enrich.enrichment_of("2406.00001") == found("2406.00001")
+
+
+async def _with_code(tmp_path: Path, coded: int, limits: Limits) -> PaperStore:
+    """12 papers whose titles share `Graph`, the first `coded` with a GitHub repository."""
+    store = await PaperStore.open(tmp_path / "code.db", limits=limits)
+    entries = [entry(f"2406.{10 + i:05d}", f"Graph study {i}", votes=i) for i in range(12)]
+    await store.ingest("g.md", day(D1, *entries))
+    rows = [found(e.arxiv_id) for e in entries[:coded]]
+    rows += [found(e.arxiv_id, github_repo=None) for e in entries[coded:]]
+    await EnrichmentStore(store.db).record(rows)
+    return store
+
+
+@pytest.mark.parametrize("sort", list(Sort))
+@pytest.mark.parametrize("coded", [2, 5])
+async def test_search_has_code_is_exact_whichever_plan_runs(
+    tmp_path: Path, sort: Sort, coded: int
+) -> None:
+    # exact=3: 12 matches are past it; 2 papers with code are within it (one plan), 5 not
+    limits = Limits(exact=3, scored=3, pool=4, filtered_count=10, sorted_walk=2)
+    store = await _with_code(tmp_path, coded, limits)
+    try:
+        page = await store.search("graph", has_code=True, sort=sort, limit=10)
+        assert {p.arxiv_id for p in page.papers} == {f"2406.{10 + i:05d}" for i in range(coded)}
+        assert (page.total, page.more) == (coded, False)
+        everything = await store.search("graph", sort=sort, limit=10)
+        assert everything.more and len(everything.papers) == 10
+    finally:
+        await store.close()
+
+
+async def test_search_has_code_with_no_paper_with_code_finds_nothing(store: PaperStore) -> None:
+    await three_days(store)
+    assert (await store.search("One", has_code=True)).total == 0
+    await EnrichmentStore(store.db).record([found("2406.00001", github_repo=None)])
+    assert (await store.search("One", has_code=True)).total == 0
+    await EnrichmentStore(store.db).record([found("2406.00001")])
+    page = await store.search("One", has_code=True)
+    assert [p.arxiv_id for p in page.papers] == ["2406.00001"] and page.total == 1

@@ -49,6 +49,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("query")
     _range_args(p)
     p.add_argument("--min-votes", type=whole(0, MAX_VOTES), metavar="N")
+    p.add_argument(
+        "--has-code", action="store_true", help="only papers with a GitHub repository (enriched)"
+    )
     p.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.RELEVANCE.value)
     _list_args(p)
     p = sub.add_parser("show", help="one paper by arXiv id or arXiv/Hugging Face link")
@@ -94,6 +97,7 @@ async def _search(args: argparse.Namespace, store: PaperStore) -> int:
         since=args.since,
         until=args.until,
         min_votes=args.min_votes,
+        has_code=args.has_code,
         sort=Sort(args.sort),
         limit=args.limit,
         offset=args.offset,

@@ -185,6 +185,7 @@ class Lookup(commands.Cog, name=COG):
         until: str | None = None,
         sort: str = Sort.RELEVANCE.value,
         ephemeral: bool = False,
+        has_code: bool = False,
     ) -> None:
         """Search papers by keyword
 
@@ -200,6 +201,8 @@ class Lookup(commands.Cog, name=COG):
             Order of results
         ephemeral: bool
             Only you see the answer
+        has_code: bool
+            Only papers with code on GitHub
         """
         locale = locale_of(interaction)
         start = parse_day(since, locale) if since else None
@@ -207,7 +210,9 @@ class Lookup(commands.Cog, name=COG):
         cleaned = clean_query(query)
         order = Sort(sort) if sort in list(Sort) else Sort.RELEVANCE
 
-        fetch = partial(self.store.search, cleaned, since=start, until=end, sort=order)
+        fetch = partial(
+            self.store.search, cleaned, since=start, until=end, sort=order, has_code=has_code
+        )
         empty = text(locale, "err_no_results", query=shown(query))
         await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
 
