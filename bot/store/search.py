@@ -164,8 +164,7 @@ class SearchPlanner(Reads):
         """Papers with a GitHub repository, counted up to `exact` + 1 (the partial index
         enrichment_code of migration 012: no row is read)."""
         rows = await self._rows(
-            "SELECT count(*) FROM (SELECT 1 FROM enrichment WHERE github_repo IS NOT NULL "
-            "LIMIT ?)",
+            "SELECT count(*) FROM (SELECT 1 FROM enrichment WHERE github_repo IS NOT NULL LIMIT ?)",
             (self.limits.exact + 1,),
         )
         return int(rows[0][0])
