@@ -16,6 +16,7 @@ from .support import (
     embeds,
     header,
     link_buttons,
+    picked,
     refusal,
     response,
     synthetic_entries,
@@ -170,3 +171,14 @@ async def test_search_has_code_false_is_every_match(world: World, paper_store: P
     await EnrichmentStore(paper_store.db).record([enriched(TINY)])
     result = await world.alice.slash(world.channel, "search", query="모델", has_code=False)
     assert header(response(result)) == "Results 1–5 of 9 for `모델`"
+
+
+async def test_a_paper_opened_from_search_results_shows_its_enrichment(
+    world: World, paper_store: PaperStore
+) -> None:
+    await EnrichmentStore(paper_store.db).record([enriched(TINY)])
+    results = response(await world.alice.slash(world.channel, "search", query="모델"))
+    opened = picked(await world.bob.select(results, [TINY]))
+    (card,) = opened.embeds
+    assert (card.description or "").endswith(f"\n\n**Abstract**\n{ABSTRACT}")
+    assert link_buttons(opened)["Code"] == REPO
