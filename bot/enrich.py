@@ -133,6 +133,7 @@ class _Run:
         self.store, self.hf, self.clock, self.progress = store, hf, clock, progress
         self.report = report
         self.pending: dict[str, dt.date] = {}  # arXiv id -> its newest day in the range
+        self.by_day: dict[dt.date, list[str]] = {}  # the papers due, by that day
 
     def _tick(self, doing: str) -> None:
         if self.progress is not None:
@@ -174,7 +175,7 @@ class _Run:
 
     async def alone(self, day: dt.date) -> None:
         """The papers of `day` no listing held, each asked for by itself."""
-        for arxiv_id in [a for a, d in self.pending.items() if d == day]:
+        for arxiv_id in [a for a in self.by_day.get(day, ()) if a in self.pending]:
             self._tick(arxiv_id)
             try:
                 paper = await self.hf.paper(arxiv_id)
@@ -211,7 +212,9 @@ async def enrich(
     coverage = await store.coverage(since=since, until=until)
     report.due, report.fresh = len(due), coverage.papers - len(due)
     run.pending = {d.arxiv_id: d.day for d in due}
-    days = sorted(set(run.pending.values()), reverse=True)
+    for d in due:
+        run.by_day.setdefault(d.day, []).append(d.arxiv_id)
+    days = sorted(run.by_day, reverse=True)
     previous: dt.date | None = None
     for day in days:
         await run.listing(day)

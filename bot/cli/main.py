@@ -18,6 +18,7 @@ from bot.cli import enrich, load, queries, run, sandbox
 from bot.config import Config, ConfigError, load_config
 from bot.models import LogLevel
 from bot.store import DatabaseUnusable, PaperStore
+from bot.store.database import READ_TIMEOUT
 
 log = logging.getLogger("bot")
 LONG_RUNNING = {"run"}  # commands that log progress at INFO by default
@@ -87,6 +88,7 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+UNLIMITED_READS = {"enrich"}  # a backfill reads every paper due at once: no time limit
 CREATES = {"load", "run"}  # the commands that create a missing database; others say it is missing
 EXIT_SIGPIPE, EXIT_SIGINT, EXIT_SIGTERM = 128 + 13, 128 + 2, 128 + 15
 
@@ -99,7 +101,10 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
         return 2
     try:
         store = await PaperStore.open(
-            db_path, create=args.command in CREATES, read_only=args.command in queries.COMMANDS
+            db_path,
+            create=args.command in CREATES,
+            read_only=args.command in queries.COMMANDS,
+            read_timeout=None if args.command in UNLIMITED_READS else READ_TIMEOUT,
         )
     except DatabaseUnusable as exc:
         print(f"papers-bot: {exc}", file=sys.stderr)
