@@ -61,13 +61,12 @@ class EnrichReport:
         return self.due - self.enriched - self.not_found
 
     def summary_line(self) -> str:
-        line = (
-            f"enriched {self.enriched:,} papers ({self.with_code:,} with code), "
+        return (
+            f"enriched {_count(self.enriched, 'paper')} ({self.with_code:,} with code), "
             f"{self.not_found:,} not on Hugging Face, {self.left:,} left for a later run; "
             f"{self.fresh:,} enriched recently, not asked; "
-            f"{self.listings:,} days read, {self.alone:,} papers asked alone"
+            f"{_count(self.listings, 'day')} read, {_count(self.alone, 'paper')} asked alone"
         )
-        return line
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -81,6 +80,10 @@ class EnrichReport:
             "alone": self.alone,
             "problems": list(self.problems),
         }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun if n == 1 else noun + 's'}"
 
 
 def web_url(value: str | None) -> str | None:
@@ -223,7 +226,8 @@ async def enrich(
         previous = day
     if previous is not None:
         await run.alone(previous)
-    run._tick("done")
+    if report.due:
+        run._tick("done")
     return report
 
 

@@ -42,7 +42,7 @@ def test_enrich_backfills_and_json_output_carries_the_fields(tmp_path: Path) -> 
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout.startswith(
             "enriched 8 papers (3 with code), 1 not on Hugging Face, 0 left for a later run; "
-            "0 enriched recently, not asked; 3 days read, 1 papers asked alone"
+            "0 enriched recently, not asked; 3 days read, 1 paper asked alone"
         )
         again = cli("enrich", "--json", cwd=tmp_path, env=env)
     assert again.returncode == 0
