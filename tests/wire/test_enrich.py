@@ -95,7 +95,7 @@ async def world(
     clock = SceneClock(dt.datetime(2025, 5, 9, 8, 0, tzinfo=SEOUL))
     bot = PapersBot(
         config(server, tmp_path / "papers.db"),
-        store,
+        store.db,
         clock=clock,
         features=FEATURES,
         guild_ready_timeout=0.2,

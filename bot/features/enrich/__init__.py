@@ -27,7 +27,7 @@ async def setup(bot: PapersBot) -> None:
     if not config.enabled:
         return
     job = EnrichJob(
-        EnrichmentStore(bot.store.db),
+        EnrichmentStore(bot.db),
         HfClient(api_base=hf_api_base(bot.config)),
         days=bot.config.sources.lookback_days,
         max_age=dt.timedelta(days=config.max_age_days),

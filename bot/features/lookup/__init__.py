@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 async def setup(bot: PapersBot) -> None:
     """The lookup commands, and the buttons and menus of the result lists they send."""
     bot.add_dynamic_items(*RESULT_ITEMS)
-    enrichments = EnrichmentStore(bot.store.db)
+    enrichments = EnrichmentStore(bot.db)
     lists = ResultLists(open_paper=bot.store.get, enrichment_of=enrichments.enrichment_of)
     await bot.add_cog(Lookup(bot.store, lists, enrichments=enrichments))
 
