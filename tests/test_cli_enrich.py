@@ -82,6 +82,7 @@ def test_enrich_limits_to_the_days_asked_and_checks_its_options(tmp_path: Path) 
     assert cli("load", "logs", cwd=tmp_path).returncode == 0
     hf = FakeHuggingFace()
     seed(hf, papers)
+    hf.faults.rate_limited, hf.faults.retry_after = 2, 0.05  # two 429s first: waited out
     with fake_in_thread(hf) as url:
         env = {"PAPERS_BOT_HF_API": url}
         second, third = papers[2].day.isoformat(), papers[4].day.isoformat()
@@ -94,7 +95,8 @@ def test_enrich_limits_to_the_days_asked_and_checks_its_options(tmp_path: Path) 
         assert bad.returncode == 2 and "not a date; use YYYY-MM-DD" in bad.stderr
         none = cli("enrich", "--db", "nowhere.db", cwd=tmp_path, env=env)
         assert none.returncode == 2 and "no database at nowhere.db" in none.stderr
-    assert sorted(r.query["date"] for r in hf.requests) == [second, third]
+    assert [r.status for r in hf.requests] == [429, 429, 200, 200]
+    assert sorted(r.query["date"] for r in hf.requests[2:]) == [second, third]
     assert enriched_rows(tmp_path / "papers.db") == 4
 
 
