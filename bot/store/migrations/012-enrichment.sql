@@ -3,7 +3,8 @@
 -- (a paper leaves when its last appearance does, and its id may be given to a new one).
 -- found = 0 records that Hugging Face had no such paper (404), so it is not asked again
 -- until the row is older than enrich.max_age_days, as a found one is refreshed.
-CREATE TABLE enrichment (
+-- IF NOT EXISTS: a database taken back to an older version by hand (tests do) keeps its rows.
+CREATE TABLE IF NOT EXISTS enrichment (
     paper_id     INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
     found        INTEGER NOT NULL,
     abstract     TEXT,
@@ -14,4 +15,4 @@ CREATE TABLE enrichment (
     enriched_at  TEXT NOT NULL            -- ISO 8601, UTC
 );
 -- /search has_code:true (bot/store/search.py): the papers with code, without their rows.
-CREATE INDEX enrichment_code ON enrichment (paper_id) WHERE github_repo IS NOT NULL;
+CREATE INDEX IF NOT EXISTS enrichment_code ON enrichment (paper_id) WHERE github_repo IS NOT NULL;
