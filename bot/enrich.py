@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.config import Config
-from bot.huggingface import API_BASE_ENV, DEFAULT_API_BASE, HfBadResponse, HfError, HfPaper
+from bot.huggingface import HfBadResponse, HfError, HfPaper
 from bot.models import Enrichment
 from bot.store.enrichment import EnrichmentStore
 
@@ -114,8 +113,9 @@ def enrichment_of(paper: HfPaper, at: dt.datetime) -> Enrichment:
 
 
 def hf_api_base(config: Config) -> str:
-    """Where the Hugging Face API is: PAPERS_BOT_HF_API, else the default."""
-    return (os.environ.get(API_BASE_ENV, "").strip() or DEFAULT_API_BASE).rstrip("/")
+    """Where the Hugging Face API is: `sources.huggingface.api_base` (PAPERS_BOT_HF_API
+    overrides it), the Hugging Face source's."""
+    return config.sources.huggingface.api_base.rstrip("/")
 
 
 def _utcnow() -> dt.datetime:

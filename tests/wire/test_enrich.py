@@ -66,35 +66,35 @@ async def seeded(store: PaperStore, hf: FakeHuggingFace) -> int:
     return papers
 
 
-def config(server: SandboxServer, db: Path) -> Config:
+def config(server: SandboxServer, db: Path, hf_api: str) -> Config:
     base = Config()
+    huggingface = dataclasses.replace(base.sources.huggingface, enabled=True, api_base=hf_api)
     return dataclasses.replace(
         base,
         database=str(db),
         discord=dataclasses.replace(
             base.discord, api_base=server.api_base, gateway_url=server.gateway_url
         ),
-        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
+        sources=dataclasses.replace(
+            base.sources, folders=(), url_template=None, huggingface=huggingface
+        ),
     )
 
 
 @pytest.fixture
-async def world(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[SandboxServer, HeldHuggingFace, PaperStore]]:
+async def world(tmp_path: Path) -> AsyncIterator[tuple[SandboxServer, HeldHuggingFace, PaperStore]]:
     server = SandboxServer()
     await server.start()
     snapshot = server.point_discord_py()
     hf = HeldHuggingFace()
     await hf.start()
-    monkeypatch.setenv("PAPERS_BOT_HF_API", hf.base)
     store = await PaperStore.open(tmp_path / "papers.db")
     files, _ = find_files([str(sample_folder())])
     await load_files(store, files)
     await seeded(store, hf)
     clock = SceneClock(dt.datetime(2025, 5, 9, 8, 0, tzinfo=SEOUL))
     bot = PapersBot(
-        config(server, tmp_path / "papers.db"),
+        config(server, tmp_path / "papers.db", hf.base),
         store.db,
         clock=clock,
         features=FEATURES,

@@ -66,7 +66,9 @@ async def setup(bot: PapersBot) -> None:
     hf = sources.huggingface
     built = None
     if hf.enabled:
-        client = HfClient(hf.api_base, timeout=sources.request_timeout_seconds)
+        client = HfClient(
+            hf.api_base, limiter=bot.hf_limiter, timeout=sources.request_timeout_seconds
+        )
         folder_path = Path(hf.folder_for(bot.config.database))
         builder = DayBuilder(client, bot.store, folder_path)
         built = BuiltDaySource(builder, Backoff(dt.timedelta(minutes=1)))

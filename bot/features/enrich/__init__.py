@@ -22,13 +22,18 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: PapersBot) -> None:
-    """The enrichment loop, unless `enrich.enabled` is false."""
+    """The enrichment loop, unless `enrich.enabled` or the Hugging Face source
+    (`sources.huggingface.enabled`) is off."""
     config = bot.config.enrich
-    if not config.enabled:
+    if not config.enabled or not bot.config.sources.huggingface.enabled:
         return
     job = EnrichJob(
         EnrichmentStore(bot.db),
-        HfClient(api_base=hf_api_base(bot.config)),
+        HfClient(
+            api_base=hf_api_base(bot.config),
+            limiter=bot.hf_limiter,  # the window the built-day source counts in too
+            timeout=bot.config.sources.request_timeout_seconds,
+        ),
         days=bot.config.sources.lookback_days,
         max_age=dt.timedelta(days=config.max_age_days),
         clock=bot.clock,

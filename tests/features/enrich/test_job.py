@@ -3,6 +3,7 @@ and the next pass resumes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
@@ -10,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import PapersBot
 from bot.digest.ingest import load_files
+from bot.features.enrich.cog import Enricher
 from bot.features.enrich.job import EnrichJob
 from bot.huggingface import HfClient
 from bot.store import PaperStore
 from bot.store.enrichment import EnrichmentStore
 from papers_sandbox.huggingface import FakeHuggingFace
+from tests.behaviour.support import make_config
 from tests.enrich_support import corpus, seed, write_digests
 
 T0 = dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -81,3 +85,26 @@ async def test_an_empty_store_is_no_pass(store: PaperStore, hf: FakeHuggingFace)
         assert await enricher.run_once() is None and hf.requests == []
     finally:
         await enricher.hf.close()
+
+
+@pytest.mark.parametrize(
+    ("enrich_on", "source_on", "loaded"),
+    [(True, True, True), (False, True, False), (True, False, False)],
+)
+async def test_the_loop_runs_only_with_enrichment_and_the_hugging_face_source_on(
+    store: PaperStore, hf: FakeHuggingFace, enrich_on: bool, source_on: bool, loaded: bool
+) -> None:
+    base = make_config(sync_on_start=False)
+    huggingface = dataclasses.replace(base.sources.huggingface, enabled=source_on, api_base=hf.base)
+    config = dataclasses.replace(
+        base,
+        sources=dataclasses.replace(base.sources, huggingface=huggingface),
+        enrich=dataclasses.replace(base.enrich, enabled=enrich_on),
+    )
+    async with PapersBot(config, store.db, features=("bot.features.enrich",)) as bot:
+        await bot.setup_hook()  # what logging in runs: the features load
+        cog = bot.get_cog("Enricher")
+        assert (cog is not None) == loaded
+        if isinstance(cog, Enricher):
+            assert cog.job.hf.api_base == hf.base and cog.loop.is_running()
+            assert cog.job.hf.limiter is bot.hf_limiter  # one window for the whole process
