@@ -99,3 +99,11 @@ def test_code_and_project_buttons() -> None:
     links = {getattr(i, "label", None): getattr(i, "url", None) for i in view.children}
     assert links["코드"] == "https://github.com/cranes/fold"
     assert links["프로젝트"] == "https://cranes.github.io/"
+
+
+def test_a_built_summary_that_has_the_abstract_does_not_repeat_it() -> None:
+    built = "*(English)*\n- ***AI Summary***: Cranes, folded.\n- ***Abstract***: We fold cranes."
+    plain = paper_embed(make_paper(summary=built))
+    embed = paper_embed(make_paper(summary=built), enrichment=enrichment())
+    assert embed.description == plain.description
+    assert (embed.description or "").count("**Abstract**") == 1

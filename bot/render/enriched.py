@@ -17,6 +17,9 @@ from bot.render.text import embed_url, sanitize, shorten
 ABSTRACT_SHARE: Final = 1500  # at most this much of a card with a summary goes to the abstract
 _GAP = "\n\n"
 _SPACES = re.compile(r"\s+")
+# A summary's `- ***Abstract***:` part as format_summary shows it: a day built from Hugging
+# Face summarizes papers by their abstract (bot/huggingface/write.py), not to be shown twice.
+_ABSTRACT_PART = "**Abstract**"
 
 
 def link_url(url: str | None) -> str | None:
@@ -49,13 +52,14 @@ def card_description(
 ) -> str:
     """The card's description within `room`: the summary, then the abstract under its own
     heading (a share of the room, more when the summary is short); the abstract alone when
-    the digest has no summary; the summary alone when there is no abstract."""
+    the digest has no summary; the summary alone when there is no abstract, or when the
+    summary has an Abstract part already (a built day's English summary)."""
     abstract = _abstract(enrichment)
     url = paper.abs_url
-    if not abstract:
+    summary = format_summary(paper.summary)
+    if not abstract or _ABSTRACT_PART in summary.split("\n"):  # a built day's summary has it
         return fit_summary(paper.summary, room, url=url, locale=locale)
     heading = f"**{_t(locale, 'abstract')}**\n"
-    summary = format_summary(paper.summary)
     if not summary:
         return heading + _fitted(abstract, room - len(heading), url, locale)
     left = room - len(heading) - len(_GAP)
