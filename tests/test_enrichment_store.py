@@ -107,7 +107,7 @@ async def test_migration_012_upgrades_a_database_in_place(tmp_path: Path) -> Non
         await three_days(store)
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE enrichment")
-        conn.execute("PRAGMA user_version = 10")
+        conn.execute("PRAGMA user_version = 11")  # as before 012
     conn.close()
     async with await PaperStore.open(path) as store:
         enrich = EnrichmentStore(store.db)
