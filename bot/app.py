@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.config import Config
 from bot.errors import PapersTree
+from bot.huggingface import RateLimiter
 from bot.store import Database, PaperStore
 from bot.store.daily import DailyStore
 from bot.translator import Translator
@@ -24,7 +25,7 @@ from bot.translator import Translator
 log = logging.getLogger(__name__)
 # The features, each a package loaded as a discord.py extension (its `setup(bot)` adds its
 # cogs). A new feature is a package under bot/features/ and a name here.
-FEATURES = ("bot.features.lookup", "bot.features.daily")
+FEATURES = ("bot.features.lookup", "bot.features.daily", "bot.features.enrich")
 
 
 # The bot has no voice features: no warnings about voice libraries it does not need.
@@ -76,6 +77,9 @@ class PapersBot(commands.Bot):
         self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.features = tuple(features)
+        # Hugging Face limits requests per address: every client of this process shares one
+        # window (built days, enrichment).
+        self.hf_limiter = RateLimiter()
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(Translator())

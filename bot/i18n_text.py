@@ -114,6 +114,13 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_day_korean": "{day}: Korean digest, {papers} papers",
         "daily_day_mixed": "{day}: Korean digest and Hugging Face, {papers} papers",
         "daily_day_built": "{day}: built from Hugging Face, {papers} papers",
+        # enrichment (bot/render/enriched.py)
+        "abstract": "Abstract",
+        "read_abstract": "Read the abstract",
+        "hf_upvotes": "Upvotes on Hugging Face",
+        "github_stars": "GitHub stars",
+        "code": "Code",
+        "project": "Project",
     },
     "ko": {
         "authors": "저자",
@@ -213,6 +220,13 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "daily_day_korean": "{day}: 한국어 다이제스트, 논문 {papers}편",
         "daily_day_mixed": "{day}: 한국어 다이제스트와 Hugging Face, 논문 {papers}편",
         "daily_day_built": "{day}: Hugging Face에서 만든 날, 논문 {papers}편",
+        # enrichment (bot/render/enriched.py)
+        "abstract": "초록 (영문)",
+        "read_abstract": "초록 전체 보기",
+        "hf_upvotes": "Hugging Face 추천",
+        "github_stars": "GitHub 스타",
+        "code": "코드",
+        "project": "프로젝트",
     },
 }
 
@@ -297,6 +311,9 @@ COMMANDS: Final[dict[str, dict[str, str]]] = {
         "Embeds (one card per paper)": "임베드 (논문마다 카드)",
         "Thread (one message per paper)": "스레드 (논문마다 메시지)",
         "Compact (one list)": "간단히 (목록 하나)",
+        # /search has_code
+        "has_code": "코드있음",
+        "Only papers with code on GitHub": "GitHub 코드가 있는 논문만",
     },
 }
 

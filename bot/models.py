@@ -148,3 +148,46 @@ class Digest:
 
     day: dt.date
     papers: tuple[Paper, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """What Hugging Face said about a paper at `enriched_at`, kept beside its digests' fields
+    (it never replaces them). `found` False: Hugging Face had no such paper."""
+
+    arxiv_id: str
+    enriched_at: dt.datetime
+    found: bool = True
+    abstract: str | None = None  # the English abstract
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    upvotes: int | None = None  # on Hugging Face at `enriched_at`
+
+    @property
+    def has_code(self) -> bool:
+        return self.github_repo is not None
+
+
+ENRICHMENT_FIELDS = (
+    "abstract",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "upvotes",
+    "enriched_at",
+)
+
+
+def enrichment_json(enrichment: Enrichment | None) -> dict[str, object]:
+    """The enrichment fields of a paper's JSON (README): null where nothing is known."""
+    if enrichment is None:
+        return dict.fromkeys(ENRICHMENT_FIELDS)
+    return {
+        "abstract": enrichment.abstract,
+        "github_repo": enrichment.github_repo,
+        "github_stars": enrichment.github_stars,
+        "project_page": enrichment.project_page,
+        "upvotes": enrichment.upvotes,
+        "enriched_at": enrichment.enriched_at.isoformat(),
+    }

@@ -212,7 +212,25 @@ def test_bad_env_value_names_the_variable() -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error(tmp_path, "colour: red\n") == (
-        "colour: unknown key; allowed keys: database, log_level, discord, sources, daily, summaries"
+        "colour: unknown key; allowed keys: database, log_level, discord, sources, daily, "
+        "summaries, enrich"
+    )
+
+
+def test_enrich_keys_and_their_bounds(tmp_path: Path) -> None:
+    path = tmp_path / "bot.yaml"
+    path.write_text("enrich:\n  enabled: false\n  max_age_days: 0\n  interval_minutes: 1440\n")
+    config = load_config(path, env={})
+    assert (config.enrich.enabled, config.enrich.max_age_days) == (False, 0)
+    assert config.enrich.interval_minutes == 1440
+    assert error(tmp_path, "enrich:\n  max_age_days: 3651\n") == (
+        "enrich.max_age_days: expected an integer from 0 to 3650, got 3651"
+    )
+    assert error(tmp_path, "enrich:\n  interval_minutes: 0\n") == (
+        "enrich.interval_minutes: expected an integer from 1 to 1440, got 0"
+    )
+    assert error(tmp_path, "enrich:\n  enabled: yes please\n").startswith(
+        "enrich.enabled: expected true or false"
     )
 
 

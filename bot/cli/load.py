@@ -23,20 +23,30 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 class ProgressBar:
     """A one-line progress bar on a terminal; silent when stderr is not one."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, unit: str = "files") -> None:
         stream = stream or sys.stderr
         self._stream = stream
         self._on = stream.isatty()
+        self._unit = unit
+        self._open = False  # a line is drawn and not ended yet
 
     def __call__(self, done: int, total: int, name: str) -> None:
         if not self._on:
             return
         filled = int(30 * done / max(total, 1))
         bar = "#" * filled + "-" * (30 - filled)
-        self._stream.write(f"\r[{bar}] {done}/{total} files  {name[-40:]:<40}")
-        if done == total:
+        self._stream.write(f"\r[{bar}] {done}/{total} {self._unit}  {name[-40:]:<40}")
+        self._open = done != total
+        if not self._open:
             self._stream.write("\n")
         self._stream.flush()
+
+    def end(self) -> None:
+        """End a line left short (a run that stopped before the total)."""
+        if self._open:
+            self._stream.write("\n")
+            self._stream.flush()
+            self._open = False
 
 
 async def run(args: argparse.Namespace, store: PaperStore) -> int:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.cli import load, queries, run, sandbox
+from bot.cli import enrich, load, queries, run, sandbox
 from bot.config import Config, ConfigError, load_config
 from bot.models import LogLevel
 from bot.store import DatabaseUnusable, PaperStore
+from bot.store.database import READ_TIMEOUT
 
 log = logging.getLogger("bot")
 LONG_RUNNING = {"run"}  # commands that log progress at INFO by default
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub_with_common = _SubWithParents(sub, _common(defaults=False))
     load.add_parser(sub_with_common)  # type: ignore[arg-type]
+    enrich.add_parser(sub_with_common)  # type: ignore[arg-type]
     queries.add_parsers(sub_with_common)  # type: ignore[arg-type]
     run.add_parsers(sub_with_common)  # type: ignore[arg-type]
     sandbox.add_parser(sub_with_common)  # type: ignore[arg-type]
@@ -86,6 +88,7 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+UNLIMITED_READS = {"enrich"}  # a backfill reads every paper due at once: no time limit
 CREATES = {"load", "run"}  # the commands that create a missing database; others say it is missing
 EXIT_SIGPIPE, EXIT_SIGINT, EXIT_SIGTERM = 128 + 13, 128 + 2, 128 + 15
 
@@ -98,7 +101,10 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
         return 2
     try:
         store = await PaperStore.open(
-            db_path, create=args.command in CREATES, read_only=args.command in queries.COMMANDS
+            db_path,
+            create=args.command in CREATES,
+            read_only=args.command in queries.COMMANDS,
+            read_timeout=None if args.command in UNLIMITED_READS else READ_TIMEOUT,
         )
     except DatabaseUnusable as exc:
         print(f"papers-bot: {exc}", file=sys.stderr)
@@ -109,6 +115,8 @@ async def _run_with_store(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.command == "load":
             return await load.run(args, store)
+        if args.command == "enrich":
+            return await enrich.run(args, config, store)
         if args.command in ("run", "sync"):  # the bot's config names the database it runs on
             config = dataclasses.replace(config, database=str(db_path))
             return await run.run(args, config, store.db)

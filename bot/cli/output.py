@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.models import Digest, Paper
+from bot.models import Digest, Enrichment, Paper
 from bot.store import DayInfo, Page, Stats
 
 
@@ -72,8 +72,24 @@ def page_footer(page: Page, shown: int, offset: int, out: TextIO | None = None) 
         out.write(f"{offset + 1}–{offset + shown} of {count(total, 'match')}\n")
 
 
-def paper_detail(p: Paper, out: TextIO | None = None) -> None:
-    """Everything known about one paper, as a readable block."""
+def _enrichment_lines(e: Enrichment | None) -> list[str]:
+    if e is None:
+        return ["Hugging Face: not enriched yet (papers-bot enrich)"]
+    when = f"{e.enriched_at:%Y-%m-%d %H:%M} UTC"
+    if not e.found:
+        return [f"Hugging Face: no such paper (asked {when})"]
+    stars = f" ({e.github_stars:,} stars)" if e.github_stars is not None else ""
+    upvotes = "-" if e.upvotes is None else f"{e.upvotes:,}"
+    return [
+        f"Code:      {e.github_repo or '-'}{stars if e.github_repo else ''}",
+        f"Project:   {e.project_page or '-'}",
+        f"Upvotes:   {upvotes} on Hugging Face ({when})",
+    ]
+
+
+def paper_detail(p: Paper, enrichment: Enrichment | None = None, out: TextIO | None = None) -> None:
+    """Everything known about one paper, as a readable block (the abstract after the
+    summary, when Hugging Face gave one)."""
     out = out or sys.stdout
     votes = "-" if p.votes is None else str(p.votes)
     lines = [
@@ -86,9 +102,12 @@ def paper_detail(p: Paper, out: TextIO | None = None) -> None:
         f"Featured:  {', '.join(d.isoformat() for d in p.dates)}",
         f"Authors:   {', '.join(p.authors) or '-'}",
         f"Thumbnail: {p.thumbnail or '-'}",
+        *_enrichment_lines(enrichment),
         "",
         p.summary,
     ]
+    if enrichment is not None and enrichment.abstract:
+        lines += ["", "Abstract:", enrichment.abstract]
     out.write("\n".join(lines) + "\n")
 
 

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from bot.cli import output
-from bot.models import Sort
+from bot.models import Paper, Sort, enrichment_json
 from bot.store import Page, PaperStore
+from bot.store.enrichment import EnrichmentStore
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100_000  # papers on one page; --offset pages on
@@ -48,6 +49,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("query")
     _range_args(p)
     p.add_argument("--min-votes", type=whole(0, MAX_VOTES), metavar="N")
+    p.add_argument(
+        "--has-code", action="store_true", help="only papers with a GitHub repository (enriched)"
+    )
     p.add_argument("--sort", choices=[s.value for s in Sort], default=Sort.RELEVANCE.value)
     _list_args(p)
     p = sub.add_parser("show", help="one paper by arXiv id or arXiv/Hugging Face link")
@@ -93,16 +97,23 @@ async def _search(args: argparse.Namespace, store: PaperStore) -> int:
         since=args.since,
         until=args.until,
         min_votes=args.min_votes,
+        has_code=args.has_code,
         sort=Sort(args.sort),
         limit=args.limit,
         offset=args.offset,
     )
-    return _print_page(args, page)
+    return await _print_page(args, store, page)
 
 
-def _print_page(args: argparse.Namespace, page: Page) -> int:
+async def _papers_json(store: PaperStore, papers: tuple[Paper, ...]) -> list[dict[str, object]]:
+    """The papers' JSON with their enrichment fields (README: Paper objects)."""
+    found = await EnrichmentStore(store.db).enrichments([p.arxiv_id for p in papers])
+    return [p.to_json() | enrichment_json(found.get(p.arxiv_id)) for p in papers]
+
+
+async def _print_page(args: argparse.Namespace, store: PaperStore, page: Page) -> int:
     if args.json:
-        output.print_json([p.to_json() for p in page.papers])
+        output.print_json(await _papers_json(store, page.papers))
     else:
         output.paper_table(page.papers)
         output.page_footer(page, len(page.papers), args.offset)
@@ -114,7 +125,11 @@ async def _show(args: argparse.Namespace, store: PaperStore) -> int:
     if paper is None:
         print(f"No paper {args.id_or_link!r} in the digests.", file=sys.stderr)
         return 1
-    output.print_json(paper.to_json()) if args.json else output.paper_detail(paper)
+    enrichment = await EnrichmentStore(store.db).enrichment_of(paper.arxiv_id)
+    if args.json:
+        output.print_json(paper.to_json() | enrichment_json(enrichment))
+    else:
+        output.paper_detail(paper, enrichment)
     return 0
 
 
@@ -125,7 +140,7 @@ async def _digest(args: argparse.Namespace, store: PaperStore) -> int:
         print(f"No digest {what}.", file=sys.stderr)
         return 1
     if args.json:
-        output.print_json([p.to_json() for p in digest.papers])
+        output.print_json(await _papers_json(store, digest.papers))
     else:
         output.digest_view(digest)
     return 0
@@ -133,12 +148,12 @@ async def _digest(args: argparse.Namespace, store: PaperStore) -> int:
 
 async def _top(args: argparse.Namespace, store: PaperStore) -> int:
     page = await store.top(since=args.since, until=args.until, limit=args.limit, offset=args.offset)
-    return _print_page(args, page)
+    return await _print_page(args, store, page)
 
 
 async def _author(args: argparse.Namespace, store: PaperStore) -> int:
     page = await store.by_author(args.name, limit=args.limit, offset=args.offset)
-    return _print_page(args, page)
+    return await _print_page(args, store, page)
 
 
 async def _days(args: argparse.Namespace, store: PaperStore) -> int:

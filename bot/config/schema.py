@@ -193,6 +193,14 @@ class SummariesConfig:
 
 @pydantic.with_config(_STRICT)
 @dataclass(frozen=True, slots=True)
+class EnrichConfig:
+    enabled: StrictBool = True
+    max_age_days: Annotated[_Int, _between(0, 3650)] = 7
+    interval_minutes: _Minutes = 10
+
+
+@pydantic.with_config(_STRICT)
+@dataclass(frozen=True, slots=True)
 class Config:
     database: _Path = "papers.db"
     log_level: _Level = LogLevel.INFO
@@ -200,3 +208,4 @@ class Config:
     sources: Annotated[SourcesConfig, _Section] = field(default_factory=SourcesConfig)
     daily: Annotated[DailyConfig, _Section] = field(default_factory=DailyConfig)
     summaries: Annotated[SummariesConfig, _Section] = field(default_factory=SummariesConfig)
+    enrich: Annotated[EnrichConfig, _Section] = field(default_factory=EnrichConfig)

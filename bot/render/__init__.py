@@ -11,11 +11,13 @@ embeds.py     embeds shrunk to fit every limit, and packed into messages
 cards.py      one paper: the full card (/paper), the brief card of lists, authors, media
 lists.py      a page of results: a header and a brief card per paper
 daily.py      daily posts' content: the opening header, the compact list of the day's papers
+enriched.py   what Hugging Face adds to a card: the abstract, upvotes, stars, Code / Project
 """
 
 from bot.render.cards import BRIEF_CHARS, COLOR, format_authors, is_video, paper_brief, paper_embed
 from bot.render.daily import compact_digest, digest_header
 from bot.render.embeds import fit_embed, pack_embeds
+from bot.render.enriched import links as enrichment_links
 from bot.render.limits import (
     AUTHOR_NAME_LIMIT,
     BUTTON_URL_LIMIT,
@@ -52,6 +54,7 @@ __all__ = [
     "compact_digest",
     "digest_header",
     "embed_url",
+    "enrichment_links",
     "fit_embed",
     "fit_summary",
     "format_authors",

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import discord
 
 from bot.i18n_text import text as _t
-from bot.models import Paper
+from bot.models import Enrichment, Paper
+from bot.render import enriched
 from bot.render.embeds import fit_embed
 from bot.render.limits import (
     DESCRIPTION_LIMIT,
@@ -19,7 +20,7 @@ from bot.render.limits import (
     FOOTER_LIMIT,
     TITLE_LIMIT,
 )
-from bot.render.summary import fit_summary, lead
+from bot.render.summary import lead
 from bot.render.text import embed_url, safe_url, sanitize, shorten
 
 BRIEF_CHARS: Final = 500  # summary lead of a brief embed
@@ -88,19 +89,23 @@ def _attach_media(embed: discord.Embed, thumbnail: str | None, locale: str, *, s
         embed.set_image(url=url)
 
 
-def paper_embed(paper: Paper, *, locale: str = "en") -> discord.Embed:
-    """The full card of one paper, within every embed limit."""
+def paper_embed(
+    paper: Paper, *, locale: str = "en", enrichment: Enrichment | None = None
+) -> discord.Embed:
+    """The full card of one paper, within every embed limit; with what Hugging Face adds
+    (`enrichment`: the abstract, upvotes and stars; bot/render/enriched.py)."""
     title = shorten(sanitize(paper.title), TITLE_LIMIT)
     embed = discord.Embed(title=title, url=embed_url(paper.abs_url), color=COLOR)
     authors = format_authors(paper.authors, locale=locale)
     embed.add_field(name=_t(locale, "authors"), value=authors, inline=False)
     embed.add_field(name=_t(locale, "votes"), value=votes_label(paper.votes), inline=True)
     embed.add_field(name=_t(locale, "featured"), value=_dates(paper.dates), inline=True)
+    enriched.add_fields(embed, enrichment, locale=locale)
     embed.add_field(name=_t(locale, "links"), value=_links(paper, locale), inline=False)
     _attach_media(embed, paper.thumbnail, locale, small=False)
     embed.set_footer(text=shorten(f"arXiv:{paper.arxiv_id}", FOOTER_LIMIT))
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed))
-    embed.description = fit_summary(paper.summary, room, url=paper.abs_url, locale=locale)
+    embed.description = enriched.card_description(paper, enrichment, room, locale=locale)
     return fit_embed(embed)
 
 

@@ -25,6 +25,9 @@ nothing may cost in proportion to the number of matches:
   "last 30 days" reads that range of the index, not every match.
 - counts are exact up to `exact`; past it a page says "more than N" (`Page.more`): N is
   `exact`, or `Limits.filtered_count` when a vote or date filter must be checked per match.
+- has_code (enrichment, migration 012) is a filter checked per match; with no paper with code
+  the answer is empty at once, and with at most `exact` of them every match is within
+  `exact`, so it is planned as below the threshold: all sorted, counted exactly.
 """
 
 from __future__ import annotations
@@ -50,6 +53,12 @@ _ALL_IDS = (-(2**63), 2**63 - 1)
 _Arm = tuple[str, Sequence[object], str, Sequence[object]]
 _FTS_MATCHED = "FROM papers_fts WHERE papers_fts MATCH ? AND papers_fts.rowid BETWEEN ? AND ?"
 _INDEX = {"votes": "papers_most_voted", "newest": "papers_newest"}
+# /search has_code (bot/store/enrichment.py): a lookup by the paper's id per candidate. Its
+# parameter (found = 1) keeps it a filter with a parameter, as the plans count filters by them.
+_HAS_CODE = (
+    "EXISTS (SELECT 1 FROM enrichment e WHERE e.paper_id = p.id AND e.found = ? "
+    "AND e.github_repo IS NOT NULL)"
+)
 
 
 class SearchPlanner(Reads):
@@ -63,17 +72,27 @@ class SearchPlanner(Reads):
         since: dt.date | None = None,
         until: dt.date | None = None,
         min_votes: int | None = None,
+        has_code: bool = False,
         sort: Sort = Sort.RELEVANCE,
         limit: int = 10,
         offset: int = 0,
     ) -> Page:
-        """Full-text search over titles, authors and summaries (Korean-aware, bm25)."""
+        """Full-text search over titles, authors and summaries (Korean-aware, bm25);
+        `has_code`: only papers whose enrichment names a GitHub repository."""
         expr = match_query(query)
         if expr is None:
             return Page((), 0)
         lo, hi = await self._id_bounds(since, until)
         filters: list[str] = []
         filter_params: list[object] = []
+        narrow = False  # the filters alone leave at most `exact` papers: all exact, not dense
+        if has_code:
+            with_code = await self._with_code()
+            if with_code == 0:
+                return Page((), 0)
+            narrow = with_code <= self.limits.exact
+            filters.append(_HAS_CODE)
+            filter_params.append(1)
         if min_votes is not None:
             filters.append("p.votes >= ?")
             filter_params.append(min_votes)
@@ -100,7 +119,7 @@ class SearchPlanner(Reads):
                 return await self._relevance(query, expr, scored, limit, offset)
             if not await self._more_than(expr, scored):
                 return await self._ranked(query, matched, params, limit, offset)
-            dense = await self._more_than(expr, exact, lo, hi)
+            dense = not narrow and await self._more_than(expr, exact, lo, hi)
             pool = max(self.limits.pool, offset + limit) if dense else exact + 1
             return await self._tiered(expr, matched, params, pool, bool(filters), limit, offset)
         if not filters:
@@ -109,7 +128,7 @@ class SearchPlanner(Reads):
             if found is not None:
                 return found
         else:
-            dense = await self._more_than(expr, exact, lo, hi)
+            dense = not narrow and await self._more_than(expr, exact, lo, hi)
         if not dense:
             return await self._counted(
                 f"SELECT p.id, count(*) OVER () {matched} ORDER BY {ORDER[sort]}",
@@ -140,6 +159,15 @@ class SearchPlanner(Reads):
         )
         total, more = await self._past_exact(matched, params, bool(filters))
         return Page(tuple(await self._by_ids([r[0] for r in rows])), total, more)
+
+    async def _with_code(self) -> int:
+        """Papers with a GitHub repository, counted up to `exact` + 1 (the partial index
+        enrichment_code of migration 012: no row is read)."""
+        rows = await self._rows(
+            "SELECT count(*) FROM (SELECT 1 FROM enrichment WHERE github_repo IS NOT NULL LIMIT ?)",
+            (self.limits.exact + 1,),
+        )
+        return int(rows[0][0])
 
     async def _relevance(self, query: str, expr: str, scored: int, limit: int, offset: int) -> Page:
         """Relevance without a filter: one pass over the matches' rowids counts them (up to

@@ -36,7 +36,7 @@ async def commands_of(bot: PapersBot) -> set[str]:
 async def test_the_bot_offers_the_commands_of_the_features_it_loads(
     paper_store: PaperStore,
 ) -> None:
-    assert FEATURES == ("bot.features.lookup", "bot.features.daily")
+    assert FEATURES == ("bot.features.lookup", "bot.features.daily", "bot.features.enrich")
     everything = await commands_of(PapersBot(daily_config(), paper_store.db))
     assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} == everything
 

@@ -68,7 +68,9 @@ async def setup(bot: PapersBot) -> None:
     hf = sources.huggingface
     built = None
     if hf.enabled:
-        client = HfClient(hf.api_base, timeout=sources.request_timeout_seconds)
+        client = HfClient(
+            hf.api_base, limiter=bot.hf_limiter, timeout=sources.request_timeout_seconds
+        )
         folder_path = Path(hf.folder_for(bot.config.database))
         summarizer = summarizer_from_config(bot.config.summaries)
         summarize = None

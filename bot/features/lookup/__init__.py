@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.features.lookup.cog import Lookup
 from bot.features.lookup.views import RESULT_ITEMS, ResultLists
+from bot.store.enrichment import EnrichmentStore
 
 if TYPE_CHECKING:
     from bot.app import PapersBot
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
 async def setup(bot: PapersBot) -> None:
     """The lookup commands, and the buttons and menus of the result lists they send."""
     bot.add_dynamic_items(*RESULT_ITEMS)
-    await bot.add_cog(Lookup(bot.store, ResultLists(open_paper=bot.store.get)))
+    enrichments = EnrichmentStore(bot.db)
+    lists = ResultLists(open_paper=bot.store.get, enrichment_of=enrichments.enrichment_of)
+    await bot.add_cog(Lookup(bot.store, lists, enrichments=enrichments))
 
 
 async def teardown(bot: PapersBot) -> None:

@@ -27,6 +27,7 @@ from bot.i18n_text import locale_of, text
 from bot.inputs import clean_query, shown
 from bot.models import Paper, Sort
 from bot.store import Page, PaperStore
+from bot.store.enrichment import EnrichmentStore
 
 
 class Period(StrEnum):
@@ -83,11 +84,29 @@ class Lookup(commands.Cog, name=COG):
     """Slash commands that read the paper store."""
 
     def __init__(
-        self, store: PaperStore, lists: ResultLists, *, page_size: int = PAGE_SIZE
+        self,
+        store: PaperStore,
+        lists: ResultLists,
+        *,
+        page_size: int = PAGE_SIZE,
+        enrichments: EnrichmentStore | None = None,
     ) -> None:
         self.store = store
         self.lists = lists  # found again by the lists' buttons (views.lists_of)
         self.page_size = page_size
+        self.enrichments = enrichments
+
+    async def _card(
+        self, interaction: discord.Interaction, paper: Paper, *, ephemeral: bool
+    ) -> None:
+        """One paper's card, with what Hugging Face adds to it where it was enriched."""
+        locale = locale_of(interaction)
+        found = self.enrichments
+        enrichment = await found.enrichment_of(paper.arxiv_id) if found is not None else None
+        await Answer(interaction, ephemeral=ephemeral).send(
+            embeds=[render.paper_embed(paper, locale=locale, enrichment=enrichment)],
+            view=paper_links(paper, locale, enrichment),
+        )
 
     async def cog_unload(self) -> None:
         self.lists.close()
@@ -151,9 +170,7 @@ class Lookup(commands.Cog, name=COG):
         found = await self._find(clean_query(query))
         if found is None:
             raise UserFacingError(text(locale, "err_no_paper", query=shown(query)))
-        await Answer(interaction, ephemeral=ephemeral).send(
-            embeds=[render.paper_embed(found, locale=locale)], view=paper_links(found, locale)
-        )
+        await self._card(interaction, found, ephemeral=ephemeral)
 
     async def _find(self, cleaned: str) -> Paper | None:
         """A paper by id or link, else by title words, else the best search match."""
@@ -185,6 +202,7 @@ class Lookup(commands.Cog, name=COG):
         until: str | None = None,
         sort: str = Sort.RELEVANCE.value,
         ephemeral: bool = False,
+        has_code: bool = False,
     ) -> None:
         """Search papers by keyword
 
@@ -200,6 +218,8 @@ class Lookup(commands.Cog, name=COG):
             Order of results
         ephemeral: bool
             Only you see the answer
+        has_code: bool
+            Only papers with code on GitHub
         """
         locale = locale_of(interaction)
         start = parse_day(since, locale) if since else None
@@ -207,7 +227,9 @@ class Lookup(commands.Cog, name=COG):
         cleaned = clean_query(query)
         order = Sort(sort) if sort in list(Sort) else Sort.RELEVANCE
 
-        fetch = partial(self.store.search, cleaned, since=start, until=end, sort=order)
+        fetch = partial(
+            self.store.search, cleaned, since=start, until=end, sort=order, has_code=has_code
+        )
         empty = text(locale, "err_no_results", query=shown(query))
         await self._send_page(interaction, fetch, title=cleaned, ephemeral=ephemeral, empty=empty)
 
@@ -330,9 +352,7 @@ class Lookup(commands.Cog, name=COG):
         paper = await self._random(Period.of(period))
         if paper is None:
             raise UserFacingError(text(locale, "err_no_digests"))
-        await Answer(interaction, ephemeral=ephemeral).send(
-            embeds=[render.paper_embed(paper, locale=locale)], view=paper_links(paper, locale)
-        )
+        await self._card(interaction, paper, ephemeral=ephemeral)
 
     async def _random(self, period: Period) -> Paper | None:
         since, until = await self._period(period)

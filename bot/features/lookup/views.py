@@ -31,11 +31,12 @@ from bot import render
 from bot.answer import TimelyResponse, in_time
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
-from bot.models import Paper
+from bot.models import Enrichment, Paper
 from bot.store import Page
 
 log = logging.getLogger(__name__)
 PaperOpener = Callable[[str], Awaitable[Paper | None]]  # arXiv id -> the paper, if still there
+EnrichmentOpener = Callable[[str], Awaitable[Enrichment | None]]  # arXiv id -> its enrichment
 PAGE_SIZE = 5
 VIEW_TIMEOUT = 180.0
 TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token can edit its messages (Discord)
@@ -129,10 +130,12 @@ class ResultLists:
         self,
         *,
         open_paper: PaperOpener,
+        enrichment_of: EnrichmentOpener | None = None,
         timeout: float = VIEW_TIMEOUT,
         token_lifetime: float = TOKEN_LIFETIME,
     ) -> None:
         self.open_paper = open_paper
+        self.enrichment_of = enrichment_of
         self.timeout = timeout
         self.token_lifetime = token_lifetime
         self._lists: OrderedDict[str, ResultList] = OrderedDict()  # least recently used first
@@ -330,9 +333,11 @@ class OpenPaper(discord.ui.DynamicItem[discord.ui.Select[Any]], template=rf"resu
         if chosen is None:
             await interaction.response.send_message(text(locale, "gone"), ephemeral=True)
             return
+        found = lists.enrichment_of
+        enrichment = await found(chosen.arxiv_id) if found is not None else None
         await interaction.response.send_message(
-            embed=render.paper_embed(chosen, locale=locale),
-            view=paper_links(chosen, locale),
+            embed=render.paper_embed(chosen, locale=locale, enrichment=enrichment),
+            view=paper_links(chosen, locale, enrichment),
             ephemeral=True,
         )
 
@@ -355,10 +360,12 @@ class OldResults(
 RESULT_ITEMS = (PageTurn, OpenPaper, OldResults)  # what presses on result lists come back as
 
 
-def paper_links(paper: Paper, locale: str) -> discord.ui.View:
-    """Link buttons to the arXiv page, the PDF and the Hugging Face page."""
+def paper_links(paper: Paper, locale: str, enrichment: Enrichment | None = None) -> discord.ui.View:
+    """Link buttons to the arXiv page, the PDF and the Hugging Face page, then the code and
+    the project page where enrichment knows them (https only)."""
     view = discord.ui.View(timeout=None)
-    links = (("arXiv", paper.abs_url), ("PDF", paper.pdf_url), (text(locale, "hf"), paper.hf_url))
+    links = [("arXiv", paper.abs_url), ("PDF", paper.pdf_url), (text(locale, "hf"), paper.hf_url)]
+    links += render.enrichment_links(enrichment, locale=locale)
     for label, link in links:
         if url := render.embed_url(link, render.BUTTON_URL_LIMIT):  # else Discord refuses all
             view.add_item(discord.ui.Button(label=label, url=url))
