@@ -121,6 +121,9 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "github_stars": "GitHub stars",
         "code": "Code",
         "project": "Project",
+        # waiting for a complete built day (bot/features/daily/cog.py)
+        "daily_waiting_complete": "Waiting for Hugging Face's list of {day} to complete: "
+        "posted after {at}, once built again then.",
     },
     "ko": {
         "authors": "저자",
@@ -227,6 +230,9 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "github_stars": "GitHub 스타",
         "code": "코드",
         "project": "프로젝트",
+        # waiting for a complete built day (bot/features/daily/cog.py)
+        "daily_waiting_complete": "Hugging Face의 {day} 목록이 다 찰 때까지 기다립니다: "
+        "{at}에 다시 만든 뒤 게시합니다.",
     },
 }
 

@@ -101,6 +101,7 @@ class ParseResult:
     sections: tuple[Section, ...]
     problems: tuple[Problem, ...] = ()
     built: bool = False  # written by papers-bot from Hugging Face's API (its first line says)
+    complete: bool = False  # built from an answer fetched once the day was complete
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ class HuggingFaceConfig:
     api_base: _HttpUrl = "https://huggingface.co"
     folder: _Path | None = None  # None: `<database name>-built` beside the database
     korean_deadline_minutes: _Wait = 0  # how long before a post its Korean digest is due
+    day_complete_utc: _Time = "23:00"  # UTC: a day fetched from then on is complete
 
     def folder_for(self, database: str) -> str:
         """Where built days are written: `folder`, or beside `database`."""

@@ -7,7 +7,8 @@ is not a field goes into its summary as published, so nothing is lost. Other `#`
 headings end the section; what follows them is not a digest and is ignored.
 
 A digest papers-bot built from Hugging Face's API starts with the line `BUILT_MARK` (an HTML
-comment, invisible where the markdown is shown); such a result is `built`.
+comment, invisible where the markdown is shown); such a result is `built`, and `complete`
+when that line ends with `COMPLETE_TAIL` (fetched once Hugging Face's day was complete).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _QUOTED = re.compile(r"""'((?:[^'\\]|\\.)*)'?|"((?:[^"\\]|\\.)*)"?|([^,'"]+)""",
 _FIELD_STARTS = frozenset("!<[VvAa")
 _MAX_LITERAL = 100_000  # longer author lists are split by hand, not compiled
 BUILT_MARK = "<!-- papers-bot: built from Hugging Face Daily Papers"
+COMPLETE_TAIL = (
+    "; fetched when the day was complete; a Korean digest of the same day takes precedence -->"
+)
 
 
 @dataclass
@@ -79,7 +83,8 @@ def parse(text: str) -> ParseResult:
         parser.feed(number, line)
     result = parser.finish()
     if lines[0].startswith(BUILT_MARK):
-        return ParseResult(result.sections, result.problems, built=True)
+        complete = lines[0].rstrip(" \t").endswith(COMPLETE_TAIL)
+        return ParseResult(result.sections, result.problems, built=True, complete=complete)
     return result
 
 

@@ -5,6 +5,11 @@ A day is written only when its text changed (the API's answer, its votes, the su
 atomically (a reader never sees half a file), as `folder/YYYY/MM/DD.md`. A day Hugging Face
 lists no papers for is written as an empty day, but never over a built day that had papers
 (an empty answer for a day that had some is taken for a hiccup, not news).
+
+Hugging Face lists a day's papers through the day; the Korean source fetched its list at
+23:00 UTC. A day fetched before its completion instant (`day_complete` UTC on that date,
+`complete_at`) is written as incomplete, and a post waits for it to be built again once
+complete (bot/features/daily/runner.py).
 """
 
 from __future__ import annotations
@@ -29,6 +34,16 @@ log = logging.getLogger(__name__)
 # Korean bullets for some of a day's papers (arXiv id -> bullets); papers left out keep
 # their English ones. The optional summarizer a DayBuilder is given.
 Summarize = Callable[[dt.date, Sequence[HfPaper]], Awaitable[Mapping[str, Sequence[str]]]]
+DAY_COMPLETE = dt.time(23, 0)  # UTC: when the Korean source fetched a day's list
+
+
+def complete_at(day: dt.date, at: dt.time = DAY_COMPLETE) -> dt.datetime:
+    """The instant Hugging Face's list of `day` counts as complete: `at` UTC on `day`."""
+    return dt.datetime.combine(day, at, tzinfo=dt.UTC)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +55,7 @@ class Built:
     papers: int  # papers Hugging Face lists for the day
     written: bool  # the file changed and was loaded again
     kept: bool = False  # an empty answer left the day's earlier papers in place
+    complete: bool = False  # fetched at or after the day's completion instant
     load: LoadReport = field(default_factory=LoadReport)  # what loading it did
 
 
@@ -51,12 +67,20 @@ class DayBuilder:
     store: PaperStore
     folder: Path
     summarize: Summarize | None = None
+    day_complete: dt.time = DAY_COMPLETE  # UTC; see complete_at
+    clock: Callable[[], dt.datetime] = _utc_now
     _loaded: dict[Path, str] = field(default_factory=dict, init=False, repr=False)
-    _answers: dict[dt.date, list[HfPaper]] = field(default_factory=dict, init=False, repr=False)
+    _answers: dict[dt.date, tuple[list[HfPaper], bool]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def complete_at(self, day: dt.date) -> dt.datetime:
+        return complete_at(day, self.day_complete)
 
     async def build(self, day: dt.date) -> Built:
         """Fetch `day`, write it if it changed and load it. Raises HfError when the API
         gives no usable answer and OSError when the folder cannot be written."""
+        complete = self.clock() >= self.complete_at(day)  # asked for once the day was complete
         papers = await self.client.daily_papers(day)
         path = day_path(self.folder, day)
         old = _read(path)
@@ -64,19 +88,20 @@ class DayBuilder:
             log.warning(
                 "Hugging Face lists no papers for %s; keeping %s as built before", day, path
             )
-            return Built(day, path, 0, written=False, kept=True)
-        if self._answers.get(day) == papers and old is not None and self._loaded.get(path) == old:
-            return Built(day, path, len(papers), written=False)  # nothing to summarize anew
+            return Built(day, path, 0, written=False, kept=True, complete=complete)
+        answer = (papers, complete)
+        if self._answers.get(day) == answer and old is not None and self._loaded.get(path) == old:
+            return Built(day, path, len(papers), written=False, complete=complete)
         korean = await self.summarize(day, papers) if self.summarize and papers else None
-        text = write_day(day, papers, korean, api_base=self.client.api_base)
+        text = write_day(day, papers, korean, api_base=self.client.api_base, complete=complete)
         if old == text and self._loaded.get(path) == text:
-            self._answers[day] = papers
-            return Built(day, path, len(papers), written=False)
+            self._answers[day] = answer
+            return Built(day, path, len(papers), written=False, complete=complete)
         if old != text:
             _write_atomically(path, text)
         loaded = await load_files(self.store, [path])
-        self._loaded[path], self._answers[day] = text, papers
-        return Built(day, path, len(papers), written=True, load=loaded)
+        self._loaded[path], self._answers[day] = text, answer
+        return Built(day, path, len(papers), written=True, complete=complete, load=loaded)
 
 
 def _read(path: Path) -> str | None:

@@ -21,8 +21,9 @@ command take it unchanged and an operator can publish the folder:
 
 Papers are sorted by upvotes, most first, as the project did (ties keep the API's order).
 The first line marks the file as built (`ParseResult.built`), which ranks it after any Korean digest
-of the same day (bot/store/holdings.py). Without Korean bullets for a paper its summary is
-English and says so on its first line (`ENGLISH_MARK`); `korean` maps arXiv ids to Korean
+of the same day (bot/store/holdings.py), and says whether Hugging Face's day was complete when
+it was fetched (`ParseResult.complete`: a post waits for a complete one). Without Korean
+bullets for a paper its summary is English and says so on its first line (`ENGLISH_MARK`); `korean` maps arXiv ids to Korean
 bullets that replace them. Text from the API can hold anything: every piece is put on one
 line, where nothing in it can start a heading, a field or a code fence.
 """
@@ -34,7 +35,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from bot.digest.parse import BUILT_MARK
+from bot.digest.parse import BUILT_MARK, COMPLETE_TAIL
 from bot.huggingface.models import HfPaper
 
 ENGLISH_MARK = "*(English)*"  # the first line of a summary that is not in Korean
@@ -168,14 +169,16 @@ def write_day(
     korean: Mapping[str, Sequence[str]] | None = None,
     *,
     api_base: str = "https://huggingface.co",
+    complete: bool = False,
 ) -> str:
     """The digest of `day`: its papers by upvotes, each with its Korean bullets from
-    `korean` (arXiv id -> bullets) where given, else the English default."""
+    `korean` (arXiv id -> bullets) where given, else the English default; `complete`: the
+    answer was fetched once the day was complete (the first line says so)."""
     korean = korean or {}
     origin = one_line(api_base).rstrip("/").replace("--", "%2D%2D")
+    tail = COMPLETE_TAIL if complete else "; a Korean digest of the same day takes precedence -->"
     lines = [
-        f"{BUILT_MARK} ({origin}/api/daily_papers?date={day.isoformat()}); "
-        "a Korean digest of the same day takes precedence -->",
+        f"{BUILT_MARK} ({origin}/api/daily_papers?date={day.isoformat()}){tail}",
         "",
         f"## Daily Papers ({day.isoformat()})",
         "",

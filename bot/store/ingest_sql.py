@@ -23,6 +23,19 @@ if TYPE_CHECKING:
     from bot.store.database import Database
 
 _CHUNK = 500
+# digest_files.built (migration 011, a column of values rather than a flag since then):
+# 0 a published digest, 1 built from Hugging Face before the day was complete (a post waits
+# for it to be rebuilt), 2 built from an answer fetched once the day was complete.
+PUBLISHED, BUILT_EARLY, BUILT_COMPLETE = 0, 1, 2
+
+
+def built_value(result: ParseResult) -> int:
+    """What digest_files.built says of a parsed file."""
+    if not result.built:
+        return PUBLISHED
+    return BUILT_COMPLETE if result.complete else BUILT_EARLY
+
+
 _APPEARANCE_COLS = "position, title, authors, votes, thumbnail, url, summary, source, line"
 
 
@@ -118,21 +131,21 @@ async def _ids(conn: aiosqlite.Connection, arxiv_ids: Sequence[str]) -> dict[str
 
 
 async def _file_id(
-    conn: aiosqlite.Connection, source: str, built: bool
+    conn: aiosqlite.Connection, source: str, built: int
 ) -> tuple[int, set[str], bool]:
-    """The file's id (added if new), the days it holds, and whether it changed from built to
-    published or back (its days then rank anew)."""
+    """The file's id (added if new; `built` stored, see PUBLISHED), the days it holds, and
+    whether it changed from built to published or back (its days then rank anew)."""
     sql = (
         "SELECT id, (SELECT json_group_array(DISTINCT day) FROM holdings WHERE file_id = id), "
         "built FROM digest_files WHERE source = ?"
     )
     for file_id, days, was_built in await conn.execute_fetchall(sql, (source,)):
-        if bool(was_built) != built:
+        if was_built != built:
             sql = "UPDATE digest_files SET built = ? WHERE id = ?"
-            await conn.execute(sql, (int(built), file_id))
-        return int(file_id), set(json.loads(days)), bool(was_built) != built
+            await conn.execute(sql, (built, file_id))
+        return int(file_id), set(json.loads(days)), bool(was_built) != bool(built)
     sql = "INSERT INTO digest_files (source, built) VALUES (?, ?) RETURNING id"
-    rows = list(await conn.execute_fetchall(sql, (source, int(built))))
+    rows = list(await conn.execute_fetchall(sql, (source, built)))
     return int(rows[0][0]), set(), False
 
 
@@ -209,7 +222,7 @@ async def _write_file(
     stats = IngestStats(sections=len(result.sections), days=sorted(days))
     stats.problems = [*result.problems, *problems]
     stats.entries = sum(len(v) for v in days.values())
-    file_id, held_days, reranked = await _file_id(conn, source, result.built)
+    file_id, held_days, reranked = await _file_id(conn, source, built_value(result))
     sections = {s.day.isoformat() for s in result.sections}
     kept = sections - {d.isoformat() for d in days}
     if batch.partial:

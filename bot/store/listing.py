@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Paper
+from bot.store.ingest_sql import BUILT_COMPLETE
 from bot.store.reads import ORDER, Page, Reads, day_range, remembered
 
 
@@ -18,11 +19,18 @@ class DayInfo:
     papers: int
     sources: tuple[str, ...] = ()  # the files it came from, the one whose order it follows first
     built: tuple[str, ...] = ()  # those of them built from Hugging Face (migration 011)
+    complete: tuple[str, ...] = ()  # those built once Hugging Face's day was complete
 
     @property
     def only_built(self) -> bool:
         """Every file of the day was built from Hugging Face: no Korean digest holds it."""
         return bool(self.sources) and set(self.sources) <= set(self.built)
+
+    @property
+    def incomplete(self) -> bool:
+        """Only built files hold the day, each fetched before the day was complete: not yet
+        the day a post should carry."""
+        return self.only_built and not self.complete
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +128,25 @@ class Listings(Reads):
     @remembered
     async def days(self, *, limit: int | None = None, prefix: str = "") -> list[DayInfo]:
         """Digest days, newest first, optionally those starting with `prefix` (e.g. "2024-06")."""
+        files = (
+            "(SELECT json_group_array(f.source) FROM json_each(days.sources) j "
+            "JOIN digest_files f ON f.source = j.value WHERE {})"
+        )  # digest_files.built: see bot/store/ingest_sql.py (PUBLISHED)
         rows = await self._rows(
-            "SELECT day, papers, sources, (SELECT json_group_array(f.source) "
-            "FROM json_each(days.sources) j JOIN digest_files f ON f.source = j.value "
-            "WHERE f.built) FROM days WHERE day LIKE ? ESCAPE '\\' ORDER BY day DESC LIMIT ?",
+            f"SELECT day, papers, sources, {files.format('f.built')}, "
+            f"{files.format(f'f.built = {BUILT_COMPLETE}')} FROM days "
+            "WHERE day LIKE ? ESCAPE '\\' ORDER BY day DESC LIMIT ?",
             (_like_prefix(prefix), -1 if limit is None else limit),
         )
         return [
-            DayInfo(dt.date.fromisoformat(d), n, tuple(json.loads(s)), tuple(json.loads(b)))
-            for d, n, s, b in rows
+            DayInfo(
+                dt.date.fromisoformat(d),
+                n,
+                tuple(json.loads(s)),
+                tuple(json.loads(b)),
+                tuple(json.loads(c)),
+            )
+            for d, n, s, b, c in rows
         ]
 
     async def stats(self) -> Stats:

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.config import parse_hhmm
 from bot.features.daily.built import BuiltDaySource, built_page_url
 from bot.features.daily.cog import Daily
 from bot.features.daily.pacer import Pacer
@@ -77,7 +78,14 @@ async def setup(bot: PapersBot) -> None:
         if summarizer is not None:  # Korean bullets from the operator's chat endpoint
             deadline = bot.config.summaries.deadline_seconds
             summarize = BuiltDaySummaries(summarizer, folder_path, deadline_seconds=deadline)
-        builder = DayBuilder(client, bot.store, folder_path, summarize)
+        builder = DayBuilder(
+            client,
+            bot.store,
+            folder_path,
+            summarize,
+            day_complete=parse_hhmm(hf.day_complete_utc),
+            clock=bot.clock,
+        )
         built = BuiltDaySource(builder, Backoff(dt.timedelta(minutes=1)))
     service = DailyService(
         bot.store,
@@ -87,6 +95,7 @@ async def setup(bot: PapersBot) -> None:
         daily,
         clock=bot.clock,
         korean_deadline=dt.timedelta(minutes=hf.korean_deadline_minutes),
+        day_complete=parse_hhmm(hf.day_complete_utc),
     )
     await service.sync_config(daily.subscriptions)
     await bot.add_cog(Daily(service, poll_minutes=sources.poll_interval_minutes))

@@ -2,9 +2,14 @@
 background, so the daily summary keeps coming when the Korean digests stop.
 
 Which days (`needed_days`, pure): every lookback day, and a subscription's post day once its
-Korean digest is due, `before_post` ahead of its post time (by default at post time). A
-Korean digest of a day always leads it (bot/store/holdings.py), whichever arrives first, so
-building a day the Korean source also publishes only adds the papers it left out.
+Korean digest is due, `before_post` ahead of its post time (by default at post time), until
+its post's window closes. A Korean digest of a day always leads it (bot/store/holdings.py),
+whichever arrives first, so building a day the Korean source also publishes only adds the
+papers it left out.
+
+Hugging Face lists a day's papers through the day: a day built before its completion instant
+(`sources.huggingface.day_complete_utc` on that date) holds only its first papers, and its post
+waits (runner.py) until it is built again from then on (`unbuilt` returns it at that instant).
 
 Builds run in their own task (`start`): a slow or failing API delays no other source, no
 post and no command. A failure is kept for /daily status and backs off like the URL source.
@@ -45,16 +50,20 @@ def needed_days(
     before_post: dt.timedelta,
 ) -> list[dt.date]:
     """The days to build now, oldest first: the lookback days before `today` (and before
-    each subscription's local day), and a subscription's local day from `before_post` (and
-    BUILD_LEAD) ahead of its post time; `today` itself when there is no subscription."""
+    each subscription's local day), and a subscription's post day from `before_post` (and
+    BUILD_LEAD) ahead of its post time until its window closes (so a post waiting for the day
+    to complete gets it rebuilt then); `today` itself when there is no subscription."""
     days: set[dt.date] = set()
     subscribed = False
     for r in rules:
         subscribed = True
         local = now.astimezone(r.tz).date()
         days.update(local - dt.timedelta(days=i) for i in range(1, lookback + 1))
-        if now >= post_at(local, r) - before_post - BUILD_LEAD:
-            days.add(local)
+        for back in range(r.window.days + 2):
+            day = local - dt.timedelta(days=back)
+            at = post_at(day, r)
+            if at - before_post - BUILD_LEAD <= now <= at + r.window:
+                days.add(day)
     days.update(today - dt.timedelta(days=i) for i in range(1, lookback + 1))
     if not subscribed:
         days.add(today)
@@ -81,9 +90,15 @@ class BuiltDaySource:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def unbuilt(self, days: Sequence[dt.date]) -> list[dt.date]:
-        """Those of `days` this process has not built yet."""
-        return [day for day in days if day not in self.built]
+    def unbuilt(self, days: Sequence[dt.date], now: dt.datetime) -> list[dt.date]:
+        """Those of `days` this process has not built yet, or built before their completion
+        instant when that has come (a waiting post's day is rebuilt at once, then)."""
+        return [
+            day
+            for day in days
+            if day not in self.built
+            or (not self.built[day].complete and now >= self.builder.complete_at(day))
+        ]
 
     def start(self, days: Sequence[dt.date], now: dt.datetime) -> asyncio.Task[list[Built]] | None:
         """Build `days` in a task of its own, unless a run is under way or backing off."""

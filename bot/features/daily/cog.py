@@ -186,6 +186,10 @@ class Daily(commands.Cog):
                 due = self.service.korean_due(sub, last.day)
                 deadline = discord.utils.format_dt(due, "t")
                 lines.append(text(locale, "daily_last_built", day=last.day, deadline=deadline))
+        if awaited := await self.service.awaiting_completion(sub):
+            day, at = awaited
+            at_text = discord.utils.format_dt(at, "F")
+            lines.append(text(locale, "daily_waiting_complete", day=day, at=at_text))
         if sub.paused_reason:
             lines.append(text(locale, "daily_paused", reason=sub.paused_reason))
         elif sub.last_error:

@@ -63,7 +63,7 @@ class Runner:
 
     async def run_due(self, now: dt.datetime) -> tuple[dict[int, Result], bool]:
         """Post what is due now. Returns results per channel and whether a digest is awaited."""
-        available = {d.day for d in await self.papers.days(limit=14)}
+        available = await self.available()
         jobs: dict[int, Awaitable[Result]] = {}
         waiting = False
         for sub in await self.daily.subscriptions():
@@ -88,6 +88,12 @@ class Runner:
                     jobs[sub.channel_id] = self._guarded(sub, decision.day)
         results = await asyncio.gather(*jobs.values())
         return dict(zip(jobs, results, strict=True)), waiting
+
+    async def available(self) -> set[dt.date]:
+        """The recent days a post may carry: every day in the store but one that only built
+        files hold, each fetched before Hugging Face's day was complete (DayInfo.incomplete):
+        its post waits for it as for a missing digest, until it is built again complete."""
+        return {d.day for d in await self.papers.days(limit=14) if not d.incomplete}
 
     async def _guarded(self, sub: Subscription, day: dt.date) -> Result:
         async with self._slots:

@@ -15,8 +15,9 @@ from bot.features.daily.built import needed_days
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import Result
 from bot.features.daily.runner import Runner, rules_for
-from bot.features.daily.schedule import next_post, post_at
+from bot.features.daily.schedule import due, next_post, post_at
 from bot.features.daily.sources import Sources
+from bot.huggingface.build import DAY_COMPLETE, complete_at
 from bot.models import Origin, PostStyle
 from bot.store import DayInfo, PaperStore
 from bot.store.daily import DailyStore
@@ -42,10 +43,12 @@ class DailyService:
         *,
         clock: Clock,
         korean_deadline: dt.timedelta = dt.timedelta(0),
+        day_complete: dt.time = DAY_COMPLETE,
     ) -> None:
         self.papers, self.ledger, self.runner, self.sources = papers, ledger, runner, sources
         self.config, self.clock = config, clock
         self.korean_deadline = korean_deadline  # how long before a post its digest is due
+        self.day_complete = day_complete  # UTC: when a day built from Hugging Face is complete
         self._last_poll: dt.datetime | None = None
 
     def now(self) -> dt.datetime:
@@ -105,6 +108,19 @@ class DailyService:
         rules = rules_for(sub, self.config)
         return (post_at(day, rules) - self.korean_deadline).astimezone(rules.tz)
 
+    async def awaiting_completion(self, sub: Subscription) -> tuple[dt.date, dt.datetime] | None:
+        """The day this subscription's post waits on because only a built day fetched before
+        Hugging Face's day was complete holds it, and when that completes; else None."""
+        now, rules = self.clock(), rules_for(sub, self.config)
+        infos = {d.day: d for d in await self.papers.days(limit=14)}
+        available = {day for day, info in infos.items() if not info.incomplete}
+        settled = await self.ledger.settled_days(sub.channel_id, now.date() - dt.timedelta(14))
+        for decision in due(now, rules, available, settled, not_before=sub.created_at):
+            info = infos.get(decision.day)
+            if decision.action == "wait" and info is not None and info.incomplete:
+                return decision.day, complete_at(decision.day, self.day_complete)
+        return None
+
     def source_problems(self) -> list[str]:
         """What the digest sources could not load or ignored at their last polls."""
         return self.sources.problems()
@@ -145,7 +161,7 @@ class DailyService:
         if built := self.sources.built:
             now = self.clock()
             today = now.astimezone(parse_timezone(self.config.timezone)).date()
-            if days := built.unbuilt(await self._built_days(now, today)):
+            if days := built.unbuilt(await self._built_days(now, today), now):
                 built.start(days, now)
         _, waiting = await self.runner.run_due(self.clock())
         if waiting and (

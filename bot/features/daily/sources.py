@@ -86,7 +86,7 @@ class BuiltDays(Protocol):
 
     def start(self, days: Sequence[dt.date], now: dt.datetime) -> object: ...
 
-    def unbuilt(self, days: Sequence[dt.date]) -> list[dt.date]: ...
+    def unbuilt(self, days: Sequence[dt.date], now: dt.datetime) -> list[dt.date]: ...
 
     async def close(self) -> None: ...
 
@@ -157,7 +157,7 @@ def only_day(result: ParseResult, day: dt.date) -> tuple[ParseResult, list[dt.da
 
     kept = tuple(s for s in result.sections if s.day == day)
     problems = tuple(p for p in result.problems if ours(p.line))
-    return ParseResult(kept, problems, built=result.built), others
+    return ParseResult(kept, problems, built=result.built, complete=result.complete), others
 
 
 def _session() -> aiohttp.ClientSession:
