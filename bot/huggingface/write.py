@@ -23,9 +23,10 @@ Papers are sorted by upvotes, most first, as the project did (ties keep the API'
 The first line marks the file as built (`ParseResult.built`), which ranks it after any Korean digest
 of the same day (bot/store/holdings.py), and says whether Hugging Face's day was complete when
 it was fetched (`ParseResult.complete`: a post waits for a complete one). Without Korean
-bullets for a paper its summary is English and says so on its first line (`ENGLISH_MARK`); `korean` maps arXiv ids to Korean
-bullets that replace them. Text from the API can hold anything: every piece is put on one
-line, where nothing in it can start a heading, a field or a code fence.
+bullets for a paper its summary is English and says so on its first line (`ENGLISH_MARK`);
+`korean` maps arXiv ids to Korean bullets that replace them. Text from the API can hold
+anything: every piece is put on one line, where nothing in it can start a heading, a field
+or a code fence.
 """
 
 from __future__ import annotations
