@@ -104,3 +104,18 @@ async def test_days_say_which_of_their_files_were_built(store: PaperStore) -> No
     await store.ingest(KOREAN, parse(korean_digest()))
     (both,) = await store.days()
     assert (both.sources, both.built, both.only_built) == ((KOREAN, BUILT), (BUILT,), False)
+
+
+@pytest.mark.parametrize("complete", [False, True])
+async def test_the_store_keeps_whether_a_built_day_was_complete(
+    store: PaperStore, complete: bool
+) -> None:
+    await store.ingest(
+        BUILT, parse(write_day(DAY, [HfPaper("2505.00001", "F", "A.")], complete=complete))
+    )
+    (info,) = await store.days()
+    assert info.only_built and info.incomplete is not complete
+    assert info.complete == ((BUILT,) if complete else ())
+    await store.ingest(KOREAN, parse(korean_digest()))  # a Korean digest: never incomplete
+    (info,) = await store.days()
+    assert not info.only_built and not info.incomplete

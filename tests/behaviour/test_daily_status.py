@@ -180,7 +180,8 @@ async def test_status_says_a_post_came_from_a_day_built_from_hugging_face(
     await daily.admin.slash(channel, "daily subscribe", channel=channel, timezone="Asia/Seoul")
     papers = [HfPaper("2601.00001", "Built one", "An abstract.", upvotes=3),
               HfPaper("2601.00002", "Built two", "Another.", upvotes=9)]  # fmt: skip
-    await daily.papers.ingest("built/2026/01/02.md", parse(write_day(JAN_2, papers)))
+    built = write_day(JAN_2, papers, complete=True)
+    await daily.papers.ingest("built/2026/01/02.md", parse(built))
     await daily.jump_to(NINE)
     assert len(bot_posts(daily.env, channel)) == 2  # no Korean digest: the built day went out
 
@@ -198,3 +199,51 @@ async def test_status_says_a_post_came_from_a_day_built_from_hugging_face(
     status = await status_of(daily)
     assert "Built from Hugging Face" not in status[channel.mention]
     assert status["**Recent days**"] == "2026-01-02: Korean digest and Hugging Face, 5 papers"
+
+
+def built_papers(count: int) -> list[HfPaper]:
+    return [HfPaper(f"2601.{n:05d}", f"Built {n}", "An abstract.", upvotes=n) for n in range(count)]
+
+
+async def test_a_day_built_before_hugging_face_completed_it_waits_and_status_says_until_when(
+    daily: DailyWorld,
+) -> None:
+    channel = daily.channel
+    await daily.jump_to(utc(2026, 1, 1, 20, 0))
+    await daily.admin.slash(channel, "daily subscribe", channel=channel, timezone="Asia/Seoul")
+    early = write_day(JAN_2, built_papers(2))  # fetched at post time: the day's first papers
+    await daily.papers.ingest("built/2026/01/02.md", parse(early))
+    await daily.jump_to(NINE)
+    assert bot_posts(daily.env, channel) == []  # not the day's first two papers
+    found = await daily.papers.search("Built")  # its papers are in the store all the same
+    assert sorted(p.arxiv_id for p in found.papers) == ["2601.00000", "2601.00001"]
+
+    status = await status_of(daily)
+    completes = utc(2026, 1, 2, 23, 0)  # sources.huggingface.day_complete_utc
+    assert status[channel.mention].endswith(
+        f"Waiting for Hugging Face's list of 2026-01-02 to complete: posted after {ts(completes)}"
+        ", once built again then."
+    )
+
+    await daily.jump_to(completes - MINUTE)  # still incomplete: still waiting
+    assert bot_posts(daily.env, channel) == []
+    complete = write_day(JAN_2, built_papers(30), complete=True)
+    await daily.papers.ingest("built/2026/01/02.md", parse(complete))
+    await daily.jump_to(completes + MINUTE)
+    (header, *_) = bot_posts(daily.env, channel)
+    assert "30 papers" in header.content
+    assert "Waiting for Hugging Face" not in (await status_of(daily))[channel.mention]
+
+
+async def test_a_korean_digest_makes_a_day_built_early_available_at_once(
+    daily: DailyWorld,
+) -> None:
+    channel = daily.channel
+    await daily.jump_to(utc(2026, 1, 1, 20, 0))
+    await daily.admin.slash(channel, "daily subscribe", channel=channel, timezone="Asia/Seoul")
+    early = write_day(JAN_2, built_papers(2))
+    await daily.papers.ingest("built/2026/01/02.md", parse(early))
+    await publish(daily.papers, JAN_2)
+    await daily.jump_to(NINE)
+    (header, *_) = bot_posts(daily.env, channel)
+    assert "5 papers" in header.content  # the Korean digest's 3 and the two built ones

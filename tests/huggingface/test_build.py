@@ -112,3 +112,25 @@ async def test_a_folder_it_cannot_write_is_an_os_error(store: PaperStore, tmp_pa
         with pytest.raises(OSError):
             await DayBuilder(hf, store, tmp_path / "file").build(DAY)
     assert await store.days() == []
+
+
+async def test_a_day_fetched_before_it_completes_is_marked_so_and_complete_from_then_on(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    vt = VirtualTime()
+    now = dt.datetime(2025, 5, 12, 0, 0, tzinfo=dt.UTC)  # 09:00 in Seoul: the post time
+    async with client_and_fake(vt) as (hf, fake):
+        fake.add_day(DAY, [fake_item("2505.00001", upvotes=1)])
+        builder = DayBuilder(hf, store, tmp_path, day_complete=dt.time(23, 0), clock=lambda: now)
+        early = await builder.build(DAY)
+        assert not early.complete and not parse((tmp_path / "2025/05/12.md").read_text()).complete
+        (info,) = await store.days()
+        assert info.incomplete
+        again = await builder.build(DAY)  # the same answer, still early: nothing to do
+        assert not again.written
+        now = dt.datetime(2025, 5, 12, 23, 0, tzinfo=dt.UTC)  # the completion instant
+        done = await builder.build(DAY)  # the same papers, fetched complete: written anew
+    assert done.complete and done.written
+    assert parse((tmp_path / "2025/05/12.md").read_text()).complete
+    (info,) = await store.days()
+    assert not info.incomplete and info.complete == info.sources

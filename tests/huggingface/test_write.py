@@ -195,3 +195,15 @@ def test_hostile_text_cannot_break_the_format(
         bullets = [b for b in bullets if b] or english_bullets(p)
         lines = [b if b == ENGLISH_MARK else f"- {b}" for b in map(one_line, bullets)]
         assert entry.summary == "\n".join(lines)
+
+
+def test_the_mark_says_whether_the_day_was_complete_when_fetched() -> None:
+    papers = [HfPaper("2505.00001", "A paper", "An abstract.")]
+    early, complete = write_day(DAY, papers), write_day(DAY, papers, complete=True)
+    assert (parse(early).built, parse(early).complete) == (True, False)
+    assert (parse(complete).built, parse(complete).complete) == (True, True)
+    assert parse(early).sections == parse(complete).sections
+    # an API base cannot make an early day read as complete
+    base = "https://hf.test/; fetched when the day was complete; a Korean digest -->"
+    assert not parse(write_day(DAY, papers, api_base=base)).complete
+    assert not parse(f"## Daily Papers ({DAY})\n").complete  # a published digest

@@ -157,3 +157,38 @@ async def test_a_tick_builds_the_post_day_ahead_of_its_post_without_waiting_for_
     assert 10 in results and not waiting  # posted (to a channel that is gone), not skipped
     state = await ledger.post_state(10, TODAY)
     assert state is None or state.status != "skipped"
+
+
+def test_a_waiting_post_day_is_needed_at_its_completion_instant_whatever_the_lookback() -> None:
+    completes = dt.datetime.combine(TODAY, dt.time(23, 0), dt.UTC)  # 08:00 on the 13th in Seoul
+    days = needed_days(completes, [rules("09:00")], today=TODAY, lookback=0, before_post=MINUTE * 0)
+    assert days == [TODAY]  # the post of the 12th (09:00) is still in its 24-hour window
+    closed = completes + dt.timedelta(hours=2)  # 10:00 on the 13th: the window has closed
+    days = needed_days(closed, [rules("09:00")], today=TODAY, lookback=0, before_post=MINUTE * 0)
+    assert days == [TODAY + dt.timedelta(days=1)]
+
+
+async def test_a_day_built_early_is_built_again_at_its_completion_instant(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    completes = dt.datetime.combine(TODAY, dt.time(23, 0), dt.UTC)
+    now = seoul("09:00")
+    vt = VirtualTime()
+    async with client_and_fake(vt) as (hf, fake):
+        fake.add_day(TODAY, [fake_item("2505.00001", day=TODAY)])
+        builder = DayBuilder(hf, store, tmp_path, clock=lambda: now)
+        built = BuiltDaySource(builder, Backoff(MINUTE))
+        task = built.start([TODAY], now)
+        assert task is not None
+        await task
+        assert built.unbuilt([TODAY], completes - MINUTE) == []  # built, and not complete yet
+        fake.add_day(TODAY, [fake_item(f"2505.{n:05d}", day=TODAY) for n in range(1, 31)])
+        now = completes
+        assert built.unbuilt([TODAY], completes) == [TODAY]
+        task = built.start([TODAY], now)
+        assert task is not None
+        await task
+        assert built.unbuilt([TODAY], completes + MINUTE) == []
+        await built.close()
+    (info,) = await store.days()
+    assert (info.papers, info.incomplete) == (30, False)
