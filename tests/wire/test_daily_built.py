@@ -56,13 +56,20 @@ async def hf(request: pytest.FixtureRequest) -> AsyncIterator[FakeHuggingFace]:
     await fake.stop()
 
 
-def built_config(server: SandboxServer, db: Path, hf: FakeHuggingFace, korean: Path) -> Config:
+def built_config(
+    server: SandboxServer,
+    db: Path,
+    hf: FakeHuggingFace,
+    korean: Path,
+    day_complete: str = "00:00",  # UTC, the post time: a day built for its post is complete
+) -> Config:
     base = daily_config(server, db)
     huggingface = dataclasses.replace(
         base.sources.huggingface,
         enabled=True,
         api_base=hf.base,
         folder=str(db.parent / "built"),
+        day_complete_utc=day_complete,
     )
     sources = dataclasses.replace(base.sources, folders=(str(korean),), huggingface=huggingface)
     return dataclasses.replace(base, sources=sources)
@@ -163,3 +170,52 @@ async def test_hugging_face_down_and_slow_delays_no_other_source_or_post(
     assert problem.startswith("Hugging Face days not built") and "HTTP 503" in problem
     digest = await bot.bot.store.digest(DAILY_DAY)
     assert digest is not None and [p.arxiv_id for p in digest.papers] == [IDS[1]]
+
+
+async def test_a_day_built_at_post_time_is_posted_once_complete_not_with_its_first_papers(
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace
+) -> None:
+    early = [fake_item(a, day=DAILY_DAY, title=f"Early {a}", upvotes=5) for a in IDS[:2]]
+    hf.add_day(DAILY_DAY, early)  # at post time Hugging Face lists the day's first two papers
+    korean = tmp_path / "korean"
+    korean.mkdir()
+    db = tmp_path / "papers.db"
+    config = built_config(sandbox, db, hf, korean, day_complete="23:00")  # the default
+    clock = SceneClock(DAILY_POST_AT + dt.timedelta(seconds=5))
+    bot = DailyBot(sandbox, db, clock, config)
+    await bot.start()
+    bot.cog.tick.cancel()
+    bot.cog.poll.cancel()
+    try:
+        sub = await bot.subscribe("papers")
+        await tick_until_built(bot)
+        source, channel = built_source(bot), sandbox.channel("papers").id
+        assert not source.built[DAILY_DAY].complete
+        for _ in range(3):
+            await bot.cog.service.tick()
+        assert posted(sandbox, channel) == []  # waiting for the day to complete
+        completes = dt.datetime.combine(DAILY_DAY, dt.time(23, 0), dt.UTC)
+        assert await bot.cog.service.awaiting_completion(sub) == (DAILY_DAY, completes)
+
+        ids = [f"2506.{30000 + n:05d}" for n in range(28)]
+        later = [
+            fake_item(a, day=DAILY_DAY, title=f"Later {a}", upvotes=n) for n, a in enumerate(ids)
+        ]
+        hf.add_day(DAILY_DAY, [*early, *later])  # 30 by the day's completion
+        clock.now = completes
+        await bot.cog.service.tick()  # builds the day again at once
+        await eventually(
+            lambda: source.built[DAILY_DAY].complete and not source.running,
+            within=10,
+            what="the day never built again complete",
+        )
+        for _ in range(3):
+            clock.now += dt.timedelta(seconds=30)
+            await bot.cog.service.tick()
+        header = posted(sandbox, channel)[0][0]
+        assert header.startswith("## 📚 Daily Papers — 2025-06-02\n30 papers")
+        assert posted(sandbox, channel) == expected(await bot.plan("papers"))  # posted once
+        state = await bot.ledger.post_state(channel, DAILY_DAY)
+        assert state is not None and state.status == "done"
+    finally:
+        await bot.close()
