@@ -722,3 +722,12 @@ def test_bad_hugging_face_values_say_what_was_expected(
 ) -> None:
     message = error(tmp_path, "sources:\n  huggingface:\n" + text)
     assert message.startswith("sources.huggingface.") and expected in message
+
+
+def test_the_hugging_face_day_completes_at_a_utc_time(tmp_path: Path) -> None:
+    assert Config().sources.huggingface.day_complete_utc == "23:00"
+    hf = load(tmp_path, "sources:\n  huggingface:\n    day_complete_utc: 21:30\n")
+    assert hf.sources.huggingface.day_complete_utc == "21:30"
+    assert error(tmp_path, "sources:\n  huggingface:\n    day_complete_utc: '24:00'\n") == (
+        "sources.huggingface.day_complete_utc: expected HH:MM (24h), got '24:00'"
+    )
