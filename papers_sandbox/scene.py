@@ -199,7 +199,7 @@ async def _built_post(
     t: Transcript, server: SandboxServer, bot: PapersBot, clock: SceneClock
 ) -> None:
     """A day the Korean source missed: at post time the bot builds it from (the fake)
-    Hugging Face and posts it."""
+    Hugging Face, and posts it once Hugging Face's day is complete (23:00 UTC)."""
     clock.now = dt.datetime.combine(BUILT_DAY, dt.time(9, 0, 5), SEOUL).astimezone(dt.UTC)
     t.step(f"09:00 in Seoul, {BUILT_DAY}: no Korean digest, so the day is built from Hugging Face")
     before = len(server.messages("papers"))
@@ -210,7 +210,15 @@ async def _built_post(
         if await bot.store.digest(BUILT_DAY) is not None:
             break
         await asyncio.sleep(0.05)
-    cog.tick.restart()  # type: ignore[attr-defined]  # the built day is there: post it
+    t.step("23:00 UTC (08:00 in Seoul): Hugging Face's day is complete; built again and posted")
+    clock.now = dt.datetime.combine(BUILT_DAY, dt.time(23, 0, 5), dt.UTC)
+    cog.tick.restart()  # type: ignore[attr-defined]  # the day is built again, complete
+    for _ in range(200):
+        found = await bot.store.days(prefix=BUILT_DAY.isoformat(), limit=1)
+        if found and not found[0].incomplete:
+            break
+        await asyncio.sleep(0.05)
+    cog.tick.restart()  # type: ignore[attr-defined]  # the complete day is there: post it
     await _settle(lambda: len(server.messages("papers")) - before)
     for message in server.messages("papers")[before:]:
         t.message(message)
