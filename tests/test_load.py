@@ -347,8 +347,16 @@ def test_a_folder_of_built_days_loads_as_built_and_days_says_so(tmp_path: Path) 
         cli("load", str(tmp_path / "built"), str(korean), "--db", db, cwd=tmp_path).returncode == 0
     )
     days = cli("days", "--db", db, cwd=tmp_path).stdout.splitlines()
-    assert days == [f"2025-05-12    2 papers  {korean}, {built} (built from Hugging Face)", "1 day"]
+    early = "(built from Hugging Face, before the day was complete)"
+    assert days == [f"2025-05-12    2 papers  {korean}, {built} {early}", "1 day"]
     (listed,) = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
     assert (listed["sources"], listed["built"]) == ([str(korean), str(built)], [str(built)])
+    assert listed["complete"] == []
+    built.write_text(write_day(BUILT_DAY, papers, complete=True))
+    assert cli("load", str(built), "--db", db, cwd=tmp_path).returncode == 0
+    days = cli("days", "--db", db, cwd=tmp_path).stdout.splitlines()
+    assert days == [f"2025-05-12    2 papers  {korean}, {built} (built from Hugging Face)", "1 day"]
+    (listed,) = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
+    assert listed["complete"] == [str(built)]
     shown = json.loads(cli("digest", "2025-05-12", "--json", "--db", db, cwd=tmp_path).stdout)
     assert [p["title"] for p in shown] == ["K", "C"]  # the Korean digest leads its day

@@ -121,9 +121,17 @@ def days_table(days: Sequence[DayInfo], out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for info in days:
         papers = f"{info.papers:>3} " + ("paper " if info.papers == 1 else "papers")
-        sources = [f"{s} (built from Hugging Face)" if s in info.built else s for s in info.sources]
+        sources = [_source_label(s, info) for s in info.sources]
         out.write(f"{info.day.isoformat()}  {papers}  {', '.join(sources)}\n")
     out.write(count(len(days), "day") + "\n")
+
+
+def _source_label(source: str, info: DayInfo) -> str:
+    if source not in info.built:
+        return source
+    if source in info.complete:
+        return f"{source} (built from Hugging Face)"
+    return f"{source} (built from Hugging Face, before the day was complete)"
 
 
 def stats_view(s: Stats, out: TextIO | None = None) -> None:

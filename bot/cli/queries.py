@@ -166,6 +166,7 @@ async def _days(args: argparse.Namespace, store: PaperStore) -> int:
                     "papers": d.papers,
                     "sources": list(d.sources),
                     "built": list(d.built),
+                    "complete": list(d.complete),
                 }
                 for d in days
             ]
