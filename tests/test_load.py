@@ -178,7 +178,9 @@ def test_loading_a_whole_checkout_of_the_source_project(
     assert days == [f"2025-05-09   20 papers  {logs}, {readme}", "1 day"]
     listed = json.loads(cli("days", "--json", "--db", db, cwd=tmp_path).stdout)
     sources = [str(logs), str(readme)]
-    assert listed == [{"date": "2025-05-09", "papers": 20, "sources": sources, "built": []}]
+    assert listed == [
+        {"date": "2025-05-09", "papers": 20, "sources": sources, "built": [], "complete": []}
+    ]
 
 
 async def test_a_file_is_one_file_however_its_path_is_spelled(
