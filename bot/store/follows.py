@@ -11,6 +11,7 @@ resuming after the messages recorded.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -159,7 +160,9 @@ class FollowStore:
         if not rows:
             return None
         m, locale, channel, problem, day = rows[0]
-        return MemberState(m, locale, channel, AlertStatus(problem) if problem else None, _date(day))
+        return MemberState(
+            m, locale, channel, AlertStatus(problem) if problem else None, _date(day)
+        )
 
     async def seen(
         self, member_id: int, guild_id: int | None, locale: str, now: dt.datetime
@@ -180,6 +183,15 @@ class FollowStore:
                     (member_id, guild_id),
                 )
         return before
+
+    async def locales(self, member_ids: Sequence[int]) -> dict[int, str]:
+        """The language of each member's alerts (their last /follow command's)."""
+        rows = await self._rows(
+            "SELECT member_id, locale FROM follow_members "
+            "WHERE member_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(member_ids)),),
+        )
+        return {int(m): str(loc) for m, loc in rows}
 
     async def guilds(self, member_id: int) -> list[int]:
         rows = await self._rows(
@@ -240,19 +252,20 @@ class FollowStore:
         return await self._write(
             "UPDATE alerts SET status = 'expired', plan = NULL, finished_at = ?, "
             "reason = 'past the catch-up window' WHERE status = 'pending' AND day < ? "
-            "AND (owner IS NULL OR lease_until <= ?)",
+            "AND (lease_until IS NULL OR lease_until <= ?)",
             (_iso(now), before.isoformat(), _iso(now)),
         )
 
     async def claim(
         self, *, owner: str, now: dt.datetime, lease: dt.timedelta, since: dt.date
     ) -> AlertClaim | None:
-        """Take the next pending alert (of `since` or later) that nobody holds, oldest day
-        first; None when there is none."""
+        """Take the next pending alert (of `since` or later) that nobody holds (no lease, or
+        one that ran out), oldest day first; None when there is none."""
         async with self.db.transaction():
             rows = await self._rows(
                 "SELECT member_id, day, plan, started_at FROM alerts "
-                "WHERE status = 'pending' AND day >= ? AND (owner IS NULL OR lease_until <= ?) "
+                "WHERE status = 'pending' AND day >= ? "
+                "AND (lease_until IS NULL OR lease_until <= ?) "
                 "ORDER BY day, member_id LIMIT 1",
                 (since.isoformat(), _iso(now)),
             )
@@ -306,12 +319,15 @@ class FollowStore:
             (status.value, _iso(now), reason, member_id, day.isoformat()),
         )
 
-    async def release(self, member_id: int, day: dt.date, reason: str) -> None:
-        """Give the lease up after a failure that is Discord's (a later tick resumes it)."""
+    async def release(
+        self, member_id: int, day: dt.date, reason: str, *, retry_at: dt.datetime
+    ) -> None:
+        """Give the alert back after a failure that is Discord's: any process may resume it
+        from `retry_at` on."""
         await self._write(
-            "UPDATE alerts SET owner = NULL, lease_until = NULL, reason = ? "
+            "UPDATE alerts SET owner = NULL, lease_until = ?, reason = ? "
             "WHERE member_id = ? AND day = ? AND status = 'pending'",
-            (reason, member_id, day.isoformat()),
+            (_iso(retry_at), reason, member_id, day.isoformat()),
         )
 
     async def release_all(self, owner: str) -> None:
@@ -323,7 +339,9 @@ class FollowStore:
         )
 
     async def alert(self, member_id: int, day: dt.date) -> AlertState | None:
-        found = await self._states("WHERE a.member_id = ? AND a.day = ?", (member_id, day.isoformat()))
+        found = await self._states(
+            "WHERE a.member_id = ? AND a.day = ?", (member_id, day.isoformat())
+        )
         return found[0] if found else None
 
     async def last_alert(self, member_id: int) -> AlertState | None:

@@ -21,6 +21,7 @@ from .support import daily_config, lookup_bot
 
 LOOKUP_COMMANDS = {"paper", "search", "digest", "top", "author", "random", "help"}
 DAILY_COMMANDS = {f"daily {c}" for c in ("subscribe", "unsubscribe", "status", "preview")}
+FOLLOW_COMMANDS = {f"follow {c}" for c in ("keyword", "author", "list", "remove", "status")}
 
 
 async def commands_of(bot: PapersBot) -> set[str]:
@@ -36,15 +37,23 @@ async def commands_of(bot: PapersBot) -> set[str]:
 async def test_the_bot_offers_the_commands_of_the_features_it_loads(
     paper_store: PaperStore,
 ) -> None:
-    assert FEATURES == ("bot.features.lookup", "bot.features.daily", "bot.features.enrich")
+    assert FEATURES == (
+        "bot.features.lookup",
+        "bot.features.daily",
+        "bot.features.enrich",
+        "bot.features.follows",
+    )
     everything = await commands_of(PapersBot(daily_config(), paper_store.db))
-    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} == everything
+    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} | FOLLOW_COMMANDS == everything
 
     lookups = await commands_of(lookup_bot(daily_config(), paper_store))
     assert lookups == LOOKUP_COMMANDS
 
     daily_only = PapersBot(daily_config(), paper_store.db, features=("bot.features.daily",))
     assert await commands_of(daily_only) == DAILY_COMMANDS | {"daily post-now"}
+
+    follows_only = PapersBot(daily_config(), paper_store.db, features=("bot.features.follows",))
+    assert await commands_of(follows_only) == FOLLOW_COMMANDS
 
 
 async def test_the_bot_answers_from_and_saves_to_the_one_database_it_is_given(

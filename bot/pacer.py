@@ -1,4 +1,7 @@
-"""Spacing requests under Discord's global rate limit instead of running into it."""
+"""Spacing requests under Discord's global rate limit instead of running into it.
+
+The bot has one Pacer (`PapersBot.pacer`): the daily posts and the follows' alerts share
+Discord's global limit, so every request either makes goes through it."""
 
 from __future__ import annotations
 
