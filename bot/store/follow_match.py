@@ -129,7 +129,7 @@ async def _members(
             continue
         rows = await database.read(
             "SELECT member_id, query FROM follows WHERE kind = ? "
-            "AND query IN (SELECT value FROM json_each(?)) ORDER BY member_id, created_at",
+            "AND query IN (SELECT value FROM json_each(?)) ORDER BY member_id, id",
             (kind.value, json.dumps(queries, ensure_ascii=False)),
         )
         for member_id, query in rows:

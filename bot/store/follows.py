@@ -131,7 +131,7 @@ class FollowStore:
     async def follows(self, member_id: int) -> list[Follow]:
         """A member's follows, oldest first."""
         rows = await self._rows(
-            "SELECT kind, query FROM follows WHERE member_id = ? ORDER BY created_at, kind, query",
+            "SELECT kind, query FROM follows WHERE member_id = ? ORDER BY id",
             (member_id,),
         )
         return [Follow(FollowKind(k), str(q)) for k, q in rows]

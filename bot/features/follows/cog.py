@@ -174,7 +174,8 @@ class Follows(commands.Cog):
         notice = await self._notice(interaction)
         found = await self._own(interaction.user.id, follow)
         if found is None or not await self.service.remove(interaction.user.id, found):
-            query = found.query if found else follow
+            named = found or Follow.from_key(follow.strip())
+            query = named.query if named else follow
             raise UserFacingError(notice + text(locale, "follow_not_found", query=shown(query)))
         await self._answer(
             interaction, notice, text(locale, "follow_removed", follow=describe(found, locale))

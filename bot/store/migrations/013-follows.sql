@@ -4,12 +4,13 @@
 
 -- What a member follows: words as /search reads them, or a name as /author reads it.
 CREATE TABLE follows (
+    id         INTEGER PRIMARY KEY,           -- in the order they were made
     member_id  INTEGER NOT NULL,
     kind       TEXT NOT NULL,                 -- keyword | author (bot/models.py FollowKind)
     query      TEXT NOT NULL,                 -- as typed, cleaned (bot/inputs.py clean_query)
     created_at TEXT NOT NULL,
-    PRIMARY KEY (member_id, kind, query)
-) WITHOUT ROWID;
+    UNIQUE (member_id, kind, query)
+);
 -- The distinct follows a day is matched against, and the members who have one.
 CREATE INDEX follows_query ON follows (kind, query, member_id);
 
