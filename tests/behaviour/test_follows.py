@@ -27,13 +27,8 @@ def simcord_bot(daily_bot: PapersBot) -> PapersBot:
 
 def dms(daily: DailyWorld, member: simcord.MemberActor) -> list[discord.Message]:
     """The bot's messages in the member's DM channel with it."""
-    channel_id = daily.env.backend.dm_channels.get(member.id)
-    if channel_id is None:
-        return []
     bot_id = daily.env.backend.bot_user.id
-    messages = daily.env.backend.messages.get(channel_id, {}).values()
-    found = sorted((m for m in messages if m.author_id == bot_id), key=lambda m: m.id)
-    return [simcord.builders.to_discord_message(daily.env, m) for m in found]
+    return [m for m in member.user.dm_channel.history() if m.author.id == bot_id]
 
 
 def cards(messages: list[discord.Message]) -> list[discord.Embed]:
