@@ -121,10 +121,14 @@ async def _members(
     matched: dict[int, list[int]],
 ) -> list[MemberMatches]:
     """The members following each matched text, with the papers it matched."""
-    found: dict[int, dict[str, list[tuple[FollowKind, str]]]] = {}
-    by_text = {texts[i]: papers for i, papers in matched.items()}
+    rank = {arxiv_id: i for i, arxiv_id in enumerate(order)}
+    papers_of = {  # (kind, text) -> the arXiv ids it matched, in the digest's order
+        (texts[i][0].value, texts[i][1]): sorted({arxiv[p] for p in ps}, key=rank.__getitem__)
+        for i, ps in matched.items()
+    }
+    follows_of: dict[int, list[tuple[FollowKind, str]]] = {}
     for kind in FollowKind:
-        queries = [q for (k, q) in by_text if k == kind]
+        queries = [q for (k, q) in papers_of if k == kind.value]
         if not queries:
             continue
         rows = await database.read(
@@ -133,14 +137,14 @@ async def _members(
             (kind.value, json.dumps(queries, ensure_ascii=False)),
         )
         for member_id, query in rows:
-            for paper_id in by_text[(kind, str(query))]:
-                per_paper = found.setdefault(int(member_id), {}).setdefault(arxiv[paper_id], [])
-                per_paper.append((kind, str(query)))
-    rank = {arxiv_id: i for i, arxiv_id in enumerate(order)}
-    return [
-        MemberMatches(
-            member_id,
-            {a: tuple(f) for a, f in sorted(papers.items(), key=lambda item: rank[item[0]])},
-        )
-        for member_id, papers in sorted(found.items())
-    ]
+            follows_of.setdefault(member_id, []).append((kind, query))
+    found = []
+    for member_id in sorted(follows_of):
+        follows = follows_of[member_id]
+        by_paper: dict[str, list[tuple[FollowKind, str]]] = {}
+        for follow in follows:
+            for arxiv_id in papers_of[(follow[0].value, follow[1])]:
+                by_paper.setdefault(arxiv_id, []).append(follow)
+        ordered = by_paper if len(follows) == 1 else sorted(by_paper, key=rank.__getitem__)
+        found.append(MemberMatches(member_id, {a: tuple(by_paper[a]) for a in ordered}))
+    return found
