@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.digest.ingest import load_files
 from bot.digest.parse import parse
-from bot.models import FollowKind
+from bot.models import Entry, FollowKind
 from bot.store import PaperStore
 from bot.store.follows import Follow, FollowStore
 from papers_sandbox.scene import sample_folder
@@ -62,19 +62,19 @@ GENERIC = 40  # the most frequent words (model, learning, 모델 ...) are follow
 # but as one word among the Zipf tail's head: members follow topics, not "model"
 
 
-def day_markdown(day: dt.date, entries: list[object], count: int, rng: random.Random) -> str:
+def day_markdown(day: dt.date, entries: list[Entry], count: int, rng: random.Random) -> str:
     """`count` papers of the day, their text taken from real entries."""
     lines = [f"## Daily Papers ({day.isoformat()})", ""]
     for i, e in enumerate(rng.sample(entries, count)):
         arxiv = f"3001.{10000 + i:05d}"
         lines += [
-            f"### [{e.title}](https://arxiv.org/abs/{arxiv})",  # type: ignore[attr-defined]
+            f"### [{e.title}](https://arxiv.org/abs/{arxiv})",
             "",
-            f"Vote: {e.votes or 0}",  # type: ignore[attr-defined]
+            f"Vote: {e.votes or 0}",
             "",
-            f"Authors: {', '.join(e.authors)}",  # type: ignore[attr-defined]
+            f"Authors: {', '.join(e.authors)}",
             "",
-            e.summary,  # type: ignore[attr-defined]
+            e.summary,
             "",
         ]
     return "\n".join(lines)
@@ -91,19 +91,19 @@ def zipf(items: list[str], rng: random.Random, k: int) -> list[str]:
     return rng.choices(items, weights=weights, k=k)
 
 
-def realistic_follows(entries: list[object], count: int, rng: random.Random) -> list[Follow]:
+def realistic_follows(entries: list[Entry], count: int, rng: random.Random) -> list[Follow]:
     """Follows as members write them, from the words and names of the digests."""
     latin: collections.Counter[str] = collections.Counter()
     hangul: collections.Counter[str] = collections.Counter()
     names: collections.Counter[str] = collections.Counter()
     pairs: collections.Counter[str] = collections.Counter()
     for e in entries:
-        title_words = [w.lower() for w in _LATIN.findall(e.title)]  # type: ignore[attr-defined]
+        title_words = [w.lower() for w in _LATIN.findall(e.title)]
         latin.update(w for w in title_words if w not in _STOP)
-        pairs.update(" ".join(p) for p in zip(title_words, title_words[1:], strict=False))
-        runs = _HANGUL.findall(e.summary)  # type: ignore[attr-defined]
+        pairs.update(" ".join(p) for p in itertools.pairwise(title_words))
+        runs = _HANGUL.findall(e.summary)
         hangul.update(r for r in runs if r[-1] not in _ENDINGS)
-        names.update(e.authors)  # type: ignore[attr-defined]
+        names.update(e.authors)
 
     def top(counts: collections.Counter[str], n: int, skip: int = GENERIC) -> list[str]:
         ranked = [w for w, _ in counts.most_common(n + skip)]
@@ -134,7 +134,7 @@ def realistic_follows(entries: list[object], count: int, rng: random.Random) -> 
 
 async def insert_follows(store: PaperStore, follows: list[Follow], per_member: int) -> int:
     """The follows, `per_member` to a member (duplicates within a member dropped)."""
-    rows = {}
+    rows: dict[tuple[int, str, str], None] = {}
     for i, f in enumerate(follows):
         rows[(i // per_member, f.kind.value, f.query)] = None
     async with store.db.transaction() as conn:
