@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import collections
 import datetime as dt
+import itertools
 import logging
 import os
 import random
@@ -193,8 +194,9 @@ async def match(args: argparse.Namespace) -> None:
     print(f"follows     {stored} of {stored // 5 + 1} members ({int(distinct[0][0])} distinct), "
           f"{sum(f.kind == FollowKind.KEYWORD for f in follows)} keywords")  # fmt: skip
     print(f"matched     {members} members, {pairs} (member, paper) alerts")
-    print(f"match       best {best * 1000:.0f} ms, median {sorted(times)[len(times) // 2] * 1000:.0f}"
-          f" ms of {args.runs} runs (target < 1000 ms)")  # fmt: skip
+    median = sorted(times)[len(times) // 2]
+    print(f"match       best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of "
+          f"{args.runs} runs (target < 1000 ms)")  # fmt: skip
     print(f"bound       {floor * 1000:.0f} ms to read every follow once; ratio {best / floor:.2f}x")
     print(f"naive       {naive:.1f} s: /search of each of {len(keywords)} distinct keywords on "
           f"the day (from {len(sampled)} timed)")  # fmt: skip

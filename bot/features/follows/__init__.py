@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 async def setup(bot: PapersBot) -> None:
     """Follows from the bot's stores; alerts paced with the daily posts by the bot's Pacer."""
-    store = FollowStore(bot.store.db)
+    store = FollowStore(bot.db)
     deliverer = Deliverer(store, bot, bot.pacer, owner=bot.instance_id, clock=bot.clock)
     daily = bot.config.daily
     window = Window(parse_timezone(daily.timezone), dt.timedelta(hours=daily.catch_up_hours))
