@@ -202,7 +202,7 @@ async def test_two_processes_on_one_database_send_each_member_one_alert(
     finally:
         await a.close()
         await b.close()
-    done = collections.Counter()
+    done: collections.Counter[str] = collections.Counter()
     for counts in results:
         assert counts is not None
         done.update(counts.outcomes)
