@@ -30,6 +30,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -44,12 +46,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.app import PapersBot
+from bot.config import Config
 from bot.digest.ingest import load_files
 from bot.digest.parse import parse
-from bot.models import Entry, FollowKind
-from bot.store import PaperStore
+from bot.features.follows.cog import Follows
+from bot.models import Entry, FollowKind, LogLevel
+from bot.store import Database, PaperStore
 from bot.store.follows import Follow, FollowStore
-from papers_sandbox.scene import sample_folder
+from papers_sandbox import SandboxServer, World, restore_endpoints
+from papers_sandbox.scene import SceneClock, sample_folder
 
 SHARED = ROOT.parent / "shared" / "digests"
 DAY = dt.date(2030, 1, 2)  # after every real digest: the new day
@@ -224,8 +230,137 @@ def main() -> None:
     asyncio.run(match(args) if args.what == "match" else fanout(args))
 
 
+def fanout_world(members: int) -> World:
+    w = World()
+    w.add_guild("Bench", channels=["papers"], members=[f"member{i:05d}" for i in range(members)])
+    return w
+
+
+def bot_config(db: Path, server: SandboxServer, rate: float | None) -> Config:
+    base = Config()
+    daily = base.daily if rate is None else dataclasses.replace(
+        base.daily, global_rate_per_second=rate
+    )  # fmt: skip
+    return dataclasses.replace(
+        base,
+        database=str(db),
+        log_level=LogLevel.WARNING,
+        discord=dataclasses.replace(
+            base.discord,
+            api_base=server.api_base,
+            gateway_url=server.gateway_url,
+            sync_on_start=False,
+        ),
+        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
+        daily=daily,
+    )
+
+
+def received(server: SandboxServer) -> dict[int, list[tuple[str, tuple[str, ...]]]]:
+    """recipient id -> (content, card titles) of each DM the bot sent them."""
+    out: dict[int, list[tuple[str, tuple[str, ...]]]] = collections.defaultdict(list)
+    for channel in list(server.world.channels.values()):
+        if channel.guild_id is None and channel.recipient_ids:
+            for m in server.world.messages(channel.id):
+                titles = tuple(str(e.get("title", "")) for e in m.get("embeds") or [])
+                out[channel.recipient_ids[0]].append((str(m.get("content") or ""), titles))
+    return out
+
+
 async def fanout(args: argparse.Namespace) -> None:
-    raise SystemExit("fanout needs the loopback server's DM channels")
+    server = SandboxServer(
+        fanout_world(args.members), enforce_rate_limits=True, global_rate_limit=args.global_limit
+    )
+    server.config.latency = args.latency
+    await server.start()
+    snapshot = server.point_discord_py()
+    guild = server.world.default_guild
+    member_ids = [u.id for u in server.world.users.values() if u.username.startswith("member")]
+    with tempfile.TemporaryDirectory(prefix="alerts-fanout-") as tmp:
+        db = Path(tmp) / "papers.db"
+        database = await Database.open(db)
+        rows = [(m, FollowKind.KEYWORD.value, "learning", NOW.isoformat()) for m in member_ids]
+        async with database.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO follows (member_id, kind, query, created_at) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            await conn.executemany(
+                "INSERT INTO follow_members (member_id, locale, updated_at) VALUES (?, 'en', ?)",
+                [(m, NOW.isoformat()) for m in member_ids],
+            )
+            await conn.executemany(
+                "INSERT INTO follow_guilds (member_id, guild_id) VALUES (?, ?)",
+                [(m, guild.id) for m in member_ids],
+            )
+        markdown = "\n".join(
+            [f"## Daily Papers ({DAY.isoformat()})", ""]
+            + [
+                line
+                for i in range(args.papers)
+                for line in (
+                    f"### [Paper {i + 1}: learning at scale](https://arxiv.org/abs/3001.{i:05d})",
+                    "",
+                    "Authors: Ada Lovelace",
+                    "",
+                    f"- ***What's New***: 학습 방법 {i + 1}. " + "A sentence. " * 20,
+                    "",
+                )
+            ]
+        )
+        await PaperStore(database).ingest("bench.md", parse(markdown))
+        clock = SceneClock(NOW)
+        bot = PapersBot(bot_config(db, server, args.rate), database, clock=clock,
+                        guild_ready_timeout=1)  # fmt: skip
+        task = asyncio.create_task(bot.start("bench-token"))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 60)
+            cog = bot.get_cog("Follows")
+            assert isinstance(cog, Follows)
+            cog.tick.cancel()  # the bench runs the tick itself
+            server.limiter.reset()
+            before = len(server.requests())
+            start = time.perf_counter()
+            await cog.service.plan_new_days(DAY)
+            planned = time.perf_counter() - start
+            counts = await cog.service.tick()
+            elapsed = time.perf_counter() - start
+            sent = await database.read("SELECT count(*), sum(planned) FROM alerts")
+        finally:
+            await bot.close()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+            await database.close()
+        requests = server.requests()[before:]
+        got = received(server)
+        await server.stop()
+        restore_endpoints(snapshot)
+
+    per_member = int(sent[0][1]) // max(1, int(sent[0][0]))
+    want = args.members * per_member
+    have = sum(len(v) for v in got.values())
+    duplicates = sum(max(0, len(v) - len(set(v))) for v in got.values())
+    lost = sum(max(0, per_member - len(set(got.get(m, [])))) for m in member_ids)
+    answered = [r for r in requests if r.status != 429]
+    limited = [r for r in requests if r.status == 429]
+    total = args.members * (2 + per_member)
+    bound = total / args.global_limit
+    load = os.getloadavg()
+    rate = "default (45)" if args.rate is None else f"{args.rate:g}"
+    print(f"pacer rate {rate}/s, global limit {args.global_limit}/s, "
+          f"latency {args.latency * 1000:g} ms")  # fmt: skip
+    print(f"members     {args.members} ({counts.outcomes if counts else None})")
+    print(f"messages    {have} of {want} ({per_member} per member, {args.papers} papers)")
+    print(f"requests    {len(answered)} answered + {len(limited)} x 429")
+    print(f"duplicates  {duplicates}")
+    print(f"lost        {lost}")
+    print(f"time        {elapsed:.1f} s ({len(answered) / elapsed:.1f} requests/s; "
+          f"planning {planned:.1f} s of it)")  # fmt: skip
+    print(f"bound       {bound:.1f} s ({args.members} x (2 + {per_member}) = {total} requests "
+          f"/ {args.global_limit} per s)")  # fmt: skip
+    print(f"ratio       {elapsed / bound:.2f}x")
+    print(f"load        {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) on "
+          f"{os.cpu_count()} cores")  # fmt: skip
 
 
 if __name__ == "__main__":
