@@ -78,7 +78,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "`/top` most-voted papers of a period\n"
         "`/author` papers by an author\n"
         "`/random` a random paper\n"
-        "`/daily` post the digest in a channel every day (Manage Server)\n\n"
+        "`/daily` post the digest in a channel every day (Manage Server)\n"
+        "`/follow` a direct message when a new digest has papers with your words or authors\n\n"
         "Add `ephemeral: True` to any lookup to see the answer alone.",
         "daily_subscribed": "Subscribed {channel}: the digest is posted every day at {time} "
         "({tz}). Next post: {next}.",
@@ -221,7 +222,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "`/인기` 기간별 추천 많은 논문\n"
         "`/저자` 저자로 찾기\n"
         "`/무작위` 무작위 논문\n"
-        "`/데일리` 매일 채널에 다이제스트 게시 (서버 관리 권한)\n\n"
+        "`/데일리` 매일 채널에 다이제스트 게시 (서버 관리 권한)\n"
+        "`/팔로우` 새 다이제스트에 내 단어나 저자의 논문이 있으면 DM으로 알림\n\n"
         "조회 명령에 `나만보기: True`를 붙이면 나에게만 보입니다.",
         "daily_subscribed": "{channel} 구독 완료: 매일 {time} ({tz})에 다이제스트를 게시합니다. "
         "다음 게시: {next}.",
