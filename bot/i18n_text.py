@@ -155,6 +155,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "follow_problem_gone": "⚠️ The alert of {day} was not sent: you share no server with "
         "me any more. I will try again with the next digest.",
         "alert_header": "📬 **Your follows** · Daily Papers {day}: {count} matching papers",
+        "alert_header_one": "📬 **Your follows** · Daily Papers {day}: 1 matching paper",
         "alert_more": "📬 Your follows, continued ({part}/{parts})",
         "alert_matched": "Matched",
         "alert_by_keyword": "words `{query}`",
@@ -299,6 +300,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "follow_problem_gone": "⚠️ {day} 알림을 보내지 않았습니다: 더 이상 저와 같은 서버에 "
         "계시지 않습니다. 다음 다이제스트 때 다시 보내 보겠습니다.",
         "alert_header": "📬 **내 팔로우** · Daily Papers {day}: 맞는 논문 {count}편",
+        "alert_header_one": "📬 **내 팔로우** · Daily Papers {day}: 맞는 논문 1편",
         "alert_more": "📬 내 팔로우, 이어서 ({part}/{parts})",
         "alert_matched": "팔로우",
         "alert_by_keyword": "단어 `{query}`",

@@ -5,11 +5,13 @@ time, resumed after the messages recorded, a day planned once across processes."
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 from bot.digest.ingest import load_files
 from bot.models import AlertStatus, FollowKind
 from bot.store import PaperStore
+from bot.store.db import migrations
 from bot.store.follows import AddOutcome, Follow, FollowStore
 from papers_sandbox import __file__ as sandbox_init
 
@@ -168,3 +170,24 @@ async def test_using_follow_clears_a_delivery_problem(store: PaperStore) -> None
     after = await follows.member(5)
     assert after is not None and after.problem is None and after.locale == "en-US"
     assert await follows.guilds(5) == [100, 200]
+
+
+async def test_a_database_from_before_follows_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = await PaperStore.open(path)
+    await load_files(store, SAMPLE)
+    await store.close()
+    before = max(v for v, _, _ in migrations() if v < 13)
+    with sqlite3.connect(path) as conn:  # as a database before migration 013 left it
+        for table in ("alert_messages", "alerts", "alert_days", "follow_guilds"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP TABLE follow_members")
+        conn.execute("DROP TABLE follows")
+        conn.execute(f"PRAGMA user_version = {before}")
+    conn.close()
+
+    async with await PaperStore.open(path) as reopened:
+        follows = FollowStore(reopened.db)
+        assert await follows.add(1, Follow(FollowKind.KEYWORD, "모델"), NOW, most=25) == "added"
+        assert [m.member_id for m in await follows.matches(DAY)] == [1]
+        assert (await reopened.stats()).papers == 12

@@ -74,7 +74,8 @@ def plan_alert(
     chosen = [p for p in papers if p.arxiv_id in matched]
     cards = [card(p, i, matched[p.arxiv_id], locale) for i, p in enumerate(chosen, start=1)]
     groups = render.pack_embeds(cards)
-    head = text(locale, "alert_header", day=day.isoformat(), count=len(chosen))
+    key = "alert_header_one" if len(chosen) == 1 else "alert_header"
+    head = text(locale, key, day=day.isoformat(), count=len(chosen))
     messages: list[AlertMessage] = []
     start = 0
     for seq, group in enumerate(groups):
