@@ -76,7 +76,7 @@ async def test_following_words_brings_the_next_days_alert(daily: DailyWorld) -> 
     await next_tick(daily)
 
     (alert,) = dms(daily, daily.member)
-    assert "2026-01-02" in (alert.content or "") and "1 matching paper" in (alert.content or "")
+    assert (alert.content or "").endswith("Daily Papers 2026-01-02: 1 matching paper")
     (card,) = alert.embeds
     assert card.title == f"1. {paper_title(JAN_2, 1)}"
     assert card.url == f"https://arxiv.org/abs/{paper_id(JAN_2, 1)}"
