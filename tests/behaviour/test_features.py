@@ -13,6 +13,7 @@ import simcord
 
 from bot.app import FEATURES, PapersBot
 from bot.features.daily.cog import Daily
+from bot.features.follows.cog import Follows
 from bot.features.lookup.cog import Lookup
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
@@ -90,6 +91,22 @@ async def test_a_bot_started_after_another_closed_runs_the_same_feature_code(
             assert isinstance(bot.get_cog("Lookup"), Lookup)
             assert isinstance(bot.get_cog("Daily"), Daily)
         assert bot.get_cog("Lookup") is None and bot.get_cog("Daily") is None  # unloaded
+
+
+async def test_daily_posts_and_alert_dms_share_the_bots_one_pacer(
+    paper_store: PaperStore,
+) -> None:
+    """Discord's global limit is the bot's: both features that send go through one Pacer."""
+    config = daily_config()
+    config = dataclasses.replace(
+        config, discord=dataclasses.replace(config.discord, sync_on_start=False)
+    )
+    async with PapersBot(config, paper_store.db) as bot:
+        await bot.setup_hook()
+        daily, follows = bot.get_cog("Daily"), bot.get_cog("Follows")
+        assert isinstance(daily, Daily) and isinstance(follows, Follows)
+        assert daily.service.runner.poster.pacer is bot.pacer
+        assert follows.service.deliverer.pacer is bot.pacer
 
 
 def test_the_app_imports_no_feature() -> None:
