@@ -4,8 +4,8 @@ up for a stalled event loop (Discord counts the global limit over a sliding seco
 from __future__ import annotations
 
 import asyncio
-import time
 import itertools
+import time
 
 import pytest
 
