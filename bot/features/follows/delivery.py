@@ -142,13 +142,13 @@ class Deliverer:
             reason = f"not tried: {member.problem} since {member.problem_day}"
             await self.store.settle(claim.member_id, claim.day, member.problem, now, reason)
             return str(member.problem)
-        if not await self._shares_server(claim.member_id):
-            await self.store.settle(
-                claim.member_id, claim.day, AlertStatus.GONE, now, "shares no server with the bot"
-            )
-            await self.store.set_problem(claim.member_id, AlertStatus.GONE, claim.day)
-            return str(AlertStatus.GONE)
         try:
+            if not await self._shares_server(claim.member_id):
+                await self.store.settle(
+                    claim.member_id, claim.day, AlertStatus.GONE, now, "shares no server"
+                )
+                await self.store.set_problem(claim.member_id, AlertStatus.GONE, claim.day)
+                return str(AlertStatus.GONE)
             channel = await self._channel(claim.member_id, member.dm_channel_id if member else None)
             counts.messages += await self._send_all(claim, channel)
         except discord.HTTPException as exc:
