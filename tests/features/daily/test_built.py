@@ -7,9 +7,10 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.features.daily.pacer import Pacer
+
 from bot.config import DailyConfig
 from bot.features.daily.built import BUILD_LEAD, BuiltDaySource, needed_days
-from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.schedule import Rules
