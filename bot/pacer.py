@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+_SLACK = 1e-6  # seconds: float rounding of slot arithmetic
+
 
 class Pacer:
-    """Lets at most `rate` acquisitions per second through, evenly spaced, across all tasks,
-    in the order they asked.
+    """Lets at most `rate` acquisitions per second through, evenly spaced, across all tasks.
 
     Each acquisition is at least 1/rate after the one before as it actually happened: when
     the event loop stalls (a long query, a garbage collection), the acquisitions it held up
@@ -21,12 +22,25 @@ class Pacer:
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate
-        self._next = 0.0
-        self._lock = asyncio.Lock()
+        self._next = 0.0  # the first slot nobody holds
+        self._last = -float("inf")  # when the last acquisition went through
+
+    def _reserve(self) -> float:
+        slot = max(time.monotonic(), self._next)
+        self._next = slot + self._interval
+        return slot
 
     async def acquire(self) -> None:
-        async with self._lock:
-            wait = self._next - time.monotonic()
+        # Waiting is sleeping on a timer (no lock held across it). A slot that a stall made
+        # late goes through only if the one before went at least 1/rate ago; otherwise it
+        # takes the next free slot.
+        slot = self._reserve()
+        while True:
+            wait = slot - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            self._next = time.monotonic() + self._interval
+            now = time.monotonic()
+            if now - self._last >= self._interval - _SLACK:
+                self._last = now
+                return
+            slot = self._reserve()
