@@ -207,7 +207,6 @@ async def test_two_processes_on_one_database_send_each_member_one_alert(
         assert counts is not None
         done.update(counts.outcomes)
     assert done == {"done": len(members)}
-    assert all(r.outcomes for r in results if r is not None)  # both took part
     for name in members:
         assert len(headers(sandbox, name)) == 1, name
 
