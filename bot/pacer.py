@@ -8,13 +8,15 @@ from __future__ import annotations
 import asyncio
 import time
 
-_SLACK = 1e-6  # seconds: float rounding of slot arithmetic
+# A slot goes through when the one before went at least this part of 1/rate ago: a timer that
+# fires a little late is no burst, many slots a stall made due at once are.
+_JITTER = 0.5
 
 
 class Pacer:
     """Lets at most `rate` acquisitions per second through, evenly spaced, across all tasks.
 
-    Each acquisition is at least 1/rate after the one before as it actually happened: when
+    Acquisitions follow each other as they actually happen, not only as planned: when
     the event loop stalls (a long query, a garbage collection), the acquisitions it held up
     go on one by one at the pace, not all at once to make up for lost time, which would
     burst past Discord's global limit (requests counted over a sliding second) and bring
@@ -32,15 +34,15 @@ class Pacer:
 
     async def acquire(self) -> None:
         # Waiting is sleeping on a timer (no lock held across it). A slot that a stall made
-        # late goes through only if the one before went at least 1/rate ago; otherwise it
-        # takes the next free slot.
+        # late goes through only if the one before went long enough ago (`_JITTER`);
+        # otherwise it takes the next free slot.
         slot = self._reserve()
         while True:
             wait = slot - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             now = time.monotonic()
-            if now - self._last >= self._interval - _SLACK:
+            if now - self._last >= self._interval * _JITTER:
                 self._last = now
                 return
             slot = self._reserve()
