@@ -191,6 +191,8 @@ def enrichment_json(enrichment: Enrichment | None) -> dict[str, object]:
         "upvotes": enrichment.upvotes,
         "enriched_at": enrichment.enriched_at.isoformat(),
     }
+
+
 class FollowKind(StrEnum):
     """What a member follows (`follows.kind`): words as /search matches them, or an author's
     name as /author matches it."""
