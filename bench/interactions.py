@@ -7,7 +7,7 @@
 The store is the cached database of bench/dbs.py: the synthetic corpus (`--papers`) plus the
 shared real digests. `--members` members of the sandbox guild each issue commands from a
 fixed mix (/paper by id and by title words, /search in Korean and English with every sort,
-/author, /top, /digest, and the autocompletes of /paper, /author and /digest) until
+/author, /top, /digest, /follow, and the autocompletes of /paper, /author and /digest) until
 `--commands` have been issued in all. A member waits for each answer (plus `--think`
 seconds on average, exponential) before the next: a closed loop, `--members` in flight.
 With `--think`, each member also pauses so before its first command: members come in as
@@ -149,6 +149,29 @@ def _author_part(rng: random.Random, s: Sample) -> str:
     return rng.choice([name, name.split()[-1], name[: max(2, len(name) // 2)]])
 
 
+def _follow() -> Action:
+    """/follow as members use it: mostly adding words or an author, sometimes list or status."""
+
+    async def act(server: SandboxServer, user: str, rng: random.Random, s: Sample) -> object:
+        sub = rng.choices(["keyword", "author", "list", "status"], weights=[4, 2, 2, 2])[0]
+        options: dict[str, Any] = {}
+        if sub == "keyword":
+            options = {"words": rng.choice(KO_QUERIES + EN_QUERIES)}
+        elif sub == "author":
+            options = {"name": _author_part(rng, s)}
+        return await server.invoke_command(
+            "follow",
+            options,
+            user=user,
+            channel_id="papers",
+            subcommand=sub,
+            locale=rng.choice(["ko", "en-US"]),
+            settle=0.0,
+        )
+
+    return act
+
+
 # (kind, weight, action)
 MIX: list[tuple[str, int, Action]] = [
     ("paper id", 12, _command("paper", lambda r, s: {"query": r.choice(s.ids)})),
@@ -167,6 +190,7 @@ MIX: list[tuple[str, int, Action]] = [
         [*TITLE_PREFIXES, r.choice(s.ids)[:6], r.choice(s.title_words)[:8]]))),
     ("ac author", 4, _autocomplete("author", "name", lambda r, s: _author_part(r, s)[:4])),
     ("ac digest", 2, _autocomplete("digest", "date", lambda r, s: r.choice(s.days)[:7])),
+    ("follow", 5, _follow()),
 ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.config import Config
 from bot.errors import PapersTree
 from bot.huggingface import RateLimiter
+from bot.pacer import Pacer
 from bot.store import Database, PaperStore
 from bot.store.daily import DailyStore
 from bot.translator import Translator
@@ -25,7 +26,12 @@ from bot.translator import Translator
 log = logging.getLogger(__name__)
 # The features, each a package loaded as a discord.py extension (its `setup(bot)` adds its
 # cogs). A new feature is a package under bot/features/ and a name here.
-FEATURES = ("bot.features.lookup", "bot.features.daily", "bot.features.enrich")
+FEATURES = (
+    "bot.features.lookup",
+    "bot.features.daily",
+    "bot.features.enrich",
+    "bot.features.follows",
+)
 
 
 # The bot has no voice features: no warnings about voice libraries it does not need.
@@ -74,6 +80,8 @@ class PapersBot(commands.Bot):
         self.db = db
         self.store = PaperStore(db)
         self.daily_store = DailyStore(db)  # the daily posts' ledger, same Database
+        # Discord's global rate limit is the bot's: every feature that sends goes through it.
+        self.pacer = Pacer(config.daily.global_rate_per_second)
         self.clock = clock or discord.utils.utcnow
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.features = tuple(features)

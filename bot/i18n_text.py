@@ -78,7 +78,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "`/top` most-voted papers of a period\n"
         "`/author` papers by an author\n"
         "`/random` a random paper\n"
-        "`/daily` post the digest in a channel every day (Manage Server)\n\n"
+        "`/daily` post the digest in a channel every day (Manage Server)\n"
+        "`/follow` a direct message when a new digest has papers with your words or authors\n\n"
         "Add `ephemeral: True` to any lookup to see the answer alone.",
         "daily_subscribed": "Subscribed {channel}: the digest is posted every day at {time} "
         "({tz}). Next post: {next}.",
@@ -124,6 +125,44 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         # waiting for a complete built day (bot/features/daily/cog.py)
         "daily_waiting_complete": "Waiting for Hugging Face's list of {day} to complete: "
         "posted after {at}, once built again then.",
+        # /follow and its alerts
+        "follow_added_keyword": "Following the words `{query}`: when a new digest has papers "
+        "that `/search {query}` would find, I send you a direct message. ({count}/{most} follows)",
+        "follow_added_author": "Following the author `{query}`: when a new digest has papers "
+        "that `/author {query}` would find, I send you a direct message. ({count}/{most} follows)",
+        "follow_exists": "You already follow `{query}`.",
+        "follow_full": "You already have {most} follows, the most a member can have. "
+        "Remove one with `/follow remove` first.",
+        "follow_too_long": "That is {length} characters; a follow can have at most {most}.",
+        "follow_no_words": "`{query}` has no words to look for. Type words in Korean or English, "
+        'or a "phrase" in quotes.',
+        "follow_no_name": "`{query}` is not a name. Type all or part of an author's name.",
+        "follow_removed": "You no longer follow {follow}.",
+        "follow_not_found": "You do not follow `{query}`. "
+        "Start typing to pick one of your follows.",
+        "follow_none": "You follow nothing yet. Use `/follow keyword` or `/follow author`.",
+        "follow_list_title": "Your follows ({count}/{most})",
+        "follow_keyword": "words `{query}`",
+        "follow_author": "author `{query}`",
+        "follow_status_title": "Your alerts",
+        "follow_status_where": "Alerts go to your direct messages with me: one message per new "
+        "digest day that has papers matching your follows ({count} follows).",
+        "follow_status_last": "Last alert: {day}, {papers} papers in {sent}/{planned} messages "
+        "({status}).",
+        "follow_status_sent_at": "Sent {when}.",
+        "follow_status_never": "No alert yet: the next digest with matching papers brings one.",
+        "follow_problem_closed": "⚠️ I could not send you the alert of {day}: Discord says your "
+        "direct messages are closed to me. To get alerts, allow direct messages from server "
+        "members (the server's menu ▸ Privacy Settings ▸ Direct Messages). I will try again "
+        "with the next digest.",
+        "follow_problem_gone": "⚠️ The alert of {day} was not sent: you share no server with "
+        "me any more. I will try again with the next digest.",
+        "alert_header": "📬 **Your follows** · Daily Papers {day}: {count} matching papers",
+        "alert_header_one": "📬 **Your follows** · Daily Papers {day}: 1 matching paper",
+        "alert_more": "📬 Your follows, continued ({part}/{parts})",
+        "alert_matched": "Matched",
+        "alert_by_keyword": "words `{query}`",
+        "alert_by_author": "author `{query}`",
     },
     "ko": {
         "authors": "저자",
@@ -187,7 +226,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "`/인기` 기간별 추천 많은 논문\n"
         "`/저자` 저자로 찾기\n"
         "`/무작위` 무작위 논문\n"
-        "`/데일리` 매일 채널에 다이제스트 게시 (서버 관리 권한)\n\n"
+        "`/데일리` 매일 채널에 다이제스트 게시 (서버 관리 권한)\n"
+        "`/팔로우` 새 다이제스트에 내 단어나 저자의 논문이 있으면 DM으로 알림\n\n"
         "조회 명령에 `나만보기: True`를 붙이면 나에게만 보입니다.",
         "daily_subscribed": "{channel} 구독 완료: 매일 {time} ({tz})에 다이제스트를 게시합니다. "
         "다음 게시: {next}.",
@@ -233,6 +273,44 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         # waiting for a complete built day (bot/features/daily/cog.py)
         "daily_waiting_complete": "Hugging Face의 {day} 목록이 다 찰 때까지 기다립니다: "
         "{at}에 다시 만든 뒤 게시합니다.",
+        # /follow and its alerts
+        "follow_added_keyword": "`{query}` 팔로우 완료: 새 다이제스트에 `/검색 {query}`로 찾을 "
+        "논문이 있으면 DM으로 알려 드립니다. (팔로우 {count}/{most})",
+        "follow_added_author": "저자 `{query}` 팔로우 완료: 새 다이제스트에 `/저자 {query}`로 "
+        "찾을 논문이 있으면 DM으로 알려 드립니다. (팔로우 {count}/{most})",
+        "follow_exists": "이미 `{query}`를 팔로우하고 있습니다.",
+        "follow_full": "팔로우가 이미 최대치인 {most}개입니다. "
+        "먼저 `/팔로우 삭제`로 하나를 지워 주세요.",
+        "follow_too_long": "{length}자입니다. 팔로우는 최대 {most}자까지 가능합니다.",
+        "follow_no_words": "`{query}`에는 찾을 단어가 없습니다. 한국어나 영어 단어, "
+        '또는 "따옴표"로 묶은 구절을 입력해 주세요.',
+        "follow_no_name": "`{query}`는 이름이 아닙니다. "
+        "저자 이름의 전체 또는 일부를 입력해 주세요.",
+        "follow_removed": "{follow} 팔로우를 취소했습니다.",
+        "follow_not_found": "`{query}`를 팔로우하고 있지 않습니다. 입력을 시작하면 내 팔로우에서 "
+        "고를 수 있습니다.",
+        "follow_none": "아직 팔로우가 없습니다. `/팔로우 키워드`나 `/팔로우 저자`를 써 보세요.",
+        "follow_list_title": "내 팔로우 ({count}/{most})",
+        "follow_keyword": "단어 `{query}`",
+        "follow_author": "저자 `{query}`",
+        "follow_status_title": "내 알림",
+        "follow_status_where": "알림은 저와의 DM으로 갑니다: 팔로우에 맞는 논문이 있는 새 "
+        "다이제스트마다 한 번 (팔로우 {count}개).",
+        "follow_status_last": "마지막 알림: {day}, 논문 {papers}편, 메시지 {sent}/{planned} "
+        "({status}).",
+        "follow_status_sent_at": "{when} 보냄.",
+        "follow_status_never": "아직 알림이 없습니다: 맞는 논문이 있는 다음 다이제스트에 보냅니다.",
+        "follow_problem_closed": "⚠️ {day} 알림을 보내지 못했습니다: Discord가 DM이 닫혀 있다고 "
+        "합니다. 알림을 받으려면 서버 멤버의 DM을 허용해 주세요 (서버 메뉴 ▸ 개인정보 보호 설정 "
+        "▸ 다이렉트 메시지). 다음 다이제스트 때 다시 보내 보겠습니다.",
+        "follow_problem_gone": "⚠️ {day} 알림을 보내지 않았습니다: 더 이상 저와 같은 서버에 "
+        "계시지 않습니다. 다음 다이제스트 때 다시 보내 보겠습니다.",
+        "alert_header": "📬 **내 팔로우** · Daily Papers {day}: 맞는 논문 {count}편",
+        "alert_header_one": "📬 **내 팔로우** · Daily Papers {day}: 맞는 논문 1편",
+        "alert_more": "📬 내 팔로우, 이어서 ({part}/{parts})",
+        "alert_matched": "팔로우",
+        "alert_by_keyword": "단어 `{query}`",
+        "alert_by_author": "저자 `{query}`",
     },
 }
 
@@ -320,6 +398,24 @@ COMMANDS: Final[dict[str, dict[str, str]]] = {
         # /search has_code
         "has_code": "코드있음",
         "Only papers with code on GitHub": "GitHub 코드가 있는 논문만",
+        # /follow
+        "follow": "팔로우",
+        "keyword": "키워드",
+        "list": "목록",
+        "remove": "삭제",
+        "words": "단어",
+        "Alerts by direct message when new papers match": "새 논문이 맞으면 DM으로 알림",
+        'Follow words or a "phrase", as /search finds them': (
+            '단어나 "구절" 팔로우 (/검색처럼 찾기)'
+        ),
+        "Follow an author, as /author finds them": "저자 팔로우 (/저자처럼 찾기)",
+        "Your follows": "내 팔로우 보기",
+        "Stop following something": "팔로우 취소",
+        "Where your alerts go, the last one, any problem": "알림 받는 곳, 마지막 알림, 문제",
+        'Words in Korean or English; "quotes" for an exact phrase (at most 100 characters)': (
+            '한국어 또는 영어 단어; 정확한 구절은 "따옴표"로 (최대 100자)'
+        ),
+        "One of your follows": "내 팔로우 중 하나",
     },
 }
 

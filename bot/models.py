@@ -192,3 +192,22 @@ def enrichment_json(enrichment: Enrichment | None) -> dict[str, object]:
         "upvotes": enrichment.upvotes,
         "enriched_at": enrichment.enriched_at.isoformat(),
     }
+
+
+class FollowKind(StrEnum):
+    """What a member follows (`follows.kind`): words as /search matches them, or an author's
+    name as /author matches it."""
+
+    KEYWORD = "keyword"
+    AUTHOR = "author"
+
+
+class AlertStatus(StrEnum):
+    """Where a member's alert of a day stands in the ledger (`alerts.status`)."""
+
+    PENDING = "pending"  # to send, or being sent by the process holding its lease
+    DONE = "done"
+    CLOSED = "closed"  # Discord refused the DM (403, code 50007): the member's DMs are closed
+    GONE = "gone"  # the member shares no server with the bot any more
+    EXPIRED = "expired"  # the day was past the catch-up window before it could be sent
+    FAILED = "failed"  # Discord refused it for another reason (the reason says which)

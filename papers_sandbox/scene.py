@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.app import PapersBot
 from bot.config import Config
 from bot.digest.ingest import find_files, load_files
+from bot.digest.parse import parse
 from bot.store import Database
 from papers_sandbox.endpoints import restore_endpoints
 from papers_sandbox.huggingface import FakeHuggingFace, fake_item
@@ -179,6 +180,7 @@ async def play(t: Transcript, server: SandboxServer, bot: PapersBot, clock: Scen
     query = {"query": BUILT_PAPER}
     await _show(t, server, "minji", f"/paper query:{BUILT_PAPER}", options=query)
     await _show(t, server, "sandbox-owner", "/daily status", subcommand="status")
+    await _follow_and_alert(t, server, bot, clock)
 
 
 async def _daily_post(
@@ -222,6 +224,31 @@ async def _built_post(
     await _settle(lambda: len(server.messages("papers")) - before)
     for message in server.messages("papers")[before:]:
         t.message(message)
+
+
+async def _follow_and_alert(
+    t: Transcript, server: SandboxServer, bot: PapersBot, clock: SceneClock
+) -> None:
+    """minji follows words; the next day's digest brings her one alert DM."""
+    cog = bot.get_cog("Follows")
+    assert cog is not None
+    service = cog.service  # type: ignore[attr-defined]
+    await service.tick()  # the days already out are noticed first: they bring no alert
+    t.step("A member follows words")
+    words = "강화 학습"
+    await _show(t, server, "minji", f"/follow keyword words:{words}", options={"words": words},
+                subcommand="keyword", locale="ko")  # fmt: skip
+    day = BUILT_DAY + dt.timedelta(days=1)
+    t.step(f"{day}: a new digest arrives, and with it minji's alert by DM")
+    text = (sample_folder() / "2025-05-08.md").read_text(encoding="utf-8")
+    next_day = parse(text.replace("2025-05-08", day.isoformat()))
+    await bot.store.ingest(f"sample/{day}.md", next_day)
+    clock.now = dt.datetime.combine(day, dt.time(9, 0, 5), SEOUL).astimezone(dt.UTC)
+    await service.tick()
+    t.say("(a direct message to minji)")
+    for message in server.dms("minji"):
+        t.message(message)
+    await _show(t, server, "minji", "/follow status", subcommand="status", locale="ko")
 
 
 async def _settle(count: Any, quiet: float = 1.0, limit: float = 20.0) -> None:

@@ -119,6 +119,9 @@ def test_sandbox_plays_the_scene_from_any_directory(tmp_path: Path) -> None:
     assert "no Korean digest, so the day is built from Hugging Face" in out
     assert "Daily Papers — 2025-05-12" in out and "Sparse Mixture Routers Learn to Plan" in out
     assert "*(English)*" in out and "Last digest: 2025-05-12 (done" in out
+    assert "minji › /follow keyword words:강화 학습" in out  # a follow, then the next day's alert
+    assert "(a direct message to minji)" in out and "Daily Papers 2025-05-13: 맞는 논문 1편" in out
+    assert "팔로우: 단어 `강화 학습`" in out
     assert "Traceback" not in out + done.stderr
     assert list(tmp_path.iterdir()) == []  # nothing left behind in the working directory
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.store.reads import Page, Reads, remembered
-from bot.store.text import fold
+from bot.store.text import name_key
 
 _AUTHOR_ORDER = "last_day DESC, votes DESC, paper_id DESC"  # paper_authors (-1: no votes)
 _NEWEST = "p.last_day DESC, p.votes DESC"  # the papers_newest index's order (migration 003)
@@ -20,7 +20,7 @@ class Authors(Reads):
         paper_authors (migration 007) holds each name's papers newest first: for up to
         `Limits.merge_names` matching names, each one's first `offset + limit` rows are merged.
         """
-        text = " ".join(fold(name).split())
+        text = name_key(name)
         if not text:
             return Page((), 0)
         rows = await self._rows(
@@ -86,7 +86,7 @@ class Authors(Reads):
     async def author_suggestions(self, text: str, *, limit: int = 25) -> list[str]:
         """Known author names starting with `text`, then others containing it (case- and
         accent-insensitive, each group alphabetical): the names /author would look for."""
-        key = " ".join(fold(text).split())
+        key = name_key(text)
         rows = await self._rows(
             "SELECT name FROM author_names WHERE folded >= ? AND folded < ? "
             "ORDER BY folded LIMIT ?",

@@ -183,3 +183,9 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form for comparing names."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_key(text: str) -> str:
+    """What an author name is looked up by (/author, its suggestions, author follows): folded,
+    whitespace collapsed; a known name matches when its folded form contains it."""
+    return " ".join(fold(text).split())

@@ -13,6 +13,7 @@ import simcord
 
 from bot.app import FEATURES, PapersBot
 from bot.features.daily.cog import Daily
+from bot.features.follows.cog import Follows
 from bot.features.lookup.cog import Lookup
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
@@ -21,6 +22,7 @@ from .support import daily_config, lookup_bot
 
 LOOKUP_COMMANDS = {"paper", "search", "digest", "top", "author", "random", "help"}
 DAILY_COMMANDS = {f"daily {c}" for c in ("subscribe", "unsubscribe", "status", "preview")}
+FOLLOW_COMMANDS = {f"follow {c}" for c in ("keyword", "author", "list", "remove", "status")}
 
 
 async def commands_of(bot: PapersBot) -> set[str]:
@@ -36,15 +38,23 @@ async def commands_of(bot: PapersBot) -> set[str]:
 async def test_the_bot_offers_the_commands_of_the_features_it_loads(
     paper_store: PaperStore,
 ) -> None:
-    assert FEATURES == ("bot.features.lookup", "bot.features.daily", "bot.features.enrich")
+    assert FEATURES == (
+        "bot.features.lookup",
+        "bot.features.daily",
+        "bot.features.enrich",
+        "bot.features.follows",
+    )
     everything = await commands_of(PapersBot(daily_config(), paper_store.db))
-    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} == everything
+    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} | FOLLOW_COMMANDS == everything
 
     lookups = await commands_of(lookup_bot(daily_config(), paper_store))
     assert lookups == LOOKUP_COMMANDS
 
     daily_only = PapersBot(daily_config(), paper_store.db, features=("bot.features.daily",))
     assert await commands_of(daily_only) == DAILY_COMMANDS | {"daily post-now"}
+
+    follows_only = PapersBot(daily_config(), paper_store.db, features=("bot.features.follows",))
+    assert await commands_of(follows_only) == FOLLOW_COMMANDS
 
 
 async def test_the_bot_answers_from_and_saves_to_the_one_database_it_is_given(
@@ -81,6 +91,22 @@ async def test_a_bot_started_after_another_closed_runs_the_same_feature_code(
             assert isinstance(bot.get_cog("Lookup"), Lookup)
             assert isinstance(bot.get_cog("Daily"), Daily)
         assert bot.get_cog("Lookup") is None and bot.get_cog("Daily") is None  # unloaded
+
+
+async def test_daily_posts_and_alert_dms_share_the_bots_one_pacer(
+    paper_store: PaperStore,
+) -> None:
+    """Discord's global limit is the bot's: both features that send go through one Pacer."""
+    config = daily_config()
+    config = dataclasses.replace(
+        config, discord=dataclasses.replace(config.discord, sync_on_start=False)
+    )
+    async with PapersBot(config, paper_store.db) as bot:
+        await bot.setup_hook()
+        daily, follows = bot.get_cog("Daily"), bot.get_cog("Follows")
+        assert isinstance(daily, Daily) and isinstance(follows, Follows)
+        assert daily.service.runner.poster.pacer is bot.pacer
+        assert follows.service.deliverer.pacer is bot.pacer
 
 
 def test_the_app_imports_no_feature() -> None:

@@ -6,7 +6,6 @@ runner.py          turns due decisions into posts, one task per channel, failure
 poster.py          sends a planned post exactly once per channel and day, resumable after a crash
 plan.py            what a post contains (pure): messages, embeds, thread layout
 schedule.py        when a post is due (pure): local time, DST, waiting, catching up
-pacer.py           spaces messages under Discord's global rate limit
 discord_errors.py  a Discord HTTP error: Discord's trouble (retried) or the channel's, in words
 sources.py         digest sources polled for new days: folders, a URL per day (the template)
 built.py           days built from Hugging Face's API when the posts need them, in the background
@@ -25,7 +24,6 @@ from typing import TYPE_CHECKING
 from bot.config import parse_hhmm
 from bot.features.daily.built import BuiltDaySource, built_page_url
 from bot.features.daily.cog import Daily
-from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.service import DailyService
@@ -46,7 +44,7 @@ async def setup(bot: PapersBot) -> None:
     poster = Poster(
         bot.daily_store,
         owner=bot.instance_id,
-        pacer=Pacer(daily.global_rate_per_second),
+        pacer=bot.pacer,  # shared with every feature that sends (bot/pacer.py)
         clock=bot.clock,
         bot_user_id=lambda: bot.user.id if bot.user else None,
     )

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from bot.config import DailyConfig
 from bot.features.daily.built import BUILD_LEAD, BuiltDaySource, needed_days
-from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.schedule import Rules
@@ -17,6 +16,7 @@ from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Backoff, FolderSource, Sources
 from bot.huggingface.build import DayBuilder
 from bot.models import OnMissing, PostStyle
+from bot.pacer import Pacer
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
 from bot.store.subscriptions import Subscription

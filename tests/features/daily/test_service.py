@@ -7,7 +7,6 @@ import datetime as dt
 
 from bot.config import DailyConfig, SubscriptionConfig
 from bot.digest.parse import parse
-from bot.features.daily.pacer import Pacer
 from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.service import DailyService
@@ -16,6 +15,7 @@ from bot.huggingface.models import HfPaper
 from bot.huggingface.write import write_day
 from bot.inputs import parse_zone
 from bot.models import PostStyle
+from bot.pacer import Pacer
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
 
