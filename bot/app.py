@@ -24,7 +24,12 @@ from bot.translator import Translator
 log = logging.getLogger(__name__)
 # The features, each a package loaded as a discord.py extension (its `setup(bot)` adds its
 # cogs). A new feature is a package under bot/features/ and a name here.
-FEATURES = ("bot.features.lookup", "bot.features.daily")
+FEATURES = (
+    "bot.features.lookup",
+    "bot.features.daily",
+    "bot.features.saved",
+    "bot.features.privacy",
+)
 
 
 # The bot has no voice features: no warnings about voice libraries it does not need.

@@ -13,9 +13,8 @@ from bot.store.database import Database
 from bot.store.reads import _PAPER_COLS, Page, paper_row
 
 LIMIT = 1000  # papers in one member's list
-_SAVED_PAPERS = f"""SELECT s.arxiv_id, s.saved_at, {_PAPER_COLS}
-    FROM saved_papers s LEFT JOIN papers p ON p.arxiv_id = s.arxiv_id
-    WHERE s.member_id = ? ORDER BY s.id DESC"""
+_SAVED = f"""SELECT s.arxiv_id, s.saved_at, {_PAPER_COLS}
+    FROM saved_papers s LEFT JOIN papers p ON p.arxiv_id = s.arxiv_id WHERE s.member_id = ?"""
 
 
 class Saving(StrEnum):
@@ -111,7 +110,7 @@ class SavedStore:
     ) -> list[SavedPaper]:
         """The member's list, newest saved first."""
         rows = await self.db.read(
-            f"{_SAVED_PAPERS} LIMIT ? OFFSET ?",
+            f"{_SAVED} ORDER BY s.id DESC LIMIT ? OFFSET ?",
             (member_id, -1 if limit is None else limit, offset),
         )
         return [_saved(r) for r in rows]
@@ -123,12 +122,10 @@ class SavedStore:
         total = await self.count(member_id)
         return Page(tuple(s.paper or _stub(s) for s in saved), total)
 
-    async def has(self, member_id: int, arxiv_id: str) -> bool:
-        rows = await self.db.read(
-            "SELECT 1 FROM saved_papers WHERE member_id = ? AND arxiv_id = ?",
-            (member_id, arxiv_id),
-        )
-        return bool(rows)
+    async def get(self, member_id: int, arxiv_id: str) -> SavedPaper | None:
+        """The paper if it is in the member's list."""
+        rows = await self.db.read(f"{_SAVED} AND s.arxiv_id = ?", (member_id, arxiv_id))
+        return _saved(rows[0]) if rows else None
 
     async def suggestions(self, member_id: int, text: str, *, limit: int = 25) -> list[SavedPaper]:
         """The member's papers whose id starts with `text` or whose title contains it
@@ -148,5 +145,3 @@ async def _count(conn: Any, member_id: int) -> int:
     ) as cur:
         row = await cur.fetchone()
     return int(row[0])
-
-

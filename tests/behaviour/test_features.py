@@ -21,6 +21,8 @@ from .support import daily_config, lookup_bot
 
 LOOKUP_COMMANDS = {"paper", "search", "digest", "top", "author", "random", "help"}
 DAILY_COMMANDS = {f"daily {c}" for c in ("subscribe", "unsubscribe", "status", "preview")}
+SAVED_COMMANDS = {"saved list", "saved remove", "saved export"}  # and Find papers: a menu
+PRIVACY_COMMANDS = {"privacy show", "privacy forget-me"}
 
 
 async def commands_of(bot: PapersBot) -> set[str]:
@@ -36,9 +38,17 @@ async def commands_of(bot: PapersBot) -> set[str]:
 async def test_the_bot_offers_the_commands_of_the_features_it_loads(
     paper_store: PaperStore,
 ) -> None:
-    assert FEATURES == ("bot.features.lookup", "bot.features.daily")
+    assert FEATURES == (
+        "bot.features.lookup",
+        "bot.features.daily",
+        "bot.features.saved",
+        "bot.features.privacy",
+    )
     everything = await commands_of(PapersBot(daily_config(), paper_store.db))
-    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} == everything
+    assert (
+        LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} | SAVED_COMMANDS | PRIVACY_COMMANDS
+        == everything
+    )
 
     lookups = await commands_of(lookup_bot(daily_config(), paper_store))
     assert lookups == LOOKUP_COMMANDS
