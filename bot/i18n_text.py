@@ -143,12 +143,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "privacy_nothing": "Nothing: papers-bot stores no data about you.",
         "privacy_footer": "`/privacy forget-me` deletes all of it. Papers and digests are public "
         "data; the logs name interactions and error codes, not members.",
-        "privacy_saved_papers": "{count} saved papers (arXiv id and when you saved it), "
+        "privacy_saved_papers": "Saved papers: {count} (the arXiv id and when you saved it), "
         "for `/saved`",
-        "privacy_subscriptions": "{count} daily-post subscriptions you set up: your member id "
-        "is kept with each as who set it up",
-        "privacy_members": "your member record (language, first seen), which your other data "
-        "is keyed on",
+        "privacy_subscriptions": "Daily-post subscriptions you set up: {count} (your member "
+        "id is kept with each as who set it up; the channel's posts go on without it)",
+        "privacy_members": "Your member record (language, first seen), which your other data "
+        "is kept under",
         "forget_confirm": "Delete everything papers-bot stores about you?\n{what}\n"
         "This cannot be undone.",
         "forget_button": "Delete everything",
@@ -284,9 +284,9 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "privacy_nothing": "없음: papers-bot은 나에 대한 정보를 저장하고 있지 않습니다.",
         "privacy_footer": "`/개인정보 내정보삭제`로 모두 지울 수 있습니다. 논문과 다이제스트는 "
         "공개 자료이고, 로그에는 회원이 아니라 상호작용과 오류 코드만 남습니다.",
-        "privacy_saved_papers": "저장한 논문 {count}편 (arXiv ID와 저장한 시각), `/저장목록`용",
-        "privacy_subscriptions": "내가 설정한 데일리 게시 구독 {count}개: 누가 설정했는지로 "
-        "내 회원 ID가 함께 저장됨",
+        "privacy_saved_papers": "저장한 논문: {count}편 (arXiv ID와 저장한 시각), `/저장목록`용",
+        "privacy_subscriptions": "내가 설정한 데일리 게시 구독: {count}개 (누가 설정했는지로 "
+        "내 회원 ID가 함께 저장됨; 지워도 채널 게시는 계속됨)",
         "privacy_members": "내 회원 기록 (언어, 처음 본 날): 다른 내 정보의 기준",
         "forget_confirm": "papers-bot이 저장한 내 정보를 모두 지울까요?\n{what}\n"
         "되돌릴 수 없습니다.",
