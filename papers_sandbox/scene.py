@@ -170,6 +170,7 @@ async def play(t: Transcript, server: SandboxServer, bot: PapersBot, clock: Scen
     query = {"query": BUILT_PAPER}
     await _show(t, server, "minji", f"/paper query:{BUILT_PAPER}", options=query)
     await _show(t, server, "sandbox-owner", "/daily status", subcommand="status")
+    await _save_and_export(t, server)
 
 
 async def _daily_post(
@@ -205,6 +206,22 @@ async def _built_post(
     await _settle(lambda: len(server.messages("papers")) - before)
     for message in server.messages("papers")[before:]:
         t.message(message)
+async def _save_and_export(t: Transcript, server: SandboxServer) -> None:
+    """A member saves a paper from the daily post's menu, then exports the list as a file."""
+    t.step("Saving a paper from the daily post, exporting the list")
+    card = next(
+        m
+        for m in reversed(server.messages("papers"))
+        if "save:pick" in custom_ids(m.get("components") or [])
+    )
+    (menu,) = [c for row in card["components"] for c in row["components"]]
+    option = menu["options"][0]
+    t.member("minji", f"picks {option['label']!r} in “{menu['placeholder']}”")
+    saved = await server.click(card, "save:pick", user="minji", values=[option["value"]])
+    for message in saved.messages:
+        t.message(message)
+    await _show(t, server, "minji", "/saved export format:bibtex",
+                options={"format": "bibtex"}, subcommand="export")  # fmt: skip
 
 
 async def _settle(count: Any, quiet: float = 1.0, limit: float = 20.0) -> None:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 
 from bot.arxiv import published
 from bot.store.saved import SavedPaper
@@ -96,7 +97,9 @@ def _entry(saved: SavedPaper) -> Entry:
 def bibtex(papers: Sequence[SavedPaper]) -> str:
     """`@misc` entries with title, authors (`A and B`), year and month from the id,
     `eprint`, `archivePrefix = {arXiv}` and the abstract page's URL."""
-    return write_string(Library([_entry(s) for s in papers]))
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]
+    layout.indent = "  "
+    return write_string(Library([_entry(s) for s in papers]), bibtex_format=layout)
 
 
 # --- Markdown and CSV ---------------------------------------------------------------------
