@@ -8,9 +8,10 @@ from pathlib import Path
 
 from bot.models import Entry, ParseResult, PostStyle, Section
 from bot.store import PaperStore
-from bot.store.daily import DailyStore, Subscription
+from bot.store.daily import DailyStore
 from bot.store.members import MemberStore
 from bot.store.saved import SavedStore, Saving
+from bot.store.subscriptions import Subscription
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 ALICE, BOB = 1001, 1002

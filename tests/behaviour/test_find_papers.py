@@ -18,7 +18,7 @@ FOG_ID = "2505.01964"
 @pytest.fixture
 def simcord_bot(paper_store: PaperStore) -> PapersBot:
     features = ("bot.features.lookup", "bot.features.saved")
-    return PapersBot(make_config(), paper_store, features=features)
+    return PapersBot(make_config(), paper_store.db, features=features)
 
 
 def footer_ids(embeds: list[discord.Embed]) -> list[str]:

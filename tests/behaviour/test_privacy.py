@@ -16,7 +16,7 @@ FOG_ID = "2505.01964"
 @pytest.fixture
 def simcord_bot(paper_store: PaperStore) -> PapersBot:
     features = ("bot.features.lookup", "bot.features.saved", "bot.features.privacy")
-    return PapersBot(make_config(), paper_store, features=features)
+    return PapersBot(make_config(), paper_store.db, features=features)
 
 
 async def save(world: World, arxiv_id: str) -> None:

@@ -36,7 +36,7 @@ REWARD_ID = "2505.04410"
 
 @pytest.fixture
 def simcord_bot(paper_store: PaperStore) -> PapersBot:
-    return PapersBot(make_config(), paper_store, features=MEMBER_FEATURES)
+    return PapersBot(make_config(), paper_store.db, features=MEMBER_FEATURES)
 
 
 def footer_ids(page: simcord.ResponseMessage) -> list[str]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 async def setup(bot: PapersBot) -> None:
     bot.add_dynamic_items(*PRIVACY_ITEMS)
-    await bot.add_cog(Privacy(MemberStore(bot.store.db)))
+    await bot.add_cog(Privacy(MemberStore(bot.db)))
 
 
 async def teardown(bot: PapersBot) -> None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 async def setup(bot: PapersBot) -> None:
     """The /saved commands, Find papers, and the Save presses on any card."""
     bot.add_dynamic_items(*SAVE_ITEMS)
-    service = SavedService(SavedStore(bot.store.db), bot.store, clock=bot.clock)
+    service = SavedService(SavedStore(bot.db), bot.store, clock=bot.clock)
     await bot.add_cog(Saved(service, bot.tree))
 
 
