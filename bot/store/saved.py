@@ -17,6 +17,13 @@ _SAVED = f"""SELECT s.arxiv_id, s.saved_at, {_PAPER_COLS}
     FROM saved_papers s LEFT JOIN papers p ON p.arxiv_id = s.arxiv_id WHERE s.member_id = ?"""
 
 
+_SAVE = """INSERT INTO saved_papers (member_id, arxiv_id, saved_at)
+    SELECT ?, ?, ? WHERE (SELECT count(*) FROM saved_papers WHERE member_id = ?) < ?
+    ON CONFLICT (member_id, arxiv_id) DO NOTHING RETURNING id"""
+_COUNT_AND_HAS = """SELECT count(*), coalesce(max(arxiv_id = ?), 0) FROM saved_papers
+    WHERE member_id = ?"""
+
+
 class Saving(StrEnum):
     """What pressing Save did."""
 
@@ -72,22 +79,16 @@ class SavedStore:
         self.limit = limit
 
     async def save(self, member_id: int, arxiv_id: str, now: dt.datetime) -> SaveResult:
-        """Add a paper to the member's list; saving it again keeps the one entry."""
-        async with self.db.transaction() as conn:
-            count = await _count(conn, member_id)
-            async with conn.execute(
-                "SELECT 1 FROM saved_papers WHERE member_id = ? AND arxiv_id = ?",
-                (member_id, arxiv_id),
-            ) as cur:
-                if await cur.fetchone():
-                    return SaveResult(Saving.ALREADY, count)
-            if count >= self.limit:
-                return SaveResult(Saving.FULL, count)
-            await conn.execute(
-                "INSERT INTO saved_papers (member_id, arxiv_id, saved_at) VALUES (?, ?, ?)",
-                (member_id, arxiv_id, now.astimezone(dt.UTC).isoformat()),
-            )
-            return SaveResult(Saving.ADDED, count + 1)
+        """Add a paper to the member's list; saving it again keeps the one entry. One
+        statement (atomic on its own: two presses at once cannot pass the cap), then a read."""
+        params = (member_id, arxiv_id, now.astimezone(dt.UTC).isoformat(), member_id, self.limit)
+        async with self.db.write_lock, self.db.writer.execute(_SAVE, params) as cur:
+            added = await cur.fetchone() is not None
+        rows = await self.db.read(_COUNT_AND_HAS, (arxiv_id, member_id))
+        count, present = int(rows[0][0]), bool(rows[0][1])
+        if added:
+            return SaveResult(Saving.ADDED, count)
+        return SaveResult(Saving.ALREADY if present else Saving.FULL, count)
 
     async def remove(self, member_id: int, arxiv_id: str) -> tuple[bool, int]:
         """(whether it was in the list, papers left)."""
