@@ -23,6 +23,14 @@ PICK_ID = "save:pick"  # a "Save one of these…" menu: the papers are its optio
 PICK_TEMPLATE = PICK_ID
 MENU_OPTIONS = 25  # Discord's limit of options in a select menu
 _LABEL = 100  # characters of an option's label
+CUSTOM_ID = 100  # characters of a custom id, and of an option's value (Discord refuses more)
+_LONGEST_PREFIX = len("saved:undo:")  # the Undo on a Save's answer carries the id too
+
+
+def savable(arxiv_id: str) -> bool:
+    """Whether a paper's id fits in Discord's custom ids (real arXiv ids always do; a store
+    may hold an odd one, and one custom id too long makes Discord refuse the message)."""
+    return len(arxiv_id) + _LONGEST_PREFIX <= CUSTOM_ID
 
 
 def save_id(arxiv_id: str) -> str:
@@ -44,8 +52,9 @@ def save_button(
 
 
 def with_save(view: discord.ui.View, arxiv_id: str, locale: str) -> discord.ui.View:
-    """`view` with the paper's Save button added (after its link buttons)."""
-    view.add_item(save_button(arxiv_id, locale))
+    """`view` with the paper's Save button added (after its link buttons), if it can be."""
+    if savable(arxiv_id):
+        view.add_item(save_button(arxiv_id, locale))
     return view
 
 
@@ -60,9 +69,9 @@ class SaveOffer:
 
     def view(self) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        if len(self.papers) == 1:
+        if len(self.papers) == 1 and savable(self.papers[0][0]):
             view.add_item(save_button(self.papers[0][0], self.locale))
-        elif self.papers:
+        elif len(self.papers) > 1 and any(savable(i) for i, _ in self.papers):
             view.add_item(pick_menu(self.papers, self.locale, start=self.numbered_from))
         view.stop()  # only rendered: presses come back through the saved feature's items
         return view
@@ -92,6 +101,7 @@ def pick_menu(
                 emoji="🔖",
             )
             for i, (arxiv_id, title) in enumerate(papers[:MENU_OPTIONS])
+            if savable(arxiv_id)
         ],
     )
 

@@ -41,3 +41,11 @@ def test_one_paper_is_offered_as_a_button_several_as_a_menu() -> None:
 def test_an_offer_survives_the_plan_store() -> None:
     offer = SaveOffer((("2505.03011", "작은 모델"), ("hep-th/9901001", "Old")), "ko", 4)
     assert SaveOffer.from_json(offer.to_json()) == offer
+
+
+def test_an_id_too_long_for_a_custom_id_gets_no_save_rather_than_a_refused_message() -> None:
+    odd = "hep-th/" + "9" * 600
+    assert SaveOffer(((odd, "Odd"),), "en").view().children == []
+    (menu,) = SaveOffer(((odd, "Odd"), ("2505.03011", "Fine")), "en").view().children
+    assert [o["value"] for o in menu.to_component_dict()["options"]] == ["2505.03011"]
+    assert SaveOffer(((odd, "Odd"), (odd + "1", "Odder")), "en").view().children == []

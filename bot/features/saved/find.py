@@ -9,7 +9,7 @@ import discord
 
 from bot import render
 from bot.arxiv import find_arxiv_ids
-from bot.cards import save_button
+from bot.cards import savable, save_button
 from bot.i18n_text import text
 from bot.models import Paper
 
@@ -73,6 +73,8 @@ def answer(ids: Sequence[str], papers: dict[str, Paper], locale: str) -> list[Fo
 def _save_buttons(cards: Sequence[Paper], first: int, locale: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for n, paper in enumerate(cards, start=first):
+        if not savable(paper.arxiv_id):
+            continue
         label = text(locale, "save_n", n=n)
         view.add_item(save_button(paper.arxiv_id, locale, label=label, row=(n - first) // _PER_ROW))
     view.stop()  # only rendered: presses come back through the saved feature's SaveButton
