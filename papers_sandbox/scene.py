@@ -206,6 +206,8 @@ async def _built_post(
     await _settle(lambda: len(server.messages("papers")) - before)
     for message in server.messages("papers")[before:]:
         t.message(message)
+
+
 async def _save_and_export(t: Transcript, server: SandboxServer) -> None:
     """A member saves a paper from the daily post's menu, then exports the list as a file."""
     t.step("Saving a paper from the daily post, exporting the list")
