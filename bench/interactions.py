@@ -3,13 +3,18 @@
     python bench/interactions.py                           # 1M papers, 50 members, both modes
     python bench/interactions.py --papers 100000 --mode split --commands 2000
     python bench/interactions.py --think 1.0               # each member pauses ~1 s between
+    python bench/interactions.py --mode split --think 1.0 --mix both   # without, then with
 
 The store is the cached database of bench/dbs.py: the synthetic corpus (`--papers`) plus the
 shared real digests. `--members` members of the sandbox guild each issue commands from a
 fixed mix (/paper by id and by title words, /search in Korean and English with every sort,
-/author, /top, /digest, /follow, and the autocompletes of /paper, /author and /digest) until
-`--commands` have been issued in all. A member waits for each answer (plus `--think`
-seconds on average, exponential) before the next: a closed loop, `--members` in flight.
+/author, /top, /digest, and the autocompletes of /paper, /author and /digest) until
+`--commands` have been issued in all. `--mix members` adds the members' own commands:
+/follow (adding words or an author, list, status), Save presses on paper cards (public
+`/paper` answers made before the run) and `/saved list`; `--mix both` runs the mix without
+them, then with them, against the same database. A member waits for each answer (plus
+`--think` seconds on average, exponential) before the next: a closed loop, `--members` in
+flight.
 With `--think`, each member also pauses so before its first command: members come in as
 they go on, rather than all firing in the same millisecond when the run starts
 (`--together` keeps that burst: 50 commands at once, then the answers' knock-on waves).
@@ -57,7 +62,9 @@ from storeimpl import ROOT
 sys.path.insert(0, str(ROOT))
 from bot.store.cache import ENTRIES
 from papers_sandbox.endpoints import current_endpoints, restore_endpoints
+from papers_sandbox.interaction_payloads import custom_ids
 from papers_sandbox.interaction_state import InteractionRecord
+from papers_sandbox.models import Json
 from papers_sandbox.server import SandboxServer
 
 KO_QUERIES = [
@@ -86,6 +93,7 @@ class Sample:
     authors: list[str]
     days: list[str]
     real_days: list[str]
+    cards: list[Json] = field(default_factory=list)  # paper cards with Save, made before a run
 
 
 @dataclass
@@ -190,8 +198,44 @@ MIX: list[tuple[str, int, Action]] = [
         [*TITLE_PREFIXES, r.choice(s.ids)[:6], r.choice(s.title_words)[:8]]))),
     ("ac author", 4, _autocomplete("author", "name", lambda r, s: _author_part(r, s)[:4])),
     ("ac digest", 2, _autocomplete("digest", "date", lambda r, s: r.choice(s.days)[:7])),
-    ("follow", 5, _follow()),
 ]  # fmt: skip
+
+
+async def _press_save(server: SandboxServer, user: str, rng: random.Random, s: Sample) -> object:
+    card = rng.choice(s.cards)
+    (save,) = [i for i in custom_ids(card["components"]) if i.startswith("save:")]
+    return await server.click(card, save, user=user, locale=rng.choice(["ko", "en-US"]), settle=0.0)
+
+
+def _saved_list() -> Action:
+    async def act(server: SandboxServer, user: str, rng: random.Random, s: Sample) -> object:
+        return await server.invoke_command(
+            "saved", {}, user=user, channel_id="papers", subcommand="list",
+            locale=rng.choice(["ko", "en-US"]), settle=0.0,
+        )  # fmt: skip
+
+    return act
+
+
+# The members' own commands (--mix members): /follow, Save on a card, then their list.
+MEMBER_MIX: list[tuple[str, int, Action]] = [
+    ("follow", 5, _follow()),
+    ("save press", 6, _press_save),
+    ("saved list", 3, _saved_list()),
+]
+CARDS = 60  # public /paper answers the Save presses are made on
+
+
+async def _make_cards(server: SandboxServer, user: str, s: Sample) -> list[Json]:
+    cards = []
+    for arxiv_id in s.ids[:CARDS]:
+        result = await server.invoke_command(
+            "paper", {"query": arxiv_id}, user=user, channel_id="papers"
+        )
+        if result.message and any(i.startswith("save:") for i in custom_ids(
+                result.message.get("components") or [])):  # fmt: skip
+            cards.append(result.message)
+    return cards
 
 
 def _capture(server: SandboxServer) -> None:
@@ -218,11 +262,12 @@ async def _member(
     think: float,
     out: Outcome,
     together: bool = False,
+    mix: list[tuple[str, int, Action]] = MIX,
 ) -> None:
     rng = random.Random(seed)
-    kinds = [k for k, _, _ in MIX]
-    weights = [w for _, w, _ in MIX]
-    actions = {k: a for k, _, a in MIX}
+    kinds = [k for k, _, _ in mix]
+    weights = [w for _, w, _ in mix]
+    actions = {k: a for k, _, a in mix}
     box: list[InteractionRecord] = []
     _captured.set(box)
     if think > 0 and not together:  # members come in as they go on, not all at t=0
@@ -262,7 +307,9 @@ async def _wait_synced(server: SandboxServer, within: float = 120) -> None:
         await asyncio.sleep(0.1)
 
 
-async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> None:
+async def run_mode(
+    mode: str, db: Path, args: argparse.Namespace, s: Sample, members: bool = False
+) -> None:
     server = SandboxServer()
     await server.start()
     snapshot = current_endpoints()
@@ -286,6 +333,9 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
             watch = GcWatch()
         await _wait_synced(server)
         print(f"  bot ready in {time.perf_counter() - started:.1f} s", flush=True)
+        mix = MIX + MEMBER_MIX if members else MIX
+        if members:
+            s.cards = await _make_cards(server, users[0], s)
         warm = Outcome()
         await asyncio.gather(
             *(_member(server, u, 1000 + i, s, [3], 0, warm) for i, u in enumerate(users[:10]))
@@ -299,7 +349,7 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
             stalls = LoopStalls()
             await asyncio.gather(
                 *(
-                    _member(server, u, i, s, budget, args.think, out, args.together)
+                    _member(server, u, i, s, budget, args.think, out, args.together, mix)
                     for i, u in enumerate(users)
                 )
             )
@@ -313,7 +363,8 @@ async def run_mode(mode: str, db: Path, args: argparse.Namespace, s: Sample) -> 
             store = inline[1]
             cache = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
             cache |= watch.stats() | harness_stalls
-        report(mode, args, out, elapsed, cpu, cache)
+        report(f"{mode}, {'with' if members else 'without'} Save and /saved", args, out,
+               elapsed, cpu, cache)  # fmt: skip
     finally:
         if proc is not None:
             await _stop(proc)
@@ -433,6 +484,11 @@ def main() -> None:
         "--cache", type=int, default=ENTRIES, help="the bot's lookup cache entries (0: off)"
     )
     parser.add_argument("--db", type=Path, help="this database instead of the cached one")
+    parser.add_argument(
+        "--mix", choices=["base", "members", "both"], default="base",
+        help="members: add Save presses and /saved list; both: without, then with them",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each mix, alternating")
     args = parser.parse_args()
     db = args.db or build(args.papers)
     s = sample(db, random.Random(args.seed))
@@ -440,8 +496,10 @@ def main() -> None:
         f"{db.name} ({args.papers} synthetic papers + shared digests), {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}"
     )
+    mixes = {"base": [False], "members": [True], "both": [False, True]}[args.mix] * args.rounds
     for mode in ["split", "inline"] if args.mode == "both" else [args.mode]:
-        asyncio.run(run_mode(mode, db, args, s))
+        for members in mixes:
+            asyncio.run(run_mode(mode, db, args, s, members))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ FEATURES = (
     "bot.features.daily",
     "bot.features.enrich",
     "bot.features.follows",
+    "bot.features.saved",
+    "bot.features.privacy",
 )
 
 

@@ -163,6 +163,49 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "alert_matched": "Matched",
         "alert_by_keyword": "words `{query}`",
         "alert_by_author": "author `{query}`",
+        # saved papers, papers from a message, privacy (bot/cards.py, bot/features/saved/,
+        # bot/features/privacy/)
+        "save": "Save",
+        "save_pick": "Save one of these…",
+        "save_n": "Save {n}",
+        "saved_added": "🔖 Saved · {papers} in your list\n{title}",
+        "saved_already": "🔖 Already in your list · {papers}\n{title}",
+        "saved_full": "Your list is full: it holds at most {limit} papers. Remove some with "
+        "`/saved remove` (export the list first with `/saved export` to keep it), then save "
+        "again.",
+        "saved_undo": "Undo",
+        "saved_undone": "Removed from your list · {papers}\n{title}",
+        "saved_gone": "arXiv:{id} is not in the digests any more, so it cannot be saved.",
+        "saved_list_title": "Your saved papers",
+        "saved_empty": "Your list is empty. Press 🔖 Save on a paper card (`/paper`, "
+        "`/search`, the daily post) to add one.",
+        "saved_removed": "Removed from your list · {papers} left\n{title}",
+        "saved_not_in_list": "`{query}` is not in your saved papers. Start typing in the "
+        "`paper` option to pick one of yours.",
+        "saved_exported": "Your saved papers ({papers}) as {format}: `{file}`.",
+        "papers_none": "no papers",
+        "find_none": "No arXiv ids or arXiv / Hugging Face paper links in this message.",
+        "find_found": "Papers in this message: {papers}.",
+        "find_outside": "Outside the digests (not loaded in this bot), on arXiv:",
+        "find_more": "… and {count} more ids, not shown.",
+        "privacy_title": "What papers-bot stores about you",
+        "privacy_nothing": "Nothing: papers-bot stores no data about you.",
+        "privacy_footer": "`/privacy forget-me` deletes all of it. Papers and digests are public "
+        "data; the logs name interactions and error codes, not members.",
+        "privacy_saved_papers": "Saved papers: {count} (the arXiv id and when you saved it), "
+        "for `/saved`",
+        "privacy_subscriptions": "Daily-post subscriptions you set up: {count} (your member "
+        "id is kept with each as who set it up; the channel's posts go on without it)",
+        "privacy_members": "Your member record (language, first seen), which your other data "
+        "is kept under",
+        "forget_confirm": "Delete everything papers-bot stores about you?\n{what}\n"
+        "This cannot be undone.",
+        "forget_button": "Delete everything",
+        "forget_keep": "Keep it",
+        "forget_done": "Deleted. papers-bot stores nothing about you now.\n{what}",
+        "forget_kept": "Nothing was deleted.",
+        "forget_nothing": "papers-bot stores nothing about you: there is nothing to delete.",
+        "forget_not_yours": "Only the member who asked can confirm this.",
     },
     "ko": {
         "authors": "저자",
@@ -311,6 +354,47 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "alert_matched": "팔로우",
         "alert_by_keyword": "단어 `{query}`",
         "alert_by_author": "저자 `{query}`",
+        # saved papers, papers from a message, privacy
+        "save": "저장",
+        "save_pick": "이 중 하나 저장…",
+        "save_n": "{n}번 저장",
+        "saved_added": "🔖 저장했습니다 · 내 목록 {papers}\n{title}",
+        "saved_already": "🔖 이미 내 목록에 있습니다 · {papers}\n{title}",
+        "saved_full": "목록이 가득 찼습니다: 최대 {limit}편까지 저장할 수 있습니다. "
+        "`/저장목록 삭제`로 몇 편을 빼고 (보관하려면 먼저 `/저장목록 내보내기`) "
+        "다시 저장해 주세요.",
+        "saved_undo": "되돌리기",
+        "saved_undone": "내 목록에서 뺐습니다 · {papers}\n{title}",
+        "saved_gone": "arXiv:{id}는 이제 다이제스트에 없어서 저장할 수 없습니다.",
+        "saved_list_title": "내가 저장한 논문",
+        "saved_empty": "목록이 비어 있습니다. 논문 카드(`/논문`, `/검색`, 데일리 게시물)의 "
+        "🔖 저장을 눌러 추가하세요.",
+        "saved_removed": "내 목록에서 뺐습니다 · 남은 논문 {papers}\n{title}",
+        "saved_not_in_list": "`{query}`는 내 저장 목록에 없습니다. `논문` 옵션에 입력하기 "
+        "시작하면 내 목록에서 고를 수 있습니다.",
+        "saved_exported": "저장한 논문 ({papers}) {format} 파일: `{file}`.",
+        "papers_none": "논문 없음",
+        "find_none": "이 메시지에는 arXiv ID나 arXiv / Hugging Face 논문 링크가 없습니다.",
+        "find_found": "이 메시지의 논문: {papers}.",
+        "find_outside": "다이제스트에 없는 논문 (이 봇에 없음), arXiv 링크:",
+        "find_more": "… 그 밖에 ID {count}개는 표시하지 않았습니다.",
+        "privacy_title": "papers-bot이 저장한 내 정보",
+        "privacy_nothing": "없음: papers-bot은 나에 대한 정보를 저장하고 있지 않습니다.",
+        "privacy_footer": "`/개인정보 내정보삭제`로 모두 지울 수 있습니다. 논문과 다이제스트는 "
+        "공개 자료이고, 로그에는 회원이 아니라 상호작용과 오류 코드만 남습니다.",
+        "privacy_saved_papers": "저장한 논문: {count}편 (arXiv ID와 저장한 시각), `/저장목록`용",
+        "privacy_subscriptions": "내가 설정한 데일리 게시 구독: {count}개 (누가 설정했는지로 "
+        "내 회원 ID가 함께 저장됨; 지워도 채널 게시는 계속됨)",
+        "privacy_members": "내 회원 기록 (언어, 처음 본 날): 다른 내 정보의 기준",
+        "forget_confirm": "papers-bot이 저장한 내 정보를 모두 지울까요?\n{what}\n"
+        "되돌릴 수 없습니다.",
+        "forget_button": "모두 삭제",
+        "forget_keep": "그대로 두기",
+        "forget_done": "삭제했습니다. 이제 papers-bot은 나에 대한 정보를 저장하고 있지 "
+        "않습니다.\n{what}",
+        "forget_kept": "아무것도 지우지 않았습니다.",
+        "forget_nothing": "papers-bot이 저장한 내 정보가 없어서 지울 것이 없습니다.",
+        "forget_not_yours": "요청한 사람만 확인할 수 있습니다.",
     },
 }
 
@@ -416,6 +500,23 @@ COMMANDS: Final[dict[str, dict[str, str]]] = {
             '한국어 또는 영어 단어; 정확한 구절은 "따옴표"로 (최대 100자)'
         ),
         "One of your follows": "내 팔로우 중 하나",
+        # saved papers, papers from a message, privacy
+        "saved": "저장목록",
+        "export": "내보내기",
+        "format": "파일형식",
+        "privacy": "개인정보",
+        "show": "보기",
+        "forget-me": "내정보삭제",
+        "Find papers": "논문 찾기",
+        "Your saved papers": "내가 저장한 논문",
+        "List your saved papers, newest first": "저장한 논문 목록 (최근 저장한 순)",
+        "Remove a paper from your saved papers": "저장 목록에서 논문 빼기",
+        "Download your saved papers as a file": "저장한 논문을 파일로 내려받기",
+        "A paper in your list": "내 목록의 논문",
+        "The file's format": "파일 형식",
+        "What papers-bot stores about you": "papers-bot이 저장한 내 정보",
+        "List what is stored about you": "저장된 내 정보 보기",
+        "Delete everything stored about you": "저장된 내 정보 모두 삭제",
     },
 }
 

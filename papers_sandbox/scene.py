@@ -181,6 +181,7 @@ async def play(t: Transcript, server: SandboxServer, bot: PapersBot, clock: Scen
     await _show(t, server, "minji", f"/paper query:{BUILT_PAPER}", options=query)
     await _show(t, server, "sandbox-owner", "/daily status", subcommand="status")
     await _follow_and_alert(t, server, bot, clock)
+    await _save_and_export(t, server)
 
 
 async def _daily_post(
@@ -249,6 +250,24 @@ async def _follow_and_alert(
     for message in server.dms("minji"):
         t.message(message)
     await _show(t, server, "minji", "/follow status", subcommand="status", locale="ko")
+
+
+async def _save_and_export(t: Transcript, server: SandboxServer) -> None:
+    """A member saves a paper from the daily post's menu, then exports the list as a file."""
+    t.step("Saving a paper from the daily post, exporting the list")
+    card = next(
+        m
+        for m in reversed(server.messages("papers"))
+        if "save:pick" in custom_ids(m.get("components") or [])
+    )
+    (menu,) = [c for row in card["components"] for c in row["components"]]
+    option = menu["options"][0]
+    t.member("minji", f"picks {option['label']!r} in “{menu['placeholder']}”")
+    saved = await server.click(card, "save:pick", user="minji", values=[option["value"]])
+    for message in saved.messages:
+        t.message(message)
+    await _show(t, server, "minji", "/saved export format:bibtex",
+                options={"format": "bibtex"}, subcommand="export")  # fmt: skip
 
 
 async def _settle(count: Any, quiet: float = 1.0, limit: float = 20.0) -> None:

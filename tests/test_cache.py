@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.models import Sort
 from bot.store import PaperStore
 from bot.store.cache import CHECK_EVERY, LookupCache
+from bot.store.saved import SavedStore
 from tests.test_store import day, entry
 
 D = dt.date(2024, 6, 12)
@@ -27,13 +28,11 @@ async def _value(v: object) -> object:
     return v
 
 
-def _watched_by(
-    store: PaperStore, path: Path, clock: Clock, *, check_every: float = CHECK_EVERY
-) -> None:
+def _watched_by(store: PaperStore, clock: Clock, *, check_every: float = CHECK_EVERY) -> None:
     """Give `store` a cache on a fake clock (closing the one it opened with)."""
     store.cache.close()
     # closed with the store
-    store.db.cache = LookupCache(path, clock=clock, check_every=check_every)
+    store.db.cache = LookupCache(store.db.data_version, clock=clock, check_every=check_every)
 
 
 async def test_the_least_recently_used_answer_is_forgotten_first() -> None:
@@ -112,7 +111,7 @@ async def test_loading_in_another_process_shows_within_the_check_interval(
     path = tmp_path / "p.db"
     async with await PaperStore.open(path) as bot, await PaperStore.open(path) as loader:
         clock = Clock()
-        _watched_by(bot, path, clock, check_every=1.0)
+        _watched_by(bot, clock, check_every=1.0)
         await loader.ingest("a.md", day(D, entry("2406.00001", "Scaling Diffusion")))
         assert (await bot.search("diffusion")).total == 1
 
@@ -126,21 +125,30 @@ async def test_loading_in_another_process_shows_within_the_check_interval(
         assert (await bot.top()).total == 2
 
 
-async def test_a_write_that_changes_nothing_the_bot_reads_still_clears(tmp_path: Path) -> None:
-    """data_version moves on any commit by another connection; the cache errs on forgetting."""
+async def test_another_process_writing_anything_clears_and_own_member_writes_do_not(
+    tmp_path: Path,
+) -> None:
+    """data_version on the writer moves for any commit by another connection (the cache errs
+    on forgetting then); this process's own writes that change lookups say so (`changed`),
+    so its writes of members' data (a Save press) leave the answers in place."""
     path = tmp_path / "p.db"
-    async with await PaperStore.open(path) as store:
+    async with await PaperStore.open(path) as store, await PaperStore.open(path) as other:
         clock = Clock()
-        _watched_by(store, path, clock)
+        _watched_by(store, clock)
         await store.ingest("a.md", day(D, entry("2406.00001", "Scaling Diffusion")))
-        clock.now += 5
-        await store.search("diffusion")  # the load is seen here: a miss
+        await store.search("diffusion")  # a miss
         clock.now += 5
         await store.search("diffusion")  # nothing since: a hit
         assert (store.cache.hits, store.cache.misses) == (1, 1)
 
-        await store.db.writer.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
+        saved = SavedStore(store.db)
+        for minute in range(3):
+            await saved.save(42, "2406.00001", dt.datetime(2026, 1, 1, 0, minute, tzinfo=dt.UTC))
+            clock.now += 5
+            await store.search("diffusion")
+        assert (store.cache.hits, store.cache.misses) == (4, 1)
+
+        await other.db.writer.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
         clock.now += 5
         await store.search("diffusion")
-
-        assert (store.cache.hits, store.cache.misses) == (1, 2)
+        assert (store.cache.hits, store.cache.misses) == (4, 2)

@@ -122,6 +122,9 @@ def test_sandbox_plays_the_scene_from_any_directory(tmp_path: Path) -> None:
     assert "minji › /follow keyword words:강화 학습" in out  # a follow, then the next day's alert
     assert "(a direct message to minji)" in out and "Daily Papers 2025-05-13: 맞는 논문 1편" in out
     assert "팔로우: 단어 `강화 학습`" in out
+    assert "picks '1. Sparse Mixture Routers Learn to Plan' in “Save one of these…”" in out
+    assert "🔖 Saved · 1 paper in your list" in out
+    assert "📎 saved-papers-2025-05-12.bib" in out and "│ @misc{kim2025_2505.06001," in out
     assert "Traceback" not in out + done.stderr
     assert list(tmp_path.iterdir()) == []  # nothing left behind in the working directory
 

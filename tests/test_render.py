@@ -317,7 +317,7 @@ def test_link_buttons_discord_would_refuse_are_left_out() -> None:
     odd = make_paper(arxiv_id="hep-th/" + "9" * 600)  # links past a button's 512 characters
     assert paper_links(odd, "en").children == []
     view = paper_links(make_paper(), "ko")
-    urls = [b.url for b in view.children if isinstance(b, discord.ui.Button)]
+    urls = [b.url for b in view.children if isinstance(b, discord.ui.Button) and b.url]
     assert urls == [
         "https://arxiv.org/abs/2406.01234",
         "https://arxiv.org/pdf/2406.01234",

@@ -3,9 +3,13 @@
 Members repeat each other: the same /top period, today's /digest, a popular word, the next
 page of a search. The papers change only when digests are loaded, so an answer stays right
 until then. `LookupCache` keeps the most recently used answers (immutable values: pages of
-frozen dataclasses) and forgets all of them when the store says the data changed: at once
-for this process's own loads, and for another process's (`papers-bot load` beside a running
-bot) when SQLite's `PRAGMA data_version` moves, checked at most every `check_every` seconds.
+frozen dataclasses) and forgets all of them when the data changed: at once for this process's
+own loads (and any other write of this process that changes what lookups read: it calls
+`changed()`, as loading and enrichment do), and for another process's (`papers-bot load`
+beside a running bot) when `PRAGMA data_version` moves on the Database's writer connection,
+checked at most every `check_every` seconds. That value moves for commits by any *other*
+connection and never for the writer's own, so this process's writes of members' data (saved
+papers, the daily ledger) leave the answers in place (bench/interactions.py --mix both).
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 T = TypeVar("T")
+# The data version other connections' commits move (None: not now, look again later).
+VersionSource = Callable[[], Awaitable[int | None]]
 
 ENTRIES = 512  # answers kept; a page of results is tens of KiB at most
 CHECK_EVERY = 1.0  # seconds between looks at whether another process wrote
@@ -29,12 +33,14 @@ class LookupCache:
 
     def __init__(
         self,
-        path: str | Path | None,
+        watch: VersionSource | None,
         *,
         entries: int = ENTRIES,
         check_every: float = CHECK_EVERY,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`watch`: how to read the data version (Database.data_version); None: the data
+        never changes but through `changed()` (an in-memory database, a test)."""
         self.entries = entries
         self.check_every = check_every
         self.hits = 0
@@ -42,39 +48,33 @@ class LookupCache:
         self._clock = clock
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
         self._generation = 0
-        self._checked_at = clock()
-        # A connection of its own, only ever asked PRAGMA data_version: that reads the WAL
-        # index in shared memory (no query, no lock wait), so it is asked on the event loop.
-        self._watch: sqlite3.Connection | None = None
+        self._checked_at: float | None = None  # the first lookup reads the version
+        self._watch = watch if entries > 0 else None
         self._version: int | None = None
-        if path is not None and str(path) != ":memory:" and entries > 0:
-            self._watch = sqlite3.connect(
-                f"file:{quote(str(Path(path).resolve()))}?mode=ro",  # a '?' or '#' in a name
-                uri=True,
-                check_same_thread=False,
-            )
-            self._version = self._data_version()
-
-    def _data_version(self) -> int | None:
-        if self._watch is None:
-            return None
-        try:
-            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error:  # cannot tell: assume it changed
-            return None
+        self._looking = False
 
     def changed(self) -> None:
         """The data changed (this process wrote): forget every answer."""
         self._generation += 1
         self._answers.clear()
 
-    def _check(self) -> None:
+    async def _check(self) -> None:
         now = self._clock()
-        if self._watch is None or now - self._checked_at < self.check_every:
+        if self._watch is None or self._looking:
+            return
+        if self._checked_at is not None and now - self._checked_at < self.check_every:
+            return
+        self._looking = True
+        try:
+            version = await self._watch()
+        except sqlite3.Error:  # cannot tell: assume it changed
+            version = -1
+        finally:
+            self._looking = False
+        if version is None:  # a write of this process is under way: look at the next lookup
             return
         self._checked_at = now
-        version = self._data_version()
-        if version is None or version != self._version:
+        if version != self._version or version == -1:
             self._version = version
             self.changed()
 
@@ -83,7 +83,7 @@ class LookupCache:
         changed meanwhile, so an answer from before a load is never kept after it)."""
         if self.entries <= 0:
             return await compute()
-        self._check()
+        await self._check()
         if key in self._answers:
             self.hits += 1
             self._answers.move_to_end(key)
@@ -99,6 +99,4 @@ class LookupCache:
 
     def close(self) -> None:
         self._answers.clear()
-        if self._watch is not None:
-            self._watch.close()
-            self._watch = None
+        self._watch = None

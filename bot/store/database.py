@@ -105,8 +105,9 @@ class Database:
         try:
             if str(path) != ":memory:":
                 readers = [await db.connect_reader(path) for _ in range(READERS)]
-            cache = LookupCache(path, entries=cache_entries)
-            database = cls(conn, readers, cache, index_memo=memo, read_timeout=read_timeout)
+            database = cls(conn, readers, None, index_memo=memo, read_timeout=read_timeout)
+            watch = database.data_version if str(path) != ":memory:" else None  # a file only
+            database.cache = LookupCache(watch, entries=cache_entries)
             await database._limit_reads()
         except BaseException:
             for reader in readers:
@@ -114,6 +115,15 @@ class Database:
             await conn.close()
             raise
         return database
+
+    async def data_version(self) -> int | None:
+        """SQLite's `PRAGMA data_version` on the writer: it moves when another connection
+        (another process) commits, never for this process's own writes (bot/store/cache.py).
+        None while a write of this process holds the writer: ask again later."""
+        if self.write_lock.locked():
+            return None
+        rows = await self.writer.execute_fetchall("PRAGMA data_version")
+        return int(next(iter(rows))[0])
 
     async def _limit_reads(self) -> None:
         for reader in self._readers:

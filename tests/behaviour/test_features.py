@@ -23,6 +23,8 @@ from .support import daily_config, lookup_bot
 LOOKUP_COMMANDS = {"paper", "search", "digest", "top", "author", "random", "help"}
 DAILY_COMMANDS = {f"daily {c}" for c in ("subscribe", "unsubscribe", "status", "preview")}
 FOLLOW_COMMANDS = {f"follow {c}" for c in ("keyword", "author", "list", "remove", "status")}
+SAVED_COMMANDS = {"saved list", "saved remove", "saved export"}  # and Find papers: a menu
+PRIVACY_COMMANDS = {"privacy show", "privacy forget-me"}
 
 
 async def commands_of(bot: PapersBot) -> set[str]:
@@ -43,9 +45,12 @@ async def test_the_bot_offers_the_commands_of_the_features_it_loads(
         "bot.features.daily",
         "bot.features.enrich",
         "bot.features.follows",
+        "bot.features.saved",
+        "bot.features.privacy",
     )
     everything = await commands_of(PapersBot(daily_config(), paper_store.db))
-    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} | FOLLOW_COMMANDS == everything
+    member_commands = FOLLOW_COMMANDS | SAVED_COMMANDS | PRIVACY_COMMANDS
+    assert LOOKUP_COMMANDS | DAILY_COMMANDS | {"daily post-now"} | member_commands == everything
 
     lookups = await commands_of(lookup_bot(daily_config(), paper_store))
     assert lookups == LOOKUP_COMMANDS

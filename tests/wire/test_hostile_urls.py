@@ -59,7 +59,7 @@ async def test_paper_answers_for_every_hostile_thumbnail(tmp_path: Path) -> None
             assert embed["title"] == f"Hostile thumbnail {i}"
             assert "image" not in embed and "thumbnail" not in embed
             buttons = [c for row in result.components for c in row["components"]]
-            assert [b["label"] for b in buttons] == ["arXiv", "PDF", "Hugging Face"]
+            assert [b["label"] for b in buttons] == ["arXiv", "PDF", "Hugging Face", "Save"]
 
 
 async def test_the_daily_post_of_a_hostile_digest_goes_out_whole(

@@ -13,6 +13,7 @@ from discord.ext import commands, tasks
 
 from bot import render
 from bot.errors import UserFacingError
+from bot.features.daily.plan import Planned
 from bot.features.daily.service import DailyService
 from bot.i18n_text import locale_of, text
 from bot.inputs import parse_time, parse_zone
@@ -38,6 +39,11 @@ def _manage_guild(interaction: discord.Interaction) -> bool:
     if not member.guild_permissions.manage_guild:
         raise app_commands.MissingPermissions(["manage_guild"])
     return True
+
+
+def _view(item: Planned) -> discord.ui.View:
+    """A planned message's Save components, as send() takes them (MISSING: none)."""
+    return item.view() or discord.utils.MISSING
 
 
 class Daily(commands.Cog):
@@ -239,11 +245,14 @@ class Daily(commands.Cog):
             raise UserFacingError(text(locale, "err_no_digests"))
         first, rest = plan[0], plan[1:PREVIEW_MESSAGES]
         await interaction.response.send_message(
-            content=first.content, embeds=list(first.embeds), ephemeral=True
+            content=first.content, embeds=list(first.embeds), ephemeral=True, view=_view(first)
         )
         for item in rest:
             await interaction.followup.send(
-                content=item.content or "", embeds=list(item.embeds), ephemeral=True
+                content=item.content or "",
+                embeds=list(item.embeds),
+                ephemeral=True,
+                view=_view(item),
             )
         if len(plan) > PREVIEW_MESSAGES:
             await interaction.followup.send(

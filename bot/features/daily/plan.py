@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot import render
+from bot.cards import SaveOffer
 from bot.models import Digest, Paper, PostOrder, PostStyle
 
 
@@ -24,6 +25,11 @@ class Planned:
     embeds: tuple[discord.Embed, ...] = field(default_factory=tuple)
     in_thread: bool = False
     thread_name: str | None = None  # set on the message a thread is started from
+    save: SaveOffer | None = None  # its cards' Save button or "Save one of these…" menu
+
+    def view(self) -> discord.ui.View | None:
+        """The message's components (Save), or None."""
+        return self.save.view() if self.save and self.save.papers else None
 
     def signature(self) -> tuple[str, tuple[str, ...]]:
         return signature(self.content, self.embeds)
@@ -49,6 +55,7 @@ def encode_plan(plan: Sequence[Planned]) -> bytes:
             "embeds": [e.to_dict() for e in p.embeds],
             "in_thread": p.in_thread,
             "thread_name": p.thread_name,
+            "save": p.save.to_json() if p.save else None,
         }
         for p in plan
     ]
@@ -65,6 +72,7 @@ def decode_plan(body: bytes) -> list[Planned]:
             embeds=tuple(discord.Embed.from_dict(e) for e in item["embeds"]),
             in_thread=item["in_thread"],
             thread_name=item["thread_name"],
+            save=SaveOffer.from_json(item["save"]) if item.get("save") else None,
         )
         for item in json.loads(zlib.decompress(body))
     ]
@@ -88,7 +96,9 @@ def plan_post(
     source_url: str | None,
     locale: str = "ko",
 ) -> list[Planned]:
-    """The messages, in order. `papers` is the selected subset of the digest's papers."""
+    """The messages, in order. `papers` is the selected subset of the digest's papers. Each
+    message of cards offers them to save: a thread's card its Save button, a message of
+    several cards a "Save one of these…" menu."""
     header = render.digest_header(digest.day, len(papers), source_url=source_url, locale=locale)
     if style == PostStyle.COMPACT:
         lines = render.compact_digest(digest.day, papers, source_url=source_url, locale=locale)
@@ -98,10 +108,15 @@ def plan_post(
         plan = [Planned(0, content=header, thread_name=name)]
         for i, paper in enumerate(papers, start=1):
             embed = render.paper_embed(paper, locale=locale)
-            plan.append(Planned(i, embeds=(embed,), in_thread=True))
+            offer = SaveOffer(((paper.arxiv_id, paper.title),), locale, i)
+            plan.append(Planned(i, embeds=(embed,), in_thread=True, save=offer))
         return plan
     briefs = [render.paper_brief(p, i, locale) for i, p in enumerate(papers, start=1)]
     plan = [Planned(0, content=header)]
+    number = 1
     for i, group in enumerate(render.pack_embeds(briefs), start=1):
-        plan.append(Planned(i, embeds=tuple(group)))
+        cards = papers[number - 1 : number - 1 + len(group)]
+        offer = SaveOffer(tuple((p.arxiv_id, p.title) for p in cards), locale, number)
+        plan.append(Planned(i, embeds=tuple(group), save=offer))
+        number += len(group)
     return plan

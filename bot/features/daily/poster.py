@@ -181,6 +181,7 @@ class Poster:
                 embeds=list(item.embeds),
                 nonce=nonce(channel.id, day, claim.generation, item.seq),
                 allowed_mentions=NONE,
+                view=item.view() or discord.utils.MISSING,  # Save (bot/cards.py)
             )
             done[item.seq] = (message.id, message.channel.id)
             sent += 1

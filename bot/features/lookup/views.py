@@ -29,6 +29,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.answer import TimelyResponse, in_time
+from bot.cards import with_save
 from bot.errors import answer_error, describe
 from bot.i18n_text import text
 from bot.models import Enrichment, Paper
@@ -362,11 +363,11 @@ RESULT_ITEMS = (PageTurn, OpenPaper, OldResults)  # what presses on result lists
 
 def paper_links(paper: Paper, locale: str, enrichment: Enrichment | None = None) -> discord.ui.View:
     """Link buttons to the arXiv page, the PDF and the Hugging Face page, then the code and
-    the project page where enrichment knows them (https only)."""
+    the project page where enrichment knows them (https only), and Save."""
     view = discord.ui.View(timeout=None)
     links = [("arXiv", paper.abs_url), ("PDF", paper.pdf_url), (text(locale, "hf"), paper.hf_url)]
     links += render.enrichment_links(enrichment, locale=locale)
     for label, link in links:
         if url := render.embed_url(link, render.BUTTON_URL_LIMIT):  # else Discord refuses all
             view.add_item(discord.ui.Button(label=label, url=url))
-    return view
+    return with_save(view, paper.arxiv_id, locale)

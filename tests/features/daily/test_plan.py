@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zlib
 
 import pytest
 
@@ -87,4 +89,36 @@ def test_a_stored_plan_comes_back_as_the_same_messages(style: PostStyle) -> None
         [e.to_dict() for e in p.embeds] for p in plan
     ]
     assert [p.signature() for p in again] == [p.signature() for p in plan]
+    assert [p.save for p in again] == [p.save for p in plan]  # Save, after a restart too
     assert encode_plan(again) == body  # one plan, one stored form (shared across channels)
+
+
+def test_each_message_of_cards_offers_its_papers_to_save() -> None:
+    d = digest(23)
+    embeds = plan_post(d, PostStyle.EMBEDS, papers=d.papers, source_url=None)
+    offers = [p.save for p in embeds[1:]]
+    assert embeds[0].save is None
+    offered = [arxiv_id for o in offers if o for arxiv_id, _ in o.papers]
+    assert offered == [p.arxiv_id for p in d.papers]
+    cards = [e.url for p in embeds[1:] for e in p.embeds]
+    assert cards == [f"https://arxiv.org/abs/{i}" for i in offered]  # menu and cards agree
+    assert [o.numbered_from for o in offers if o][1] == len(embeds[1].embeds) + 1
+
+    thread = plan_post(d, PostStyle.THREAD, papers=d.papers, source_url=None)
+    assert [p.save.papers[0][0] if p.save else None for p in thread] == [
+        None,
+        *(p.arxiv_id for p in d.papers),
+    ]
+    compact = plan_post(d, PostStyle.COMPACT, papers=d.papers, source_url=None)
+    assert all(p.save is None and p.view() is None for p in compact)
+
+
+def test_a_plan_stored_before_save_existed_is_sent_without_it() -> None:
+    d = digest(3)
+    plan = plan_post(d, PostStyle.EMBEDS, papers=d.papers, source_url=None)
+    old = json.loads(zlib.decompress(encode_plan(plan)))
+    for item in old:
+        del item["save"]
+    again = decode_plan(zlib.compress(json.dumps(old).encode()))
+    assert [p.save for p in again] == [None, None]
+    assert [p.signature() for p in again] == [p.signature() for p in plan]
