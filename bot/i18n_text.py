@@ -198,6 +198,15 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "id is kept with each as who set it up; the channel's posts go on without it)",
         "privacy_members": "Your member record (language, first seen), which your other data "
         "is kept under",
+        "privacy_alert_messages": "Alert messages sent to you: {count} (their message ids, so "
+        "an alert is never sent twice)",
+        "privacy_alerts": "Daily alerts: {count} (the day, how many papers and messages, "
+        "whether it was delivered)",
+        "privacy_follows": "Follows: {count} (the words or author names), for `/follow`",
+        "privacy_follow_guilds": "Servers you used `/follow` in: {count} (alerts go only while "
+        "you share one with the bot)",
+        "privacy_follow_members": "Where your alerts go: {count} (your DM channel with the bot, "
+        "your language, any delivery problem)",
         "forget_confirm": "Delete everything papers-bot stores about you?\n{what}\n"
         "This cannot be undone.",
         "forget_button": "Delete everything",
@@ -386,6 +395,13 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "privacy_subscriptions": "내가 설정한 데일리 게시 구독: {count}개 (누가 설정했는지로 "
         "내 회원 ID가 함께 저장됨; 지워도 채널 게시는 계속됨)",
         "privacy_members": "내 회원 기록 (언어, 처음 본 날): 다른 내 정보의 기준",
+        "privacy_alert_messages": "내게 보낸 알림 메시지: {count}개 (같은 알림을 두 번 보내지 "
+        "않도록 메시지 ID)",
+        "privacy_alerts": "데일리 알림: {count}개 (날짜, 논문·메시지 수, 전달 여부)",
+        "privacy_follows": "팔로우: {count}개 (단어나 저자 이름), `/팔로우`용",
+        "privacy_follow_guilds": "`/팔로우`를 쓴 서버: {count}개 (봇과 함께 있는 서버가 있을 "
+        "때만 알림)",
+        "privacy_follow_members": "알림 받는 곳: {count}개 (봇과의 DM 채널, 언어, 전달 문제)",
         "forget_confirm": "papers-bot이 저장한 내 정보를 모두 지울까요?\n{what}\n"
         "되돌릴 수 없습니다.",
         "forget_button": "모두 삭제",

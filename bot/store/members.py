@@ -28,6 +28,14 @@ class MemberTable:
 
 MEMBER_DATA: tuple[MemberTable, ...] = (
     MemberTable("saved_papers", "member_id"),
+    # Follows and alerts (bot/store/follows.py). A day's alerts are planned once for the
+    # members who then had follows (alert_days), so dropping a member's ledger rows sends
+    # nothing again: without follows they are in no later plan.
+    MemberTable("alert_messages", "member_id"),
+    MemberTable("alerts", "member_id"),
+    MemberTable("follows", "member_id"),
+    MemberTable("follow_guilds", "member_id"),
+    MemberTable("follow_members", "member_id"),
     # A subscription is the server's: it stays, without who set it up.
     MemberTable("subscriptions", "created_by", Forget.CLEAR),
     MemberTable("members", "member_id"),

@@ -15,7 +15,12 @@ FOG_ID = "2505.01964"
 
 @pytest.fixture
 def simcord_bot(paper_store: PaperStore) -> PapersBot:
-    features = ("bot.features.lookup", "bot.features.saved", "bot.features.privacy")
+    features = (
+        "bot.features.lookup",
+        "bot.features.follows",
+        "bot.features.saved",
+        "bot.features.privacy",
+    )
     return PapersBot(make_config(), paper_store.db, features=features)
 
 
@@ -77,3 +82,31 @@ async def test_keep_it_deletes_nothing(world: World) -> None:
     assert kept.content == "Nothing was deleted." and not components(kept)
     listed = response(await world.bob.slash(world.channel, "saved list"))
     assert len(listed.embeds) == 2  # the header and the one card
+
+
+async def test_forget_me_deletes_follows_with_the_saved_papers(world: World) -> None:
+    followed = await world.bob.slash(world.channel, "follow keyword", words="diffusion")
+    assert response(followed).content.startswith("Following the words `diffusion`")
+    await world.bob.slash(world.channel, "follow author", name="Kim")
+    await save(world, TINY_ID)
+    await world.alice.slash(world.channel, "follow keyword", words="robots")  # alice's stays
+
+    (embed,) = response(await world.bob.slash(world.channel, "privacy show")).embeds
+    shown = embed.description or ""
+    assert "• Follows: 2 (the words or author names), for `/follow`" in shown
+    assert "• Servers you used `/follow` in: 1" in shown
+    assert "• Saved papers: 1" in shown
+
+    question = response(await world.bob.slash(world.channel, "privacy forget-me"))
+    assert "• Follows: 2" in (question.content or "")
+    await world.bob.click(question, label="Delete everything")
+
+    (embed,) = response(await world.bob.slash(world.channel, "privacy show")).embeds
+    assert embed.description == "Nothing: papers-bot stores no data about you."
+    mine = response(await world.bob.slash(world.channel, "follow list"))
+    assert "You follow nothing yet" in (mine.content or "") + "".join(
+        e.description or "" for e in mine.embeds
+    )
+    theirs = response(await world.alice.slash(world.channel, "follow list"))
+    assert "robots" in "".join(e.description or "" for e in theirs.embeds) + (theirs.content or "")
+    assert world.env.errors == []
