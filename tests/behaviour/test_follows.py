@@ -25,6 +25,12 @@ def simcord_bot(daily_bot: PapersBot) -> PapersBot:
     return daily_bot
 
 
+def leaf_components(message: discord.Message) -> list[discord.Component]:
+    """The buttons and menus of a message, row by row."""
+    rows = [row for row in message.components if isinstance(row, discord.ActionRow)]
+    return [child for row in rows for child in row.children]
+
+
 def dms(daily: DailyWorld, member: simcord.MemberActor) -> list[discord.Message]:
     """The bot's messages in the member's DM channel with it."""
     bot_id = daily.env.backend.bot_user.id
@@ -81,6 +87,9 @@ async def test_following_words_brings_the_next_days_alert(daily: DailyWorld) -> 
     assert card.title == f"1. {paper_title(JAN_2, 1)}"
     assert card.url == f"https://arxiv.org/abs/{paper_id(JAN_2, 1)}"
     assert matched(card) == 'words `"Finding number 2"`'
+    (save,) = leaf_components(alert)  # the card's Save
+    assert isinstance(save, discord.Button)
+    assert save.custom_id == f"save:{paper_id(JAN_2, 1)}" and save.label == "Save"
     await next_tick(daily)
     assert len(dms(daily, daily.member)) == 1  # once per day
     assert dms(daily, daily.admin) == []  # who follows nothing gets nothing
@@ -96,6 +105,9 @@ async def test_each_paper_says_which_follows_matched(daily: DailyWorld) -> None:
     first, second, third = alert.embeds
     assert matched(first) == "words `finding` · author `author 0 kim`"
     assert matched(second) == matched(third) == "words `finding`"
+    (menu,) = leaf_components(alert)  # "Save one of these…"
+    assert isinstance(menu, discord.SelectMenu) and menu.custom_id == "save:pick"
+    assert [o.label for o in menu.options] == [e.title for e in alert.embeds]
 
 
 async def test_author_autocomplete_is_authors(daily: DailyWorld) -> None:

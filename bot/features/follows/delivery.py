@@ -216,6 +216,7 @@ class Deliverer:
             message = await channel.send(
                 content=item.content,
                 embeds=list(item.embeds),
+                view=item.view() or discord.utils.MISSING,  # Save (bot/cards.py)
                 nonce=nonce(claim.member_id, claim.day, item.seq),
                 allowed_mentions=NONE,
             )

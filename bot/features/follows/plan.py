@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot import render
+from bot.cards import SaveOffer
 from bot.i18n_text import text
 from bot.models import FollowKind, Paper
 
@@ -29,6 +30,11 @@ class AlertMessage:
     content: str
     embeds: tuple[discord.Embed, ...] = field(default_factory=tuple)
     papers: tuple[str, ...] = ()  # arXiv ids of its cards, in order
+    save: SaveOffer | None = None  # its cards' Save button or "Save one of these…" menu
+
+    def view(self) -> discord.ui.View | None:
+        """The message's components (Save, bot/cards.py), or None."""
+        return self.save.view() if self.save and self.save.papers else None
 
     def signature(self) -> tuple[str, tuple[str, ...]]:
         return signature(self.content, self.embeds)
@@ -80,11 +86,12 @@ def plan_alert(
     start = 0
     for seq, group in enumerate(groups):
         content = head if seq == 0 else text(locale, "alert_more", part=seq + 1, parts=len(groups))
-        ids = tuple(p.arxiv_id for p in chosen[start : start + len(group)])
+        shown = chosen[start : start + len(group)]
+        offer = SaveOffer(tuple((p.arxiv_id, p.title) for p in shown), locale, start + 1)
         start += len(group)
-        messages.append(
-            AlertMessage(seq, render.shorten(content, render.CONTENT_LIMIT), tuple(group), ids)
-        )
+        content = render.shorten(content, render.CONTENT_LIMIT)
+        ids = tuple(p.arxiv_id for p in shown)
+        messages.append(AlertMessage(seq, content, tuple(group), ids, offer))
     return messages
 
 
@@ -96,6 +103,7 @@ def encode(messages: Sequence[AlertMessage]) -> bytes:
             "content": m.content,
             "embeds": [e.to_dict() for e in m.embeds],
             "papers": list(m.papers),
+            "save": m.save.to_json() if m.save else None,
         }
         for m in messages
     ]
@@ -110,6 +118,7 @@ def decode(body: bytes) -> list[AlertMessage]:
             item["content"],
             tuple(discord.Embed.from_dict(e) for e in item["embeds"]),
             tuple(item["papers"]),
+            SaveOffer.from_json(item["save"]) if item.get("save") else None,
         )
         for item in json.loads(zlib.decompress(body))
     ]
