@@ -124,7 +124,7 @@ def test_sandbox_plays_the_scene_from_any_directory(tmp_path: Path) -> None:
     assert "팔로우: 단어 `강화 학습`" in out
     assert "picks '1. Sparse Mixture Routers Learn to Plan' in “Save one of these…”" in out
     assert "🔖 Saved · 1 paper in your list" in out
-    assert "📎 saved-papers-2025-05-12.bib" in out and "│ @misc{kim2025_2505.06001," in out
+    assert "📎 saved-papers-2025-05-13.bib" in out and "│ @misc{kim2025_2505.06001," in out
     assert "Traceback" not in out + done.stderr
     assert list(tmp_path.iterdir()) == []  # nothing left behind in the working directory
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from bot.features.follows.cog import Follows
 from bot.features.follows.delivery import LEASE
@@ -227,3 +229,35 @@ async def test_80_matching_papers_arrive_split_none_dropped(
     assert titles == [f"{i}. Paper {i}: learning things at scale, part {i}" for i in range(1, 81)]
     assert len(messages) == 8
     assert "80 matching papers" in str(messages[0]["content"])
+
+
+async def test_a_claim_refused_by_a_locked_database_ends_only_that_worker(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One worker meeting "database is locked" (another process past the busy timeout) stops
+    for this tick; the run does not break off while the others send, and every member
+    gets the alert once."""
+    db = tmp_path / "papers.db"
+    await seed(sandbox, db, MEMBERS)
+    await load_digest(db, DAILY_DAY, 3)
+    bot = await started(sandbox, db, SceneClock(DAILY_POST_AT))
+    deliverer = cog(bot).service.deliverer
+    deliverer.concurrency = 2
+    store = deliverer.store
+    claim, refused = store.claim, []
+
+    async def locked_once(**kwargs: Any) -> Any:
+        if not refused:
+            refused.append(True)
+            raise sqlite3.OperationalError("database is locked")
+        return await claim(**kwargs)
+
+    store.claim = locked_once  # type: ignore[method-assign]
+    try:
+        counts = await cog(bot).service.tick()
+    finally:
+        await bot.close()
+    assert refused and counts is not None
+    assert counts.outcomes == {"done": len(MEMBERS)}
+    for name in MEMBERS:
+        assert len(headers(sandbox, name)) == 1, name

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -98,7 +99,17 @@ class Deliverer:
     async def _work(self, since: dt.date, counts: Counts) -> None:
         while True:
             now = self.clock()
-            claim = await self.store.claim(owner=self.owner, now=now, lease=self.lease, since=since)
+            try:
+                claim = await self.store.claim(
+                    owner=self.owner, now=now, lease=self.lease, since=since
+                )
+            except sqlite3.Error as exc:
+                # e.g. "database is locked" by another process past the busy timeout: this
+                # worker stops for this run (nothing was claimed); the others and the next
+                # tick go on. Raising here would end the run while the other workers still
+                # send, with their leases no longer renewed.
+                log.warning("could not claim an alert (%s); trying again next tick", exc)
+                return
             if claim is None:
                 return
             key = (claim.member_id, claim.day)
