@@ -244,7 +244,8 @@ async def test_a_claim_refused_by_a_locked_database_ends_only_that_worker(
     deliverer = cog(bot).service.deliverer
     deliverer.concurrency = 2
     store = deliverer.store
-    claim, refused = store.claim, []
+    claim = store.claim
+    refused: list[bool] = []
 
     async def locked_once(**kwargs: Any) -> Any:
         if not refused:
