@@ -79,7 +79,8 @@ def _bare(files: list[Path], db: Path) -> float:
     conn.executemany("INSERT INTO papers VALUES (?,?,?,?,?,?,?,?,?)", papers)
     conn.executemany("INSERT INTO appearances VALUES (?,?,?,?,?,?,?,?,?,?,?)", apps)
     conn.executemany(
-        "INSERT INTO digest_files VALUES (?, ?)", [(i, str(p)) for i, p in enumerate(files, 1)]
+        "INSERT INTO digest_files (id, source) VALUES (?, ?)",
+        [(i, str(p)) for i, p in enumerate(files, 1)],
     )
     conn.executemany("INSERT INTO holdings VALUES (?,?,?,?,?)", held)
     conn.executemany("INSERT INTO papers_fts (rowid, title, authors, body) VALUES (?,?,?,?)", fts)
