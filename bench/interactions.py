@@ -363,7 +363,7 @@ async def run_mode(
             store = inline[1]
             cache = {"cache_hits": store.cache.hits, "cache_misses": store.cache.misses}
             cache |= watch.stats() | harness_stalls
-        report(f"{mode}, {'with' if members else 'without'} Save and /saved", args, out,
+        report(f"{mode}, {'with' if members else 'without'} /follow, Save and /saved", args, out,
                elapsed, cpu, cache)  # fmt: skip
     finally:
         if proc is not None:
