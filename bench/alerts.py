@@ -31,7 +31,6 @@ import argparse
 import asyncio
 import collections
 import contextlib
-import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -46,12 +45,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from fanout import config as bot_config  # the fan-out bench's bot: no sources, Hugging Face off
+
 from bot.app import PapersBot
-from bot.config import Config
 from bot.digest.ingest import load_files
 from bot.digest.parse import parse
 from bot.features.follows.cog import Follows
-from bot.models import Entry, FollowKind, LogLevel
+from bot.models import Entry, FollowKind
 from bot.store import Database, PaperStore
 from bot.store.follows import Follow, FollowStore
 from papers_sandbox import SandboxServer, World, restore_endpoints
@@ -234,26 +234,6 @@ def fanout_world(members: int) -> World:
     w = World()
     w.add_guild("Bench", channels=["papers"], members=[f"member{i:05d}" for i in range(members)])
     return w
-
-
-def bot_config(db: Path, server: SandboxServer, rate: float | None) -> Config:
-    base = Config()
-    daily = base.daily if rate is None else dataclasses.replace(
-        base.daily, global_rate_per_second=rate
-    )  # fmt: skip
-    return dataclasses.replace(
-        base,
-        database=str(db),
-        log_level=LogLevel.WARNING,
-        discord=dataclasses.replace(
-            base.discord,
-            api_base=server.api_base,
-            gateway_url=server.gateway_url,
-            sync_on_start=False,
-        ),
-        sources=dataclasses.replace(base.sources, folders=(), url_template=None),
-        daily=daily,
-    )
 
 
 def received(server: SandboxServer) -> dict[int, list[tuple[str, tuple[str, ...]]]]:
