@@ -333,7 +333,7 @@ def test_mentions_in_summary_and_title_are_defused() -> None:
         text = f"{embed.title}\n{embed.description}"
         assert not MASS.search(text)
         assert "<@123>" in text
-    assert not MASS.search("\n".join(compact_digest(DAY, [paper], source_url=None)))
+    assert not MASS.search("\n".join(m.content for m in compact_digest(DAY, [paper], source_url=None)))
 
 
 # --- paper_brief ------------------------------------------------------------------------------
@@ -469,9 +469,11 @@ def test_compact_digest_splits_at_lines_and_lists_every_paper_once() -> None:
         make_paper(arxiv_id=f"2406.{i:05d}", title=f"Title ]{i}[ `x` " + "long " * 60, votes=i)
         for i in range(150)
     ]
-    messages = compact_digest(DAY, papers, source_url="https://example.org/a b.md")
+    parts = compact_digest(DAY, papers, source_url="https://example.org/a b.md")
+    messages = [m.content for m in parts]
     assert len(messages) > 1
     assert all(len(m) <= 2000 for m in messages)
+    assert [p.arxiv_id for m in parts for p in m.listed(papers)] == [p.arxiv_id for p in papers]
     lines = "\n".join(messages).split("\n")
     assert lines[0] == (
         "**Daily Papers — 2024-06-12** · 150 papers · [Source](<https://example.org/a%20b.md>)"
@@ -485,12 +487,25 @@ def test_compact_digest_splits_at_lines_and_lists_every_paper_once() -> None:
 
 def test_compact_digest_small_and_korean() -> None:
     out = compact_digest(DAY, [make_paper(votes=None)], source_url=None, locale="ko")
-    assert out == [
+    assert [m.content for m in out] == [
         "**Daily Papers — 2024-06-12** · 논문 1편\n"
         "1. [Folding Paper Cranes with Diffusion](<https://arxiv.org/abs/2406.01234>) — 👍 –"
     ]
     empty = compact_digest(DAY, [], source_url=None)
-    assert empty == ["**Daily Papers — 2024-06-12** · 0 papers\nNo papers this day."]
+    assert [(m.content, m.count) for m in empty] == [
+        ("**Daily Papers — 2024-06-12** · 0 papers\nNo papers this day.", 0)
+    ]
+
+
+def test_a_compact_message_lists_at_most_25_papers_one_menu_can_offer() -> None:
+    papers = [make_paper(arxiv_id=f"2406.{i:05d}", title=f"T{i}", votes=i) for i in range(60)]
+    parts = compact_digest(DAY, papers, source_url=None)
+    assert [(m.first, m.count) for m in parts] == [(0, 25), (25, 25), (50, 10)]
+    second = parts[1].content.split("\n")
+    assert [ln.split(".", 1)[0] for ln in second] == [str(n) for n in range(26, 51)]
+    assert parts[0].content.startswith("**Daily Papers — 2024-06-12** · 60 papers\n1. [T0]")
+    uncapped = compact_digest(DAY, papers, source_url=None, per_message=60)
+    assert uncapped[0].count > 25  # 2,000 characters alone would hold more than a menu
 
 
 def test_digest_header() -> None:

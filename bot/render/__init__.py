@@ -15,7 +15,7 @@ enriched.py   what Hugging Face adds to a card: the abstract, upvotes, stars, Co
 """
 
 from bot.render.cards import BRIEF_CHARS, COLOR, format_authors, is_video, paper_brief, paper_embed
-from bot.render.daily import compact_digest, digest_header
+from bot.render.daily import CompactMessage, compact_digest, digest_header
 from bot.render.embeds import fit_embed, pack_embeds
 from bot.render.enriched import links as enrichment_links
 from bot.render.limits import (
@@ -51,6 +51,7 @@ __all__ = [
     "FIELD_VALUE_LIMIT",
     "FOOTER_LIMIT",
     "TITLE_LIMIT",
+    "CompactMessage",
     "compact_digest",
     "digest_header",
     "embed_url",

@@ -16,3 +16,4 @@ EMBEDS_PER_MESSAGE: Final = 10
 CONTENT_LIMIT: Final = 2000
 EMBED_URL_LIMIT: Final = 2048  # embed url, image and thumbnail urls
 BUTTON_URL_LIMIT: Final = 512  # a link button's url
+SELECT_OPTIONS: Final = 25  # options in one select menu

@@ -1,5 +1,5 @@
-"""Save on the daily post: a "Save one of these…" menu under each message of cards, a Save
-button on each card of a thread post (simcord)."""
+"""Save on the daily post: a "Save one of these…" menu under each message of cards and under
+each message of a compact list, a Save button on each card of a thread post (simcord)."""
 
 from __future__ import annotations
 
@@ -90,10 +90,30 @@ async def test_the_preview_shows_the_menu_the_post_will_have(daily: DailyWorld) 
     ]
 
 
-async def test_a_compact_post_is_text_only(daily: DailyWorld) -> None:
+async def test_a_member_saves_from_the_menu_under_a_compact_post(daily: DailyWorld) -> None:
     env, channel = daily.env, daily.channel
     await publish(daily.papers, JAN_2)
     await daily.admin.slash(channel, "daily subscribe", channel=channel, style="compact")
     await daily.admin.slash(channel, "daily post-now", channel=channel)
+
     (post,) = bot_posts(env, channel)
-    assert not components(post)
+    assert post.content.count("\n") == 3  # the heading, then its three lines
+    menu = select_menu(post)
+    assert menu["placeholder"] == "Save one of these…"
+    assert [(o["label"], o["value"]) for o in menu["options"]] == [
+        (f"{n + 1}. {paper_title(JAN_2, n)}", paper_id(JAN_2, n)) for n in range(3)
+    ]
+
+    chosen = await daily.member.select(post, [paper_id(JAN_2, 2)])
+    saved = response(chosen)
+    assert chosen.ephemeral and saved.ephemeral
+    assert saved.content == (
+        f"🔖 Saved · 1 paper in your list\n**{paper_title(JAN_2, 2)}** · arXiv:{paper_id(JAN_2, 2)}"
+    )
+    listed = response(await daily.member.slash(channel, "saved list"))
+    assert [e.title for e in listed.embeds[1:]] == [f"1. {paper_title(JAN_2, 2)}"]
+    undone = response(await daily.member.click(saved, label="Undo"))
+    assert undone.content.startswith("Removed from your list · 0 papers\n")
+    assert len(bot_posts(env, channel)) == 1 and env.errors == []
+    empty = response(await daily.member.slash(channel, "saved list"))
+    assert (empty.content or "").startswith("Your list is empty.") and not empty.embeds

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot import render
-from bot.cards import SaveOffer
+from bot.cards import MENU_OPTIONS, SaveOffer
 from bot.models import Digest, Paper, PostOrder, PostStyle
 
 
@@ -98,11 +98,16 @@ def plan_post(
 ) -> list[Planned]:
     """The messages, in order. `papers` is the selected subset of the digest's papers. Each
     message of cards offers them to save: a thread's card its Save button, a message of
-    several cards a "Save one of these…" menu."""
+    several cards (or a compact list's lines) a "Save one of these…" menu."""
     header = render.digest_header(digest.day, len(papers), source_url=source_url, locale=locale)
     if style == PostStyle.COMPACT:
-        lines = render.compact_digest(digest.day, papers, source_url=source_url, locale=locale)
-        return [Planned(i, content=c) for i, c in enumerate(lines)]
+        parts = render.compact_digest(
+            digest.day, papers, source_url=source_url, locale=locale, per_message=MENU_OPTIONS
+        )
+        return [
+            Planned(i, content=m.content, save=_offer(m.listed(papers), locale, m.first + 1))
+            for i, m in enumerate(parts)
+        ]
     if style == PostStyle.THREAD:
         name = render.shorten(f"Daily Papers {digest.day.isoformat()}", 100)
         plan = [Planned(0, content=header, thread_name=name)]
@@ -116,7 +121,13 @@ def plan_post(
     number = 1
     for i, group in enumerate(render.pack_embeds(briefs), start=1):
         cards = papers[number - 1 : number - 1 + len(group)]
-        offer = SaveOffer(tuple((p.arxiv_id, p.title) for p in cards), locale, number)
-        plan.append(Planned(i, embeds=tuple(group), save=offer))
+        plan.append(Planned(i, embeds=tuple(group), save=_offer(cards, locale, number)))
         number += len(group)
     return plan
+
+
+def _offer(papers: Sequence[Paper], locale: str, number: int) -> SaveOffer | None:
+    """What a message listing `papers` (numbered from `number`) offers to save, or None."""
+    if not papers:
+        return None
+    return SaveOffer(tuple((p.arxiv_id, p.title) for p in papers), locale, number)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import zlib
+from typing import Any
 
 import pytest
 
-from bot.features.daily.plan import decode_plan, encode_plan, nonce, plan_post, select
+from bot.features.daily.plan import (
+    Planned,
+    decode_plan,
+    encode_plan,
+    nonce,
+    plan_post,
+    select,
+)
 from bot.models import Digest, Paper, PostOrder, PostStyle
 
 DAY = dt.date(2025, 5, 9)
@@ -110,7 +119,58 @@ def test_each_message_of_cards_offers_its_papers_to_save() -> None:
         *(p.arxiv_id for p in d.papers),
     ]
     compact = plan_post(d, PostStyle.COMPACT, papers=d.papers, source_url=None)
-    assert all(p.save is None and p.view() is None for p in compact)
+    assert len(compact) > 1
+    offered = [arxiv_id for p in compact if p.save for arxiv_id, _ in p.save.papers]
+    assert offered == [p.arxiv_id for p in d.papers] and all(p.save for p in compact)
+
+
+def menus(item: Planned) -> list[dict[str, Any]]:
+    view = item.view()
+    rows = view.to_components() if view else []
+    assert len(rows) <= 5  # Discord's action rows per message
+    return [c for row in rows for c in row["components"] if c["type"] == 3]
+
+
+def test_each_compact_message_has_a_menu_of_the_papers_it_lists_within_limits() -> None:
+    many = Digest(DAY, tuple(paper(i, votes=i) for i in range(80)))
+    short = [dataclasses.replace(p, title=f"T{i}") for i, p in enumerate(many.papers)]
+    for papers in (many.papers, short):
+        plan = plan_post(many, PostStyle.COMPACT, papers=papers, source_url=None)
+        offered: list[str] = []
+        for item in plan:
+            (menu,) = menus(item)
+            assert menu["custom_id"] == "save:pick" and menu["placeholder"]
+            assert 1 <= len(menu["options"]) <= 25
+            assert all(len(o["label"]) <= 100 and len(o["value"]) <= 100 for o in menu["options"])
+            listed = [line.split("(<", 1)[1].split(">)", 1)[0] for line in
+                      (item.content or "").split("\n") if "(<" in line]  # fmt: skip
+            values = [o["value"] for o in menu["options"]]
+            assert listed == [f"https://arxiv.org/abs/{v}" for v in values]  # menu = lines
+            numbers = [o["label"].split(".", 1)[0] for o in menu["options"]]
+            assert numbers == [str(len(offered) + n) for n in range(1, len(values) + 1)]
+            offered += values
+        assert offered == [p.arxiv_id for p in papers]
+    assert len(plan_post(many, PostStyle.COMPACT, papers=short, source_url=None)) == 4  # 25 each
+
+
+def test_a_compact_day_without_papers_offers_nothing() -> None:
+    empty = Digest(DAY, ())
+    (item,) = plan_post(empty, PostStyle.COMPACT, papers=(), source_url=None)
+    assert item.save is None and item.view() is None
+
+
+@pytest.mark.parametrize("stored", ["null", "absent"])
+def test_a_compact_plan_stored_before_its_menu_is_sent_as_it_was(stored: str) -> None:
+    d = digest(3)
+    plan = plan_post(d, PostStyle.COMPACT, papers=d.papers, source_url=None)
+    old = json.loads(zlib.decompress(encode_plan(plan)))
+    for item in old:
+        if stored == "null":
+            item["save"] = None
+        else:
+            del item["save"]
+    again = decode_plan(zlib.compress(json.dumps(old).encode()))
+    assert [(p.content, p.save, p.view()) for p in again] == [(plan[0].content, None, None)]
 
 
 def test_a_plan_stored_before_save_existed_is_sent_without_it() -> None:
