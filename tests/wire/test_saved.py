@@ -1,6 +1,6 @@
 """Saved papers on the wire: the real PapersBot on the loopback server. The export goes out as
 a multipart upload, Find papers gets the message in `resolved.messages` (no message-content
-intent), and Save on a daily post still works after the bot restarted."""
+intent), and Save on a daily post (each style) still works after the bot restarted."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ async def test_find_papers_reads_the_message_the_interaction_carries(
     assert (korean.content or "").startswith("이 메시지의 논문: 논문 2편.")
 
 
-@pytest.mark.parametrize("style", ["embeds", "thread"])
+@pytest.mark.parametrize("style", ["embeds", "thread", "compact"])
 async def test_save_on_a_daily_post_works_after_a_restart(
     sandbox: SandboxServer, tmp_path: Path, style: str
 ) -> None:
@@ -119,6 +119,10 @@ async def test_save_on_a_daily_post_works_after_a_restart(
             assert len(cards) == 2  # 10 cards, then 2
             chosen = "2506.10011"
             pressed = await sandbox.click(cards[1], "save:pick", user="minji", values=[chosen])
+        elif style == "compact":
+            (post,) = sandbox.messages("papers")  # 12 lines, one menu of 12
+            chosen = "2506.10012"
+            pressed = await sandbox.click(post, "save:pick", user="minji", values=[chosen])
         else:
             thread = next(c for c in sandbox.world.channels.values() if c.parent_id == papers.id)
             cards = sandbox.messages(thread.id)
