@@ -333,7 +333,8 @@ def test_mentions_in_summary_and_title_are_defused() -> None:
         text = f"{embed.title}\n{embed.description}"
         assert not MASS.search(text)
         assert "<@123>" in text
-    assert not MASS.search("\n".join(m.content for m in compact_digest(DAY, [paper], source_url=None)))
+    compact = compact_digest(DAY, [paper], source_url=None)
+    assert not MASS.search("\n".join(m.content for m in compact))
 
 
 # --- paper_brief ------------------------------------------------------------------------------
