@@ -17,7 +17,11 @@ members": sends answer 403 50007, as for bots and for users who share no server 
 see ``server.remove_member``), ``server.files(message)`` (attachments with their bytes:
 ``.filename``, ``.text``, ``.head(5)``), and ``await server.invoke_message_command("Find
 papers", message, user="alex")`` (a synced type 3 command on a message, which the bot gets
-in ``data.resolved.messages``).
+in ``data.resolved.messages``). ``await server.click(dm_message, "save:2505.03011",
+user="minji")`` presses a component on a DM message as Discord sends it from a DM: a type 3
+interaction without ``guild_id``, ``guild`` or ``member``, with ``user``, the DM ``channel``
+(type 1, its recipients), ``context`` 1 (BOT_DM), the ``message``, ``app_permissions`` of a
+bot's DM and ``authorizing_integration_owners`` ``{"0": "0"}``; only the recipient can.
 
 The server knows discord.py, not the bot: only scene.py (and transcript.py, which it prints
 with) is about papers-bot, and only scene.py imports ``bot`` (tests/test_import_contract.py).

@@ -7,6 +7,7 @@ from typing import Any
 
 from papers_sandbox.context import SandboxContext
 from papers_sandbox.http_util import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, UploadedFile, not_found
+from papers_sandbox.interaction_payloads import integration_owners
 from papers_sandbox.interaction_state import APPLICATION_COMMAND, InteractionRecord
 from papers_sandbox.limits import CHAT_INPUT, MESSAGE_COMMAND
 from papers_sandbox.messages import (
@@ -25,7 +26,7 @@ from papers_sandbox.models import Json
 
 def interaction_metadata(ctx: SandboxContext, record: InteractionRecord) -> Json:
     user = ctx.world.users[record.user_id]
-    owners = {"0": str(record.guild_id)} if record.guild_id else {"1": str(record.user_id)}
+    owners = integration_owners(record.guild_id)
     data: Json = {
         "id": str(record.id),
         "type": record.type,

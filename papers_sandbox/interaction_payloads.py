@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from papers_sandbox.models import Channel, Guild, Json, Member, Role, User
+from papers_sandbox.models import BOT_DM_PERMISSIONS, Channel, Guild, Json, Member, Role, User
 from papers_sandbox.world import UnknownEntity, World
 
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
@@ -39,9 +39,21 @@ def _channel_payload(channel: Channel, permissions: int) -> Json:
     return {**channel.payload(), "permissions": str(permissions)}
 
 
+def integration_owners(guild_id: int | None) -> Json:
+    """``authorizing_integration_owners``: the application is installed to servers (its
+    commands' ``integration_types`` are ``[0]``), so the key is ``"0"`` (GUILD_INSTALL) and
+    the value the server's id, or ``"0"`` for an interaction in a DM with the bot user."""
+    return {"0": str(guild_id or 0)}
+
+
 def base_payload(world: World, actor: Actor, kind: int, locale: str, size_limit: int) -> Json:
-    """Everything but ``data``/``message``/``token``."""
-    app_perms = actor.guild.permissions_of(world.bot_user.id) if actor.guild else 0
+    """Everything but ``data``/``message``/``token``. From a DM (context 1, BOT_DM): no
+    ``guild_id``, ``guild`` or ``member``, the ``user`` instead, the DM channel (type 1,
+    with its recipients) and the app's DM permissions."""
+    if actor.guild is None:
+        app_perms = BOT_DM_PERMISSIONS
+    else:
+        app_perms = actor.guild.permissions_of(world.bot_user.id)
     payload: Json = {
         "id": str(world.next_id()),
         "application_id": str(world.application_id),
@@ -56,7 +68,7 @@ def base_payload(world: World, actor: Actor, kind: int, locale: str, size_limit:
     }
     if actor.guild is None:
         payload.update(user=actor.user.payload(), context=1)
-        payload["authorizing_integration_owners"] = {"1": str(actor.user.id)}
+        payload["authorizing_integration_owners"] = integration_owners(None)
         return payload
     guild = actor.guild
     member = actor.member
@@ -66,7 +78,7 @@ def base_payload(world: World, actor: Actor, kind: int, locale: str, size_limit:
     payload.update(guild_id=str(guild.id), guild_locale=guild.locale, context=0)
     payload["guild"] = {"id": str(guild.id), "locale": guild.locale, "features": []}
     payload["member"] = {**member.payload(), "permissions": str(perms)}
-    payload["authorizing_integration_owners"] = {"0": str(guild.id)}
+    payload["authorizing_integration_owners"] = integration_owners(guild.id)
     return payload
 
 

@@ -1,4 +1,4 @@
-"""Acting as a guild member: slash commands, autocomplete, clicks, modals, plain messages."""
+"""Acting as a member, in a server or a DM: slash commands, autocomplete, clicks, modals, messages."""
 
 # Waiting helpers take ``timeout=`` like discord.py's own ``wait_for``.
 # ruff: noqa: ASYNC109
@@ -61,7 +61,10 @@ class MemberActions:
             channel = texts[0]
         if channel.type == DM_CHANNEL:
             recipient = world.users[channel.recipient_ids[0]]
-            return Actor(resolve_user(world, user) if user else recipient, channel, None)
+            acting = resolve_user(world, user) if user else recipient
+            if acting.id != recipient.id:
+                raise UnknownEntity(f"{acting.username} cannot act in {recipient.username}'s DM")
+            return Actor(acting, channel, None)
         guild = world.guild(channel.guild_id)
         if user is None:
             humans = world.humans(guild.id)

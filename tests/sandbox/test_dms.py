@@ -1,5 +1,6 @@
 """Direct messages as discord.py opens and sends them: `POST /users/@me/channels`, DM limits,
-403 50007 for members who closed their DMs or share no server, the global rate limit."""
+403 50007 for members who closed their DMs or share no server, the global rate limit, and
+components pressed on a DM message (an interaction from a DM, as Discord sends it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from discord.http import Route
 
 from papers_sandbox import SandboxServer
+from papers_sandbox.world import UnknownEntity
 from tests.polling import eventually
 
 from .client import ClientHarness
@@ -190,3 +192,57 @@ async def test_opening_dms_and_messages_share_the_global_limit(
         assert request.response_headers["Via"] and request.response_headers["X-RateLimit-Global"]
     answered = sandbox.requests("POST", status=200)
     assert len(answered) == 2 * len(names)  # each open and each message once
+
+
+class SaveOnAlert(discord.ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=30)
+        self.pressed: list[discord.Interaction] = []
+
+    @discord.ui.button(label="Save", custom_id="save:2505.03011")
+    async def save(
+        self, interaction: discord.Interaction, _: discord.ui.Button[SaveOnAlert]
+    ) -> None:
+        self.pressed.append(interaction)
+        await interaction.response.send_message("Saved", ephemeral=True)
+
+
+async def test_a_component_pressed_in_a_dm_comes_as_discord_sends_it_from_a_dm(
+    sandbox: SandboxServer, harness: ClientHarness
+) -> None:
+    view = SaveOnAlert()
+    await harness.start()
+    minji = sandbox.world.user("minji")
+    dm = await (await harness.user("minji")).create_dm()
+    await dm.send("Your alert", view=view)
+    (alert,) = sandbox.dms("minji")
+
+    pressed = await sandbox.click(alert, "save:2505.03011", user="minji")
+
+    payload = pressed.record.payload
+    assert payload["type"] == 3 and payload["context"] == 1  # MESSAGE_COMPONENT, BOT_DM
+    assert not {"guild_id", "guild", "member", "guild_locale"} & payload.keys()
+    assert payload["user"]["id"] == str(minji.id)
+    assert payload["channel"]["type"] == 1 and payload["channel_id"] == str(dm.id)
+    assert [u["id"] for u in payload["channel"]["recipients"]] == [str(minji.id)]
+    assert payload["message"]["id"] == alert["id"] and "guild_id" not in payload["message"]
+    assert payload["data"] == {"custom_id": "save:2505.03011", "component_type": 2}
+    # ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS, as in a bot's DM
+    assert payload["app_permissions"] == str((1 << 14) | (1 << 15) | (1 << 17) | (1 << 18))
+    assert payload["authorizing_integration_owners"] == {"0": "0"}  # a server install, in DM
+
+    (seen,) = view.pressed  # as discord.py reads it
+    assert seen.guild_id is None and isinstance(seen.channel, discord.DMChannel)
+    assert type(seen.user) is discord.User and seen.user.id == minji.id
+    assert seen.context.dm_channel and not seen.is_user_integration()
+    assert seen.app_permissions.embed_links and seen.app_permissions.attach_files
+    assert seen.message is not None and seen.message.id == int(alert["id"])
+    assert pressed.answered and pressed.ephemeral and pressed.content == "Saved"
+    assert pressed.message is not None and pressed.message["channel_id"] == str(dm.id)
+    metadata = pressed.message["interaction_metadata"]
+    assert metadata["type"] == 3 and metadata["interacted_message_id"] == alert["id"]
+    assert metadata["authorizing_integration_owners"] == {"0": "0"}
+    assert sandbox.dms("minji") == [alert]  # the ephemeral answer is hers alone
+
+    with pytest.raises(UnknownEntity, match="cannot act in minji's DM"):
+        await sandbox.click(alert, "save:2505.03011", user="alex")
