@@ -1,4 +1,4 @@
-"""Acting as a member, in a server or a DM: slash commands, autocomplete, clicks, modals, messages."""
+"""Acting as a member, in a server or a DM: commands, autocomplete, clicks, modals, messages."""
 
 # Waiting helpers take ``timeout=`` like discord.py's own ``wait_for``.
 # ruff: noqa: ASYNC109
