@@ -18,6 +18,9 @@ from tests.polling import eventually
 from .client import ClientHarness
 
 CANNOT_DM = {"message": "Cannot send messages to this user", "code": 50007}
+# Required fields in Discord's OpenAPI spec (discord/discord-api-spec, specs/openapi.json):
+PRIVATE_CHANNEL = {"id", "type", "flags", "recipients"}  # PrivateChannelResponse
+COMPONENT_METADATA = {"id", "type", "authorizing_integration_owners", "interacted_message_id"}
 
 
 async def test_opening_a_dm_gives_one_dm_channel_per_recipient(
@@ -225,6 +228,7 @@ async def test_a_component_pressed_in_a_dm_comes_as_discord_sends_it_from_a_dm(
     assert payload["user"]["id"] == str(minji.id)
     assert payload["channel"]["type"] == 1 and payload["channel_id"] == str(dm.id)
     assert [u["id"] for u in payload["channel"]["recipients"]] == [str(minji.id)]
+    assert PRIVATE_CHANNEL <= payload["channel"].keys() and "guild_id" not in payload["channel"]
     assert payload["message"]["id"] == alert["id"] and "guild_id" not in payload["message"]
     assert payload["data"] == {"custom_id": "save:2505.03011", "component_type": 2}
     # ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS, as in a bot's DM
@@ -240,6 +244,7 @@ async def test_a_component_pressed_in_a_dm_comes_as_discord_sends_it_from_a_dm(
     assert pressed.answered and pressed.ephemeral and pressed.content == "Saved"
     assert pressed.message is not None and pressed.message["channel_id"] == str(dm.id)
     metadata = pressed.message["interaction_metadata"]
+    assert COMPONENT_METADATA <= metadata.keys()
     assert metadata["type"] == 3 and metadata["interacted_message_id"] == alert["id"]
     assert metadata["authorizing_integration_owners"] == {"0": "0"}
     assert sandbox.dms("minji") == [alert]  # the ephemeral answer is hers alone
