@@ -228,7 +228,7 @@ async def test_a_component_pressed_in_a_dm_comes_as_discord_sends_it_from_a_dm(
     assert payload["user"]["id"] == str(minji.id)
     assert payload["channel"]["type"] == 1 and payload["channel_id"] == str(dm.id)
     assert [u["id"] for u in payload["channel"]["recipients"]] == [str(minji.id)]
-    assert PRIVATE_CHANNEL <= payload["channel"].keys() and "guild_id" not in payload["channel"]
+    assert payload["channel"].keys() >= PRIVATE_CHANNEL and "guild_id" not in payload["channel"]
     assert payload["message"]["id"] == alert["id"] and "guild_id" not in payload["message"]
     assert payload["data"] == {"custom_id": "save:2505.03011", "component_type": 2}
     # ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS, as in a bot's DM
@@ -244,7 +244,7 @@ async def test_a_component_pressed_in_a_dm_comes_as_discord_sends_it_from_a_dm(
     assert pressed.answered and pressed.ephemeral and pressed.content == "Saved"
     assert pressed.message is not None and pressed.message["channel_id"] == str(dm.id)
     metadata = pressed.message["interaction_metadata"]
-    assert COMPONENT_METADATA <= metadata.keys()
+    assert metadata.keys() >= COMPONENT_METADATA
     assert metadata["type"] == 3 and metadata["interacted_message_id"] == alert["id"]
     assert metadata["authorizing_integration_owners"] == {"0": "0"}
     assert sandbox.dms("minji") == [alert]  # the ephemeral answer is hers alone
