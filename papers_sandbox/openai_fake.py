@@ -8,6 +8,7 @@ from the title and abstract it is sent, so a built day reads like a real one::
     async with FakeOpenAI() as llm:                      # http://127.0.0.1:PORT/v1
         llm.fail(Fault.RATE_LIMITED, times=1, retry_after=0.05)
         llm.fail(Fault.SLOW, match="Slow Paper", delay=30)
+        llm.reasoning = True                             # refuse max_tokens and temperature
         ...                                              # point the bot at llm.api_base
         llm.requests                                     # what was asked, and answered
 """
@@ -43,6 +44,7 @@ class Fault(StrEnum):
     NOT_JSON = "not_json"  # 200 with a body that is not JSON
     NO_CHOICES = "no_choices"  # 200 with `choices: []`
     HUGE = "huge"  # 200 with an answer of 2 MiB
+    BAD_REQUEST = "bad_request"  # 400 context_length_exceeded: the same request fails again
 
 
 @dataclass(slots=True)
@@ -77,13 +79,19 @@ class ChatRequest:
     status: int | None = None
     fault: Fault | None = None
     gave_up: bool = False
+    max_completion_tokens: int | None = None
+    temperature: float | None = None  # None: not sent
 
 
 @dataclass
 class FakeOpenAI:
-    """The endpoint on 127.0.0.1. `key`: the Bearer key it requires (None: any or none)."""
+    """The endpoint on 127.0.0.1. `key`: the Bearer key it requires (None: any or none).
+    `reasoning`: its models behave as OpenAI's reasoning models (o1, o3, o4-mini, gpt-5):
+    a request with `max_tokens`, or a `temperature` other than 1, is refused with their 400s
+    (`max_completion_tokens` is the limit they take)."""
 
     key: str | None = None
+    reasoning: bool = False
     models: tuple[str, ...] = (DEFAULT_MODEL,)
     rules: list[FaultRule] = field(default_factory=list)
     requests: list[ChatRequest] = field(default_factory=list)
@@ -178,6 +186,8 @@ class FakeOpenAI:
             return _error(404, message, code="model_not_found")
         if not isinstance(chat, list) or not chat:
             return _error(400, "'messages' is a required property")
+        if self.reasoning and (refusal := _reasoning_refusal(body)) is not None:
+            return refusal
         text = _user_text(chat)
         rule = next((r for r in self.rules if r.applies(text)), None)
         if rule is None:
@@ -209,6 +219,12 @@ class FakeOpenAI:
         if rule is not None and fault is Fault.SERVER_ERROR:
             message = "The server had an error while processing your request. Sorry about that!"
             return _error(rule.status, message, "server_error")
+        if fault is Fault.BAD_REQUEST:
+            message = (
+                "This model's maximum context length is 8192 tokens. However, your messages "
+                "resulted in 9000 tokens. Please reduce the length of the messages."
+            )
+            return _error(400, message, code="context_length_exceeded", param="messages")
         if fault is Fault.NOT_JSON:
             return web.Response(text='{"choices": [', content_type="application/json")
         if fault is Fault.NO_CHOICES:
@@ -217,7 +233,7 @@ class FakeOpenAI:
             body = {"choices": [{"message": {"role": "assistant", "content": "가" * 2**20}}]}
             return web.json_response(body)
         content = _prose(text) if fault is Fault.PROSE else korean_bullets(text)
-        limit = body.get("max_tokens")
+        limit = body.get("max_completion_tokens", body.get("max_tokens"))
         finish = "stop"
         if isinstance(limit, int) and _tokens(content) > limit > 0:
             content, finish = content[: limit * 2], "length"  # ~2 characters a token in Korean
@@ -244,6 +260,7 @@ class FakeOpenAI:
         chat = fields.get("messages")
         title = _TITLE.search(_user_text(chat)) if isinstance(chat, list) else None
         model, limit = fields.get("model"), fields.get("max_tokens")
+        completion, temperature = fields.get("max_completion_tokens"), fields.get("temperature")
         seen = ChatRequest(
             request.path,
             model if isinstance(model, str) else None,
@@ -252,6 +269,8 @@ class FakeOpenAI:
             limit if isinstance(limit, int) else None,
             request.headers.get("Authorization"),
             asyncio.get_running_loop().time(),
+            max_completion_tokens=completion if isinstance(completion, int) else None,
+            temperature=temperature if isinstance(temperature, int | float) else None,
         )
         self.requests.append(seen)
         return seen
@@ -263,9 +282,28 @@ def _error(
     kind: str = "invalid_request_error",
     code: str | None = None,
     headers: dict[str, str] | None = None,
+    param: str | None = None,
 ) -> web.Response:
-    error = {"message": message, "type": kind, "param": None, "code": code}
+    error = {"message": message, "type": kind, "param": param, "code": code}
     return web.json_response({"error": error}, status=status, headers=headers)
+
+
+def _reasoning_refusal(body: dict[str, Any]) -> web.Response | None:
+    """A reasoning model's 400 for the request, as OpenAI words them; None: it is taken."""
+    if "max_tokens" in body:
+        message = (
+            "Unsupported parameter: 'max_tokens' is not supported with this model. "
+            "Use 'max_completion_tokens' instead."
+        )
+        return _error(400, message, code="unsupported_parameter", param="max_tokens")
+    temperature = body.get("temperature")
+    if temperature is not None and temperature != 1:
+        message = (
+            f"Unsupported value: 'temperature' does not support {temperature} with this "
+            "model. Only the default (1) value is supported."
+        )
+        return _error(400, message, code="unsupported_value", param="temperature")
+    return None
 
 
 def _completion(model: str, choices: list[Any], prompt: int, answer: int) -> dict[str, Any]:

@@ -3,6 +3,12 @@
 Hosted APIs and local servers (vLLM, Ollama, llama.cpp, LM Studio) speak it alike. The key
 comes from PAPERS_BOT_LLM_KEY only; it goes into the Authorization header and nowhere else:
 not into reprs, errors or logs (an error body that quotes it has it replaced).
+
+Requests carry `max_tokens`, which every server takes but OpenAI's reasoning models (o1, o3,
+o4-mini, the gpt-5 family): they answer 400 `unsupported_parameter` and want
+`max_completion_tokens`, and refuse a `temperature` other than their default with 400
+`unsupported_value` (or `unsupported_parameter`). Such a 400 is answered by sending the same
+request again adapted, and the client keeps the adaptation for the rest of the process.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ KEY_VAR = "PAPERS_BOT_LLM_KEY"
 MAX_BODY_BYTES = 1024 * 1024  # a chat completion of a few thousand tokens is a few KB
 _KEY = re.compile(r"[\x21-\x7e]+")  # one header value: printable ASCII, no spaces
 _VERSION = re.compile(r"/v\d+[a-z0-9]*$")
+# "Unsupported parameter: 'max_tokens' is not supported with this model. Use ..." and
+# "Unsupported value: 'temperature' does not support 0.2 with this model. ...": the param
+# is named in the message too, for proxies that pass the message on without `param`.
+_UNSUPPORTED = re.compile(r"^Unsupported (?:parameter|value): '(\w+)'")
+_UNSUPPORTED_CODES = ("unsupported_parameter", "unsupported_value")
+ADAPTABLE = ("max_tokens", "temperature")  # what a reasoning model's 400 can be adapted for
 
 
 class ChatError(Exception):
@@ -110,6 +122,7 @@ class ChatClient:
         self.max_tokens, self.temperature = max_tokens, temperature
         self.timeout, self.backoff = timeout, backoff
         self._session: aiohttp.ClientSession | None = None
+        self.refused: set[str] = set()  # of ADAPTABLE, those the model refused: kept from now on
 
     def __repr__(self) -> str:
         key = "set" if self._key else "none"
@@ -136,26 +149,43 @@ class ChatClient:
     def _redact(self, text: str) -> str:
         return text.replace(self._key, "[key]") if self._key else text
 
+    def payload(self, messages: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+        """The request's body, as the model takes it (see `refused`)."""
+        payload: dict[str, Any] = {"model": self.model, "messages": list(messages)}
+        limit = "max_completion_tokens" if "max_tokens" in self.refused else "max_tokens"
+        payload[limit] = self.max_tokens
+        if "temperature" not in self.refused:
+            payload["temperature"] = self.temperature
+        return payload
+
+    def _adapt(self, param: str) -> None:
+        if param in self.refused:
+            return  # another request under way learned it first
+        self.refused.add(param)
+        then = "send max_completion_tokens" if param == "max_tokens" else "leave it out"
+        log.info(
+            "summaries: model %s at %s does not take %s; requests %s from now on",
+            self.model, urlsplit(self.url).hostname, param, then,
+        )  # fmt: skip
+
     async def complete(self, messages: Sequence[Mapping[str, str]]) -> Completion:
         """The model's answer to `messages`; ChatError when none came (after the retries)."""
-        payload = {
-            "model": self.model,
-            "messages": list(messages),
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-        }
         attempt = 0
         while True:
+            payload = self.payload(messages)
             outcome = await self._try(payload, attempt)
             if isinstance(outcome, Completion):
                 return outcome
+            if isinstance(outcome, _Refused):  # the same request again at once, adapted
+                self._adapt(outcome.param)
+                continue
             if attempt >= self.backoff.retries:
                 raise outcome.error
             log.debug("chat request failed (%s); again in %.2f s", outcome.error, outcome.delay)
             await asyncio.sleep(outcome.delay)
             attempt += 1
 
-    async def _try(self, payload: dict[str, Any], attempt: int) -> Completion | _Retry:
+    async def _try(self, payload: dict[str, Any], attempt: int) -> Completion | _Retry | _Refused:
         """One request: the answer, or when to try again; ChatError when trying again is no use."""
         try:
             async with asyncio.timeout(self.timeout):
@@ -178,6 +208,8 @@ class ChatClient:
             return _Retry(self.backoff.delay(attempt) if wait is None else wait, ChatError(what))
         if status >= 500:
             return _Retry(self.backoff.delay(attempt), ChatError(what))
+        if status == 400 and (param := _refused_param(body)) in payload and param in ADAPTABLE:
+            return _Refused(param)  # not sent again once adapted: this cannot repeat
         raise ChatError(what, fatal=status in (401, 403, 404))
 
     async def _post(self, payload: dict[str, Any]) -> tuple[int, Mapping[str, str], bytes]:
@@ -204,6 +236,11 @@ class _Retry:
     error: ChatError
 
 
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    param: str  # of ADAPTABLE: the request parameter the model does not take
+
+
 def _json(body: bytes) -> object:
     try:
         return json.loads(body)
@@ -218,11 +255,13 @@ def _completion(body: bytes) -> Completion:
         content = choice["message"]["content"]
     except (KeyError, IndexError, TypeError):
         raise ChatError("malformed response: no choices[0].message.content") from None
+    reason = choice.get("finish_reason") if isinstance(choice, dict) else None
     if not isinstance(content, str) or not content.strip():
-        raise ChatError("empty answer")
+        # a reasoning model that spent the whole limit thinking answers nothing
+        cut = " (cut at the token limit)" if reason == "length" else ""
+        raise ChatError(f"empty answer{cut}")
     usage = data.get("usage") if isinstance(data, dict) else None
     tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
-    reason = choice.get("finish_reason") if isinstance(choice, dict) else None
     return Completion(
         content,
         reason if isinstance(reason, str) else None,
@@ -244,6 +283,17 @@ def _error_message(body: bytes) -> str:
 
 def _error_code(body: bytes) -> str:
     return _error_field(body, "code")
+
+
+def _refused_param(body: bytes) -> str | None:
+    """The parameter a 400 says the model does not take (OpenAI's `unsupported_parameter`
+    and `unsupported_value`), or None for any other 400."""
+    message = _error_message(body)
+    named = _UNSUPPORTED.match(message)
+    param = _error_field(body, "param") or (named.group(1) if named else "")
+    if _error_code(body) in _UNSUPPORTED_CODES or (named and named.group(1) == param):
+        return param or None
+    return None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

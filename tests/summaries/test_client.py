@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -171,3 +172,74 @@ def test_repr_without_a_key() -> None:
             backoff=client_for("http://x").backoff,
         )
     ) == ("ChatClient(url='http://localhost:11434/v1/chat/completions', model='qwen3', key=none)")
+
+
+def _logged(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == level]
+
+
+async def test_a_reasoning_model_gets_the_request_adapted_once_and_for_good(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with FakeOpenAI(key=SECRET, reasoning=True) as fake:
+        async with client_for(fake.api_base, key=SECRET) as client:
+            first = await client.complete(ASK)
+            later = await asyncio.gather(*(client.complete(ASK) for _ in range(3)))
+    assert all("What's New" in a.content for a in [first, *later])
+    assert [r.status for r in fake.requests] == [400, 400, 200, 200, 200, 200]
+    refused_limit, refused_temperature, *taken = fake.requests
+    assert (refused_limit.max_tokens, refused_limit.temperature) == (1024, 0.2)
+    assert refused_temperature.max_tokens is None
+    assert refused_temperature.max_completion_tokens == 1024
+    assert all(
+        (r.max_tokens, r.max_completion_tokens, r.temperature) == (None, 1024, None)
+        for r in taken
+    )
+    assert _logged(caplog, logging.INFO) == [
+        "summaries: model fake-ko at 127.0.0.1 does not take max_tokens; requests send "
+        "max_completion_tokens from now on",
+        "summaries: model fake-ko at 127.0.0.1 does not take temperature; requests leave it "
+        "out from now on",
+    ]
+    assert SECRET not in caplog.text
+
+
+async def test_requests_under_way_when_the_model_refuses_adapt_without_logging_twice(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with FakeOpenAI(reasoning=True) as fake, client_for(fake.api_base) as client:
+        answers = await asyncio.gather(*(client.complete(ASK) for _ in range(4)))
+    assert all("What's New" in a.content for a in answers)
+    assert len(_logged(caplog, logging.INFO)) == 2
+    assert len(fake.answered) == 4 and len(fake.requests) <= 12  # each adapted at most twice
+
+
+async def test_a_temperature_the_model_takes_is_kept(llm: FakeOpenAI) -> None:
+    llm.reasoning = True
+    async with client_for(llm.api_base, temperature=1.0) as client:
+        await client.complete(ASK)
+    assert [r.status for r in llm.requests] == [400, 200]
+    assert (llm.requests[1].max_completion_tokens, llm.requests[1].temperature) == (1024, 1.0)
+
+
+async def test_other_servers_are_sent_max_tokens(llm: FakeOpenAI) -> None:
+    async with client_for(llm.api_base) as client:
+        await client.complete(ASK)
+        await client.complete(ASK)
+    assert [(r.max_tokens, r.max_completion_tokens, r.temperature) for r in llm.requests] == [
+        (1024, None, 0.2),
+        (1024, None, 0.2),
+    ]
+
+
+async def test_any_other_400_fails_the_request_without_a_retry(llm: FakeOpenAI) -> None:
+    llm.fail(Fault.BAD_REQUEST)
+    async with client_for(llm.api_base) as client:
+        with pytest.raises(ChatError) as caught:
+            await client.complete(ASK)
+        assert client.refused == set()
+    assert str(caught.value).startswith("HTTP 400: This model's maximum context length")
+    assert not caught.value.fatal
+    assert [r.status for r in llm.requests] == [400]

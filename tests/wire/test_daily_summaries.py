@@ -133,3 +133,15 @@ async def test_at_the_deadline_the_day_is_built_with_what_finished(
     assert sum(card.startswith("이 논문은 Built paper") for card in cards) == 3
     (slow,) = [r for r in llm.requests if r.title == "Built paper 1"]
     await eventually(lambda: slow.gave_up, what="the slow request was not cancelled")
+
+
+async def test_a_reasoning_model_summarizes_the_built_day_after_adapting_once(
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace, llm: FakeOpenAI,
+    bots: list[DailyBot],
+) -> None:  # fmt: skip
+    llm.reasoning = True  # refuses max_tokens and temperature 0.2, as o3 or gpt-5 do
+    bots.append(await start_bot(sandbox, tmp_path, hf, llm.api_base, concurrency=1))
+    cards = await post_built_day(bots[0])
+    assert len(cards) == 4 and all(card.startswith("이 논문은 Built paper") for card in cards)
+    assert [r.status for r in llm.requests] == [400, 400, 200, 200, 200, 200]
+    assert all(r.max_completion_tokens == 1024 and r.temperature is None for r in llm.answered)
