@@ -183,6 +183,7 @@ class SummariesConfig:
     retries: Annotated[_Int, _between(0, 10)] = 3
     concurrency: Annotated[_Int, _between(1, 32)] = 4
     deadline_seconds: Annotated[_Int, _between(1, 3600)] = 90  # within the build's lead
+    max_attempts: Annotated[_Int, _between(1, 20)] = 3  # failed requests a paper may cost
 
     def __post_init__(self) -> None:
         if self.api_base is not None and self.model is None:

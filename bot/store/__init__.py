@@ -18,6 +18,7 @@ subscriptions.py  Subscription rows: saved by /daily and the config file, failur
 ledger.py      the post ledger: claims under a lease, sent messages, outcomes (exactly once)
 post_plans.py  stored post plans, kept from a post's claim until it is done
 source_state.py   polled digest URLs' ETag and Last-Modified
+summary_attempts.py  built papers' failed Korean-summary requests (migration 015)
 migrations/    NNN-*.sql, applied in number order, never edited once merged
 """
 

@@ -4,7 +4,8 @@ One `enrichment` row per paper (migration 012), keyed by the paper's id and remo
 Writes never touch the digests' tables; a paper the store does not hold (any more) is not
 written. A paper Hugging Face does not know is recorded as not found, with its time, so a
 backfill does not ask again until the row is stale; a not-found answer for a paper found
-before keeps what was found and only renews the time.
+before keeps what was found and only renews the time. The bot's last enrichment pass that
+asked anything is kept in `enrich_runs` (migration 015), for /daily status.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ class Coverage:
     enriched: int  # with a row, found or not
     found: int
     with_code: int
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichRun:
+    """The bot's last enrichment pass that asked Hugging Face anything."""
+
+    at: dt.datetime
+    problem: str | None  # why it stopped short (Hugging Face down, rate limited); None: it did not
 
 
 def _enrichment(row: Sequence[Any]) -> Enrichment:
@@ -163,3 +172,17 @@ class EnrichmentStore:
         )
         papers, enriched, found, code = (int(v) for v in rows[0])
         return Coverage(papers, enriched, found, code)
+
+    async def record_run(self, at: dt.datetime, problem: str | None) -> None:
+        """Keep how the bot's latest enrichment pass ended (one row, replaced)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO enrich_runs (id, at, problem) VALUES (1, ?, ?)",
+                (_iso(at), problem),
+            )
+
+    async def last_run(self) -> EnrichRun | None:
+        rows = await self.db.read("SELECT at, problem FROM enrich_runs WHERE id = 1")
+        if not rows:
+            return None
+        return EnrichRun(dt.datetime.fromisoformat(rows[0][0]), rows[0][1])

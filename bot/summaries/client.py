@@ -44,11 +44,13 @@ ADAPTABLE = ("max_tokens", "temperature")  # what a reasoning model's 400 can be
 
 class ChatError(Exception):
     """A request that brought no answer. `fatal`: every other request would fail the same way
-    (a refused key, an unknown model or URL, no quota), so there is no point sending them."""
+    (a refused key, an unknown model or URL, no quota), so there is no point sending them.
+    `transient`: the server was busy, down or slow (a timeout, 429, 5xx, a dropped
+    connection), so the same request may well succeed later."""
 
-    def __init__(self, reason: str, *, fatal: bool = False) -> None:
+    def __init__(self, reason: str, *, fatal: bool = False, transient: bool = False) -> None:
         super().__init__(reason)
-        self.reason, self.fatal = reason, fatal
+        self.reason, self.fatal, self.transient = reason, fatal, transient
 
 
 class BadKey(ValueError):
@@ -191,10 +193,10 @@ class ChatClient:
             async with asyncio.timeout(self.timeout):
                 status, headers, body = await self._post(payload)
         except TimeoutError:
-            raise ChatError(f"no answer within {self.timeout:g} s") from None
+            raise ChatError(f"no answer within {self.timeout:g} s", transient=True) from None
         except aiohttp.ClientError as e:
             reason = self._redact(f"cannot reach {urlsplit(self.url).netloc}: {e}")
-            return _Retry(self.backoff.delay(attempt), ChatError(reason))
+            return _Retry(self.backoff.delay(attempt), ChatError(reason, transient=True))
         if status == 200:
             return _completion(body)
         message = self._redact(_error_message(body))
@@ -204,10 +206,11 @@ class ChatClient:
                 raise ChatError(what, fatal=True)
             wait = _retry_after(headers)
             if wait is not None and wait > self.backoff.longest:
-                raise ChatError(f"{what} (rate limited for {wait:g} s)")
-            return _Retry(self.backoff.delay(attempt) if wait is None else wait, ChatError(what))
+                raise ChatError(f"{what} (rate limited for {wait:g} s)", transient=True)
+            busy = ChatError(what, transient=True)
+            return _Retry(self.backoff.delay(attempt) if wait is None else wait, busy)
         if status >= 500:
-            return _Retry(self.backoff.delay(attempt), ChatError(what))
+            return _Retry(self.backoff.delay(attempt), ChatError(what, transient=True))
         if status == 400 and (param := _refused_param(body)) in payload and param in ADAPTABLE:
             return _Refused(param)  # not sent again once adapted: this cannot repeat
         raise ChatError(what, fatal=status in (401, 403, 404))

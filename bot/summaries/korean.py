@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from bot.summaries.answer import KoreanSummary, parse_answer
@@ -38,6 +39,14 @@ class PaperText(Protocol):
     def abstract(self) -> str | None: ...
 
 
+class Failure(StrEnum):
+    """How a paper's failed request counts against it (bot/summaries/attempts.py)."""
+
+    COUNTED = "counted"  # the model answered, unusably, or the request was refused
+    TRANSIENT = "transient"  # a timeout, 429, 5xx or dropped connection: try again later
+    NOT_COUNTED = "not_counted"  # not the paper's doing: a refused key, no quota, a bug
+
+
 @dataclass(slots=True)
 class DayReport:
     """How a day's summaries went, for the log: the papers, those done, and why not the others."""
@@ -45,6 +54,7 @@ class DayReport:
     papers: int = 0
     korean: dict[str, KoreanSummary] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # arXiv id -> why
+    kinds: dict[str, Failure] = field(default_factory=dict)  # of the requests that failed
     over_cap: int = 0  # papers past summaries.max_papers_per_day: never asked for
     stopped: str | None = None  # why requests were cancelled or not sent
 
@@ -123,12 +133,20 @@ class Summarizer:
                     report.korean[paper.arxiv_id] = await self._summarize(paper)
                 except ChatError as e:
                     report.failed[paper.arxiv_id] = e.reason
+                    report.kinds[paper.arxiv_id] = (
+                        Failure.NOT_COUNTED
+                        if e.fatal
+                        else Failure.TRANSIENT
+                        if e.transient
+                        else Failure.COUNTED
+                    )
                     if e.fatal and not fatal.is_set():
                         fatal.set()
                         report.stopped = e.reason
                         log.warning("Korean summaries stopped for the day: %s", e.reason)
                 except Exception as e:  # a bug here must not cost the day its post
                     report.failed[paper.arxiv_id] = f"unexpected {type(e).__name__}"
+                    report.kinds[paper.arxiv_id] = Failure.NOT_COUNTED
                     log.warning("Korean summary of %s failed", paper.arxiv_id, exc_info=True)
 
         tasks = [asyncio.create_task(one(paper)) for paper in todo]

@@ -182,10 +182,12 @@ async def test_a_reasoning_model_gets_the_request_adapted_once_and_for_good(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with FakeOpenAI(key=SECRET, reasoning=True) as fake:
-        async with client_for(fake.api_base, key=SECRET) as client:
-            first = await client.complete(ASK)
-            later = await asyncio.gather(*(client.complete(ASK) for _ in range(3)))
+    async with (
+        FakeOpenAI(key=SECRET, reasoning=True) as fake,
+        client_for(fake.api_base, key=SECRET) as client,
+    ):
+        first = await client.complete(ASK)
+        later = await asyncio.gather(*(client.complete(ASK) for _ in range(3)))
     assert all("What's New" in a.content for a in [first, *later])
     assert [r.status for r in fake.requests] == [400, 400, 200, 200, 200, 200]
     refused_limit, refused_temperature, *taken = fake.requests
@@ -193,8 +195,7 @@ async def test_a_reasoning_model_gets_the_request_adapted_once_and_for_good(
     assert refused_temperature.max_tokens is None
     assert refused_temperature.max_completion_tokens == 1024
     assert all(
-        (r.max_tokens, r.max_completion_tokens, r.temperature) == (None, 1024, None)
-        for r in taken
+        (r.max_tokens, r.max_completion_tokens, r.temperature) == (None, 1024, None) for r in taken
     )
     assert _logged(caplog, logging.INFO) == [
         "summaries: model fake-ko at 127.0.0.1 does not take max_tokens; requests send "

@@ -51,6 +51,8 @@ def test_an_endpoint_needs_a_model(tmp_path: Path) -> None:
         ("retries: 11", "summaries.retries: expected an integer from 0 to 10"),
         ("concurrency: 0", "summaries.concurrency: expected an integer from 1 to 32"),
         ("temperature: 2.5", "summaries.temperature: expected a number from 0 to 2"),
+        ("max_attempts: 0", "summaries.max_attempts: expected an integer from 1 to 20"),
+        ("max_attempts: 21", "summaries.max_attempts: expected an integer from 1 to 20"),
         ("max_token: 100", "summaries.max_token: unknown key (did you mean 'max_tokens'?)"),
     ],
 )

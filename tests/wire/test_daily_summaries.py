@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.features.daily.built import BuiltDaySource
+from bot.huggingface.write import day_path
 from papers_sandbox import SandboxServer
 from papers_sandbox.huggingface import FakeHuggingFace, fake_item
 from papers_sandbox.openai_fake import DEFAULT_MODEL, FakeOpenAI, Fault
@@ -145,3 +146,31 @@ async def test_a_reasoning_model_summarizes_the_built_day_after_adapting_once(
     assert len(cards) == 4 and all(card.startswith("이 논문은 Built paper") for card in cards)
     assert [r.status for r in llm.requests] == [400, 400, 200, 200, 200, 200]
     assert all(r.max_completion_tokens == 1024 and r.temperature is None for r in llm.answered)
+
+
+async def test_a_paper_whose_answers_never_parse_is_asked_max_attempts_times_in_all(
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace, llm: FakeOpenAI,
+    bots: list[DailyBot],
+) -> None:  # fmt: skip
+    llm.fail(Fault.PROSE, match="Built paper 2")  # a paragraph, never the three sections
+    votes = 10
+    for _ in range(3):  # three bot processes on one database, five polls each
+        bot = await start_bot(sandbox, tmp_path, hf, llm.api_base)
+        bots.append(bot)
+        source = bot.cog.service.sources.built
+        assert isinstance(source, BuiltDaySource)
+
+        def built(source: BuiltDaySource = source) -> bool:
+            return DAILY_DAY in source.built and not source.running
+
+        for _ in range(5):
+            votes += 1  # the day's upvotes change between polls: each poll builds it again
+            hf.update(IDS[0], upvotes=votes)
+            await bot.cog.service.poll()
+            await eventually(built, within=20, what="the day was not built")
+        await bot.close()
+    prose = [r for r in llm.requests if r.title == "Built paper 2"]
+    assert len(prose) == 3  # summaries.max_attempts
+    assert sorted(r.title for r in llm.answered) == [f"Built paper {n}" for n in (1, 3, 4)]
+    text = day_path(tmp_path / "built", DAILY_DAY).read_text(encoding="utf-8")
+    assert text.count("***What's New***") == 3 and text.count("*(English)*") == 1

@@ -30,6 +30,7 @@ from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
 from bot.huggingface import HfClient
 from bot.huggingface.build import DayBuilder
+from bot.store.summary_attempts import SummaryAttemptStore
 from bot.summaries.built import BuiltDaySummaries
 from bot.summaries.korean import summarizer_from_config
 
@@ -74,8 +75,14 @@ async def setup(bot: PapersBot) -> None:
         summarizer = summarizer_from_config(bot.config.summaries)
         summarize = None
         if summarizer is not None:  # Korean bullets from the operator's chat endpoint
-            deadline = bot.config.summaries.deadline_seconds
-            summarize = BuiltDaySummaries(summarizer, folder_path, deadline_seconds=deadline)
+            summarize = BuiltDaySummaries(
+                summarizer,
+                folder_path,
+                deadline_seconds=bot.config.summaries.deadline_seconds,
+                attempts=SummaryAttemptStore(bot.db),  # a paper's failures, across restarts
+                max_attempts=bot.config.summaries.max_attempts,
+                clock=bot.clock,
+            )
         builder = DayBuilder(
             client,
             bot.store,
