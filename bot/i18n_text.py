@@ -215,6 +215,15 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "forget_kept": "Nothing was deleted.",
         "forget_nothing": "papers-bot stores nothing about you: there is nothing to delete.",
         "forget_not_yours": "Only the member who asked can confirm this.",
+        "daily_enrich": "**Enrichment from Hugging Face** ({since} – {until})",
+        "daily_enrich_counts": "{found} of {papers} papers enriched, {missing} unknown to "
+        "Hugging Face",
+        "daily_enrich_failed": "⚠️ The last pass failed {at}: {reason}",
+        "daily_ko": "**Korean summaries** (days built from Hugging Face)",
+        "daily_ko_day": "{day}: {korean} of {papers} papers in Korean",
+        "daily_ko_failing": "; {gave_up} kept in English after {max} failed attempts, "
+        "{waiting} to be asked again",
+        "daily_ko_last": "Last failure {at}, {paper}: {reason}",
     },
     "ko": {
         "authors": "저자",
@@ -411,6 +420,15 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "forget_kept": "아무것도 지우지 않았습니다.",
         "forget_nothing": "papers-bot이 저장한 내 정보가 없어서 지울 것이 없습니다.",
         "forget_not_yours": "요청한 사람만 확인할 수 있습니다.",
+        "daily_enrich": "**Hugging Face 보강 정보** ({since} – {until})",
+        "daily_enrich_counts": "논문 {papers}편 중 {found}편 보강, Hugging Face에 없는 논문 "
+        "{missing}편",
+        "daily_enrich_failed": "⚠️ 마지막 보강 실패 {at}: {reason}",
+        "daily_ko": "**한국어 요약** (Hugging Face에서 만든 날)",
+        "daily_ko_day": "{day}: 논문 {papers}편 중 {korean}편 한국어 요약",
+        "daily_ko_failing": "; {gave_up}편은 {max}번 실패해 영어로 둠, {waiting}편은 다시 "
+        "요청 예정",
+        "daily_ko_last": "마지막 실패 {at}, {paper}: {reason}",
     },
 }
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.store.database import Database
+from bot.store.ingest_sql import PUBLISHED
 from bot.store.writes import iso
 
 _COUNTED = """
@@ -107,7 +108,7 @@ class SummaryAttemptStore:
         """The newest day a file built from Hugging Face holds."""
         rows = await self.db.read(
             "SELECT max(h.day) FROM digest_files f JOIN holdings h ON h.file_id = f.id "
-            "WHERE f.built = 1"
+            f"WHERE f.built != {PUBLISHED}"
         )
         return dt.date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 

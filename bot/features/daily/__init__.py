@@ -9,6 +9,7 @@ schedule.py        when a post is due (pure): local time, DST, waiting, catching
 discord_errors.py  a Discord HTTP error: Discord's trouble (retried) or the channel's, in words
 sources.py         digest sources polled for new days: folders, a URL per day (the template)
 built.py           days built from Hugging Face's API when the posts need them, in the background
+upkeep.py          /daily status on enrichment and the Korean summaries of built days
 
 Its SQL is `DailyStore` (bot/store/daily.py: subscriptions, the ledger and its plans, source
 state), built by the bot over its Database and handed over as `bot.daily_store`.
@@ -28,8 +29,10 @@ from bot.features.daily.poster import Poster
 from bot.features.daily.runner import Runner
 from bot.features.daily.service import DailyService
 from bot.features.daily.sources import Backoff, FolderSource, Sources, UrlSource, page_url
+from bot.features.daily.upkeep import Upkeep
 from bot.huggingface import HfClient
 from bot.huggingface.build import DayBuilder
+from bot.store.enrichment import EnrichmentStore
 from bot.store.summary_attempts import SummaryAttemptStore
 from bot.summaries.built import BuiltDaySummaries
 from bot.summaries.korean import summarizer_from_config
@@ -103,4 +106,20 @@ async def setup(bot: PapersBot) -> None:
         day_complete=parse_hhmm(hf.day_complete_utc),
     )
     await service.sync_config(daily.subscriptions)
-    await bot.add_cog(Daily(service, poll_minutes=sources.poll_interval_minutes))
+    await bot.add_cog(
+        Daily(service, poll_minutes=sources.poll_interval_minutes, upkeep=_upkeep(bot))
+    )
+
+
+def _upkeep(bot: PapersBot) -> Upkeep:
+    """/daily status's enrichment block while the bot enriches (bot/features/enrich), and its
+    Korean summaries block while summaries are configured."""
+    config, hf = bot.config, bot.config.sources.huggingface.enabled
+    enriching = hf and config.enrich.enabled
+    summarizing = hf and config.summaries.api_base is not None
+    return Upkeep(
+        EnrichmentStore(bot.db) if enriching else None,
+        SummaryAttemptStore(bot.db) if summarizing else None,
+        lookback_days=config.sources.lookback_days,
+        max_attempts=config.summaries.max_attempts,
+    )

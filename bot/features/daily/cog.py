@@ -15,6 +15,7 @@ from bot import render
 from bot.errors import UserFacingError
 from bot.features.daily.plan import Planned
 from bot.features.daily.service import DailyService
+from bot.features.daily.upkeep import Upkeep
 from bot.i18n_text import locale_of, text
 from bot.inputs import parse_time, parse_zone
 from bot.models import PostStatus, PostStyle
@@ -57,9 +58,15 @@ class Daily(commands.Cog):
     )
 
     def __init__(
-        self, service: DailyService, *, poll_minutes: int, tick_seconds: float = 30.0
+        self,
+        service: DailyService,
+        *,
+        poll_minutes: int,
+        tick_seconds: float = 30.0,
+        upkeep: Upkeep | None = None,
     ) -> None:
         self.service = service
+        self.upkeep = upkeep  # enrichment and Korean summaries in /daily status
         self.tick = tasks.loop(seconds=tick_seconds)(self._tick)
         self.poll = tasks.loop(minutes=poll_minutes)(service.poll)
 
@@ -169,6 +176,8 @@ class Daily(commands.Cog):
             blocks.append(_days_block(days, locale))
         if problems := self.service.source_problems():  # what the sources could not load or ignored
             blocks.append(_source_problems(problems, locale))
+        if self.upkeep is not None:  # enrichment and Korean summaries, for the operator
+            blocks.extend(await self.upkeep.blocks(locale))
         embed = discord.Embed(
             title=text(locale, "daily_status_title"),
             description=render.shorten("\n\n".join(blocks), render.DESCRIPTION_LIMIT),

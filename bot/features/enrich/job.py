@@ -58,4 +58,6 @@ class EnrichJob:
             if report.due:
                 log.info("enrichment of %s..%s: %s", since, newest, report.summary_line())
         self.last = report
+        if report.due or self.problem:  # a pass that asked Hugging Face: /daily status shows it
+            await self.store.record_run(self.clock(), self.problem)
         return report

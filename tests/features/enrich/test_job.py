@@ -108,3 +108,26 @@ async def test_the_loop_runs_only_with_enrichment_and_the_hugging_face_source_on
         if isinstance(cog, Enricher):
             assert cog.job.hf.api_base == hf.base and cog.loop.is_running()
             assert cog.job.hf.limiter is bot.hf_limiter  # one window for the whole process
+
+
+async def test_each_pass_that_asks_is_kept_for_daily_status_with_its_failure(
+    store: PaperStore, tmp_path: Path, hf: FakeHuggingFace
+) -> None:
+    papers = corpus(3, 2)
+    seed(hf, papers)
+    await load_files(store, write_digests(tmp_path / "logs", papers))
+    enricher = job(store, hf, retries=0)
+    enrichment = EnrichmentStore(store.db)
+    hf.faults.rate_limited, hf.faults.retry_after = 100, 3600
+    try:
+        await enricher.run_once()
+        failed = await enrichment.last_run()
+        assert failed is not None and failed.at == T0
+        assert failed.problem is not None and "rate limited" in failed.problem
+        hf.faults.rate_limited = 0
+        await enricher.run_once()
+        assert await enrichment.last_run() == dataclasses.replace(failed, problem=None)
+        await enricher.run_once()  # nothing due: nothing asked, nothing written
+        assert len(await store.db.read("SELECT * FROM enrich_runs")) == 1
+    finally:
+        await enricher.hf.close()
