@@ -58,6 +58,8 @@ class BuiltDaySummaries:
         if todo and self.attempts is not None:
             held = await self._held_back([p.arxiv_id for p in todo])
             todo = [p for p in todo if p.arxiv_id not in held]
+            if held:
+                log.debug("Korean summaries of %s: %d papers not asked now", day, len(held))
         if not todo:
             return known
         deadline = asyncio.get_running_loop().time() + self.deadline_seconds
