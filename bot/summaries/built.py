@@ -23,6 +23,7 @@ from pathlib import Path
 from bot.digest.parse import parse
 from bot.huggingface.models import HfPaper
 from bot.huggingface.write import by_upvotes, day_path
+from bot.store import ReadTimedOut
 from bot.store.summary_attempts import SummaryAttemptStore
 from bot.summaries.answer import parse_answer
 from bot.summaries.attempts import held_back
@@ -72,7 +73,7 @@ class BuiltDaySummaries:
         assert self.attempts is not None
         try:
             found = await self.attempts.attempts(arxiv_ids)
-        except sqlite3.Error as exc:  # the store busy: ask this once rather than lose the day
+        except (sqlite3.Error, ReadTimedOut) as exc:  # ask this once rather than lose the day
             log.warning("Korean summaries: attempts not read (%s); asking for every paper", exc)
             return set()
         return held_back(found.values(), self.clock(), self.max_attempts)
