@@ -106,9 +106,9 @@ class SummaryAttemptStore:
 
     async def newest_built_day(self) -> dt.date | None:
         """The newest day a file built from Hugging Face holds."""
-        rows = await self.db.read(
-            "SELECT max(h.day) FROM digest_files f JOIN holdings h ON h.file_id = f.id "
-            f"WHERE f.built != {PUBLISHED}"
+        rows = await self.db.read(  # the few built files, each its newest day by holdings_file
+            "SELECT max((SELECT max(h.day) FROM holdings h WHERE h.file_id = f.id)) "
+            f"FROM digest_files f WHERE f.built != {PUBLISHED}"
         )
         return dt.date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
