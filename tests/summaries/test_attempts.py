@@ -5,6 +5,8 @@ restarts: unusable answers and refused requests count up to summaries.max_attemp
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -143,3 +145,23 @@ def test_transient_waits_double_up_to_the_longest() -> None:
     waits = [transient_wait(n) for n in range(1, 9)]
     assert waits[:3] == [TRANSIENT_FIRST, 2 * TRANSIENT_FIRST, 4 * TRANSIENT_FIRST]
     assert waits[-1] == TRANSIENT_LONGEST and transient_wait(10**6) == TRANSIENT_LONGEST
+
+
+async def test_a_locked_store_costs_the_build_nothing_but_the_record(
+    db_path: Path, tmp_path: Path, llm: FakeOpenAI, make_summarizer: MakeSummarizer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    async with await Database.open(db_path) as database:
+        summarize = BuiltDaySummaries(
+            make_summarizer(), tmp_path, deadline_seconds=30,
+            attempts=SummaryAttemptStore(database), clock=Clock(),
+        )  # fmt: skip
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another process writing: `papers-bot load`
+            with caplog.at_level(logging.WARNING):
+                got = await summarize(DAY, day_papers())
+        finally:
+            holder.close()
+    assert sorted(got) == [p.arxiv_id for p in day_papers()]
+    assert "Korean summaries: attempts not recorded (database is locked)" in caplog.text
