@@ -125,6 +125,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         # waiting for a complete built day (bot/features/daily/cog.py)
         "daily_waiting_complete": "Waiting for Hugging Face's list of {day} to complete: "
         "posted after {at}, once built again then.",
+        # the next post of a day built from Hugging Face (bot/features/daily/cog.py)
+        "daily_built_next": "🤗 {day} comes from Hugging Face (its Korean digest was not out "
+        "by {deadline}): the whole day as Hugging Face lists it is posted at {local}, {at}.",
+        "daily_built_late": "⏳ {day} from Hugging Face was due at {local}, {at}: it is posted "
+        "as soon as Hugging Face's complete list of it is built.",
         # /follow and its alerts
         "follow_added_keyword": "Following the words `{query}`: when a new digest has papers "
         "that `/search {query}` would find, I send you a direct message. ({count}/{most} follows)",
@@ -334,6 +339,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         # waiting for a complete built day (bot/features/daily/cog.py)
         "daily_waiting_complete": "Hugging Face의 {day} 목록이 다 찰 때까지 기다립니다: "
         "{at}에 다시 만든 뒤 게시합니다.",
+        # the next post of a day built from Hugging Face (bot/features/daily/cog.py)
+        "daily_built_next": "🤗 {day}은 Hugging Face에서 가져옵니다({deadline}까지 한국어 "
+        "다이제스트가 나오지 않았습니다): Hugging Face에 올라온 그날 전체를 {local}, {at}에 "
+        "게시합니다.",
+        "daily_built_late": "⏳ Hugging Face에서 가져올 {day}은 {local}, {at}에 게시될 "
+        "예정이었습니다: Hugging Face의 완성된 목록을 만드는 대로 게시합니다.",
         # /follow and its alerts
         "follow_added_keyword": "`{query}` 팔로우 완료: 새 다이제스트에 `/검색 {query}`로 찾을 "
         "논문이 있으면 DM으로 알려 드립니다. (팔로우 {count}/{most})",

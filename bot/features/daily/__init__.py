@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 async def setup(bot: PapersBot) -> None:
     """Daily posts from the bot's config and stores; the config's subscriptions are synced."""
     daily, sources = bot.config.daily, bot.config.sources
-    template = sources.url_template
+    template, hf = sources.url_template, sources.huggingface
+    day_complete = parse_hhmm(hf.day_complete_utc)
     poster = Poster(
         bot.daily_store,
         owner=bot.instance_id,
@@ -59,7 +60,8 @@ async def setup(bot: PapersBot) -> None:
         daily,
         bot.lookup_channel,
         source_url=partial(page_url, template),
-        built_url=partial(built_page_url, sources.huggingface.api_base),
+        built_url=partial(built_page_url, hf.api_base),
+        day_complete=day_complete if hf.enabled else None,  # built days post at built_at
     )
     folder = FolderSource(sources.folders, bot.store) if sources.folders else None
     url = None
@@ -68,7 +70,6 @@ async def setup(bot: PapersBot) -> None:
         url = UrlSource(
             template, bot.store, bot.daily_store, sources.request_timeout_seconds, backoff
         )
-    hf = sources.huggingface
     built = None
     if hf.enabled:
         client = HfClient(
@@ -91,7 +92,7 @@ async def setup(bot: PapersBot) -> None:
             bot.store,
             folder_path,
             summarize,
-            day_complete=parse_hhmm(hf.day_complete_utc),
+            day_complete=day_complete,
             clock=bot.clock,
         )
         built = BuiltDaySource(builder, Backoff(dt.timedelta(minutes=1)))
@@ -103,7 +104,7 @@ async def setup(bot: PapersBot) -> None:
         daily,
         clock=bot.clock,
         korean_deadline=dt.timedelta(minutes=hf.korean_deadline_minutes),
-        day_complete=parse_hhmm(hf.day_complete_utc),
+        day_complete=day_complete,
     )
     await service.sync_config(daily.subscriptions)
     await bot.add_cog(

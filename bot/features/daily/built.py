@@ -3,13 +3,16 @@ background, so the daily summary keeps coming when the Korean digests stop.
 
 Which days (`needed_days`, pure): every lookback day, and a subscription's post day once its
 Korean digest is due, `before_post` ahead of its post time (by default at post time), until
-its post's window closes. A Korean digest of a day always leads it (bot/store/holdings.py),
-whichever arrives first, so building a day the Korean source also publishes only adds the
-papers it left out.
+the window of the post that carries it closes (`schedule.built_at`: the first post time at or
+after Hugging Face's day is complete). A Korean digest of a day always leads it
+(bot/store/holdings.py), whichever arrives first, so building a day the Korean source also
+publishes only adds the papers it left out.
 
 Hugging Face lists a day's papers through the day: a day built before its completion instant
-(`sources.huggingface.day_complete_utc` on that date) holds only its first papers, and its post
-waits (runner.py) until it is built again from then on (`unbuilt` returns it at that instant).
+(`sources.huggingface.day_complete_utc` on that date) holds only its first papers. It is
+built once ahead of its deadline and then not asked again until that instant (`unbuilt`
+returns it then), so it is loaded whole before the post that carries it; a failed build is
+retried with the source's backoff.
 
 Builds run in their own task (`start`): a slow or failing API delays no other source, no
 post and no command. A failure is kept for /daily status and backs off like the URL source.
@@ -24,7 +27,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from bot.features.daily.schedule import Rules, post_at
+from bot.features.daily.schedule import BUILT_LAG_DAYS, Rules, built_at, post_at
 from bot.features.daily.sources import Backoff, when_text
 from bot.huggingface import HfError
 from bot.huggingface.build import Built, DayBuilder
@@ -34,6 +37,9 @@ log = logging.getLogger(__name__)
 # (by default the post time) the built day is already loaded and the post is not held up, or
 # skipped, waiting for the build; a Korean digest arriving meanwhile still leads the day.
 BUILD_LEAD = dt.timedelta(minutes=2)
+# A day Hugging Face answered with no papers after it had some (kept as built before: taken
+# for a hiccup) is asked again this long after.
+KEPT_RETRY = dt.timedelta(minutes=30)
 
 
 def built_page_url(api_base: str, day: dt.date) -> str:
@@ -51,18 +57,19 @@ def needed_days(
 ) -> list[dt.date]:
     """The days to build now, oldest first: the lookback days before `today` (and before
     each subscription's local day), and a subscription's post day from `before_post` (and
-    BUILD_LEAD) ahead of its post time until its window closes (so a post waiting for the day
-    to complete gets it rebuilt then); `today` itself when there is no subscription."""
+    BUILD_LEAD) ahead of its post time until the window of the post carrying its built day
+    closes (`built_at`: so the day is wanted at its completion instant, and built whole
+    before that post); `today` itself when there is no subscription."""
     days: set[dt.date] = set()
     subscribed = False
     for r in rules:
         subscribed = True
         local = now.astimezone(r.tz).date()
         days.update(local - dt.timedelta(days=i) for i in range(1, lookback + 1))
-        for back in range(r.window.days + 2):
+        for back in range(r.window.days + 2 + BUILT_LAG_DAYS):
             day = local - dt.timedelta(days=back)
-            at = post_at(day, r)
-            if at - before_post - BUILD_LEAD <= now <= at + r.window:
+            start = post_at(day, r) - before_post - BUILD_LEAD
+            if start <= now <= built_at(day, r) + r.window:
                 days.add(day)
     days.update(today - dt.timedelta(days=i) for i in range(1, lookback + 1))
     if not subscribed:
@@ -78,6 +85,7 @@ class BuiltDaySource:
         self._task: asyncio.Task[list[Built]] | None = None
         self._failure: str | None = None
         self.built: dict[dt.date, Built] = {}  # the last build of each day
+        self._built_at: dict[dt.date, dt.datetime] = {}  # when it was asked for
 
     @property
     def folder(self) -> str:
@@ -91,14 +99,19 @@ class BuiltDaySource:
         return self._task is not None and not self._task.done()
 
     def unbuilt(self, days: Sequence[dt.date], now: dt.datetime) -> list[dt.date]:
-        """Those of `days` this process has not built yet, or built before their completion
-        instant when that has come (a waiting post's day is rebuilt at once, then)."""
-        return [
-            day
-            for day in days
-            if day not in self.built
-            or (not self.built[day].complete and now >= self.builder.complete_at(day))
-        ]
+        """Those of `days` to build now: not built yet by this process, or built before their
+        completion instant when that has come (a waiting post's day is rebuilt at once,
+        then), or kept from an empty answer KEPT_RETRY ago. A day built complete is not asked
+        again, nor one built early before its completion instant."""
+        return [day for day in days if self._unbuilt(day, now)]
+
+    def _unbuilt(self, day: dt.date, now: dt.datetime) -> bool:
+        built = self.built.get(day)
+        if built is None:
+            return True
+        if built.kept and now - self._built_at[day] >= KEPT_RETRY:
+            return True
+        return not built.complete and now >= self.builder.complete_at(day)
 
     def start(self, days: Sequence[dt.date], now: dt.datetime) -> asyncio.Task[list[Built]] | None:
         """Build `days` in a task of its own, unless a run is under way or backing off."""
@@ -122,7 +135,7 @@ class BuiltDaySource:
                 known = isinstance(exc, HfError | OSError | sqlite3.Error)
                 log.warning("%s", self._failure, exc_info=not known)
                 return done
-            self.built[day] = built
+            self.built[day], self._built_at[day] = built, now
             done.append(built)
             for line in [*built.load.rejected, *built.load.skipped]:
                 log.warning("built day %s: %s", day, line)

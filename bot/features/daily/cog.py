@@ -14,7 +14,7 @@ from discord.ext import commands, tasks
 from bot import render
 from bot.errors import UserFacingError
 from bot.features.daily.plan import Planned
-from bot.features.daily.service import DailyService
+from bot.features.daily.service import BuiltPost, DailyService
 from bot.features.daily.upkeep import Upkeep
 from bot.i18n_text import locale_of, text
 from bot.inputs import parse_time, parse_zone
@@ -192,6 +192,8 @@ class Daily(commands.Cog):
             text(locale, "daily_schedule", time=sub.post_time, tz=sub.timezone, style=sub.style),
             text(locale, "daily_next", next=discord.utils.format_dt(when, "F")),
         ]
+        if built := await self.service.built_post(sub):
+            lines.append(_built_post_line(built, sub, locale))
         last = await self.service.last_post(sub.channel_id)
         if last is not None:
             shown = {sub.paused_reason, sub.last_error}  # reasons the lines below give
@@ -314,6 +316,19 @@ class Daily(commands.Cog):
     ) -> None:
         if channel.guild.id != interaction.guild_id:
             raise UserFacingError(text(locale_of(interaction), "daily_other_guild"))
+
+
+def _built_post_line(built: BuiltPost, sub: Subscription, locale: str) -> str:
+    """The day the subscription next posts from Hugging Face, and when: at the post time
+    after Hugging Face's day is complete (or, past that, as soon as it is built complete)."""
+    return text(
+        locale,
+        "daily_built_late" if built.late else "daily_built_next",
+        day=built.day.isoformat(),
+        local=f"{built.at:%Y-%m-%d %H:%M} ({sub.timezone})",
+        at=discord.utils.format_dt(built.at, "R"),
+        deadline=discord.utils.format_dt(built.deadline, "f"),
+    )
 
 
 def _days_block(days: list[DayInfo], locale: str) -> str:

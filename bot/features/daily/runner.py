@@ -14,7 +14,7 @@ from bot.config import DailyConfig, parse_hhmm
 from bot.features.daily.discord_errors import describe_http, transient
 from bot.features.daily.plan import Planned, plan_post, select
 from bot.features.daily.poster import Poster, Result
-from bot.features.daily.schedule import Rules, due
+from bot.features.daily.schedule import Decision, Rules, due
 from bot.models import Digest, OnMissing, PostStyle
 from bot.store import PaperStore
 from bot.store.daily import DailyStore
@@ -31,13 +31,16 @@ CONCURRENCY = 64
 ChannelLookup = Callable[[int], Awaitable[discord.abc.GuildChannel | discord.Thread | None]]
 
 
-def rules_for(sub: Subscription, config: DailyConfig) -> Rules:
+def rules_for(sub: Subscription, config: DailyConfig, day_complete: dt.time | None = None) -> Rules:
+    """The subscription's schedule; `day_complete` (UTC) when days are built from Hugging
+    Face (sources.huggingface on), so a day no Korean digest holds posts at `built_at`."""
     return Rules(
         post_time=parse_hhmm(sub.post_time),
         tz=ZoneInfo(sub.timezone),
         wait=dt.timedelta(minutes=config.wait_for_digest_minutes),
         catch_up=dt.timedelta(hours=config.catch_up_hours),
         skip_missing=config.on_missing == OnMissing.SKIP,
+        day_complete=day_complete,
     )
 
 
@@ -54,26 +57,28 @@ class Runner:
         *,
         source_url: Callable[[dt.date], str | None],
         built_url: Callable[[dt.date], str | None] = lambda day: None,
+        day_complete: dt.time | None = None,
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.papers, self.daily, self.poster, self.config = papers, daily, poster, config
         self.lookup, self.source_url, self.built_url = lookup, source_url, built_url
+        self.day_complete = day_complete  # UTC; None: no days are built from Hugging Face
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: set[int] = set()
 
+    def rules(self, sub: Subscription) -> Rules:
+        return rules_for(sub, self.config, self.day_complete)
+
     async def run_due(self, now: dt.datetime) -> tuple[dict[int, Result], bool]:
-        """Post what is due now. Returns results per channel and whether a digest is awaited."""
-        available = await self.available()
+        """Post what is due now. Returns results per channel and whether a digest is awaited
+        closely enough to check the sources every minute (Decision.poll)."""
+        available, only_built = await self.available_days()
         jobs: dict[int, Awaitable[Result]] = {}
         waiting = False
         for sub in await self.daily.subscriptions():
             if sub.paused_reason or sub.channel_id in self._busy:
                 continue
-            rules = rules_for(sub, self.config)
-            settled = await self.daily.settled_days(
-                sub.channel_id, now.date() - dt.timedelta(days=14)
-            )
-            for decision in due(now, rules, available, settled, not_before=sub.created_at):
+            for decision in await self.decisions(sub, now, available, only_built):
                 if decision.action == "skip":
                     log.info(
                         "skipping %s for channel %s: %s",
@@ -83,17 +88,37 @@ class Runner:
                     )
                     await self.daily.skip(sub.channel_id, decision.day, decision.reason, now)
                 elif decision.action == "wait":
-                    waiting = True
+                    waiting = waiting or decision.poll
                 elif sub.channel_id not in jobs:
                     jobs[sub.channel_id] = self._guarded(sub, decision.day)
         results = await asyncio.gather(*jobs.values())
         return dict(zip(jobs, results, strict=True)), waiting
 
-    async def available(self) -> set[dt.date]:
-        """The recent days a post may carry: every day in the store but one that only built
-        files hold, each fetched before Hugging Face's day was complete (DayInfo.incomplete):
-        its post waits for it as for a missing digest, until it is built again complete."""
-        return {d.day for d in await self.papers.days(limit=14) if not d.incomplete}
+    async def decisions(
+        self,
+        sub: Subscription,
+        now: dt.datetime,
+        available: set[dt.date],
+        only_built: set[dt.date],
+    ) -> list[Decision]:
+        """What is due for `sub` now (schedule.due over its ledger's settled days)."""
+        settled = await self.daily.settled_days(sub.channel_id, now.date() - dt.timedelta(days=14))
+        return due(
+            now,
+            self.rules(sub),
+            available,
+            settled,
+            not_before=sub.created_at,
+            only_built=only_built,
+        )
+
+    async def available_days(self) -> tuple[set[dt.date], set[dt.date]]:
+        """The recent days a post may carry, and those of them no Korean digest holds (built
+        from Hugging Face only). Every day in the store but one that only built files hold,
+        each fetched before Hugging Face's day was complete (DayInfo.incomplete): its post
+        waits for it as for a missing digest, until it is built again complete."""
+        days = [d for d in await self.papers.days(limit=14) if not d.incomplete]
+        return {d.day for d in days}, {d.day for d in days if d.only_built}
 
     async def _guarded(self, sub: Subscription, day: dt.date) -> Result:
         async with self._slots:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import discord
@@ -14,7 +15,7 @@ from bot.config import DailyConfig, SubscriptionConfig, parse_hhmm, parse_timezo
 from bot.features.daily.built import needed_days
 from bot.features.daily.plan import Planned
 from bot.features.daily.poster import Result
-from bot.features.daily.runner import Runner, rules_for
+from bot.features.daily.runner import Runner
 from bot.features.daily.schedule import due, next_post, post_at
 from bot.features.daily.sources import Sources
 from bot.huggingface.build import DAY_COMPLETE, complete_at
@@ -28,6 +29,16 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 POLL_WHEN_WAITING = dt.timedelta(minutes=1)  # how often an awaited digest is polled for
 RECENT_DAYS = 4  # days /daily status says the origin of
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltPost:
+    """A subscription's next post of a day built from Hugging Face, for /daily status."""
+
+    day: dt.date
+    at: dt.datetime  # when it is posted (schedule.built_at), in the subscription's timezone
+    deadline: dt.datetime  # when the day's Korean digest had to be out
+    late: bool  # `at` has passed: the day waits for Hugging Face to give it complete
 
 
 class DailyService:
@@ -97,7 +108,7 @@ class DailyService:
         return await self.ledger.last_post(channel_id)
 
     def next_post(self, sub: Subscription) -> dt.datetime:
-        return next_post(self.clock(), rules_for(sub, self.config))
+        return next_post(self.clock(), self.runner.rules(sub))
 
     async def recent_days(self, count: int = RECENT_DAYS) -> list[DayInfo]:
         """The newest days in the store and where each came from, for /daily status."""
@@ -105,13 +116,28 @@ class DailyService:
 
     def korean_due(self, sub: Subscription, day: dt.date) -> dt.datetime:
         """When the Korean digest of `day` had to be out for this subscription's post."""
-        rules = rules_for(sub, self.config)
+        rules = self.runner.rules(sub)
         return (post_at(day, rules) - self.korean_deadline).astimezone(rules.tz)
+
+    async def built_post(self, sub: Subscription) -> BuiltPost | None:
+        """The next day this subscription posts from Hugging Face because no Korean digest
+        of it was out by its deadline, and when (None when no such post waits)."""
+        now = self.clock()
+        available, only_built = await self.runner.available_days()
+        for decision in await self.runner.decisions(sub, now, available, only_built):
+            if decision.action == "wait" and decision.built_at is not None:
+                at = decision.built_at.astimezone(ZoneInfo(sub.timezone))
+                deadline = self.korean_due(sub, decision.day)
+                return BuiltPost(decision.day, at, deadline, late=at <= now)
+        return None
 
     async def awaiting_completion(self, sub: Subscription) -> tuple[dt.date, dt.datetime] | None:
         """The day this subscription's post waits on because only a built day fetched before
-        Hugging Face's day was complete holds it, and when that completes; else None."""
-        now, rules = self.clock(), rules_for(sub, self.config)
+        Hugging Face's day was complete holds it, and when that completes; else None. (With
+        the Hugging Face source on, `built_post` says when such a day posts instead.)"""
+        now, rules = self.clock(), self.runner.rules(sub)
+        if rules.day_complete is not None:
+            return None
         infos = {d.day: d for d in await self.papers.days(limit=14)}
         available = {day for day, info in infos.items() if not info.incomplete}
         settled = await self.ledger.settled_days(sub.channel_id, now.date() - dt.timedelta(14))
@@ -155,14 +181,14 @@ class DailyService:
     # --- the scheduler ---------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """Post what is due; while a due day's digest is awaited, poll for it (each minute).
-        A day that has become due for building (built.py) is started at once, in the
-        background, rather than at the next poll."""
-        if built := self.sources.built:
+        """Post what is due; while a due day's digest is awaited closely (Decision.poll),
+        poll for it each minute. A day that has become due for building (built.py) is
+        started at once, in the background, rather than at the next poll."""
+        if self.sources.built:
             now = self.clock()
             today = now.astimezone(parse_timezone(self.config.timezone)).date()
-            if days := built.unbuilt(await self._built_days(now, today), now):
-                built.start(days, now)
+            if days := await self._built_days(now, today):
+                self.sources.built.start(days, now)
         _, waiting = await self.runner.run_due(self.clock())
         if waiting and (
             self._last_poll is None or self.clock() - self._last_poll > POLL_WHEN_WAITING
@@ -175,22 +201,26 @@ class DailyService:
         self._last_poll = now
         try:
             today = now.astimezone(parse_timezone(self.config.timezone)).date()
-            built = await self._built_days(now, today) if self.sources.built else []
-            changed = await self.sources.poll(now, today, built)
+            changed = await self.sources.poll(now, today, await self._built_days(now, today))
             if changed:
                 log.info("digest sources: %d new or updated papers", changed)
         except Exception:
             log.exception("polling digest sources failed")
 
     async def _built_days(self, now: dt.datetime, today: dt.date) -> list[dt.date]:
+        """The needed days (built.py) not built yet, or due to be built again: a day built
+        early is asked again only once Hugging Face's day is complete."""
+        if self.sources.built is None:
+            return []
         subs = [s for s in await self.ledger.subscriptions() if not s.paused_reason]
-        return needed_days(
+        needed = needed_days(
             now,
-            [rules_for(s, self.config) for s in subs],
+            [self.runner.rules(s) for s in subs],
             today=today,
             lookback=self.sources.lookback,
             before_post=self.korean_deadline,
         )
+        return self.sources.built.unbuilt(needed, now)
 
     async def close(self) -> None:
         """Stop building days and close the connections the sources hold."""
