@@ -13,12 +13,14 @@ import pytest
 
 from bot.config import Config
 from bot.features.daily.built import BuiltDaySource
+from bot.features.daily.service import BuiltPost
+from bot.models import OnMissing
 from papers_sandbox import SandboxServer
 from papers_sandbox.huggingface import FakeHuggingFace, fake_item
 from papers_sandbox.scene import SceneClock
 from tests.polling import eventually
 
-from .harness import DAILY_DAY, DAILY_POST_AT, DailyBot, daily_config, expected, posted
+from .harness import DAILY_DAY, DAILY_POST_AT, SEOUL, DailyBot, daily_config, expected, posted
 
 IDS = [f"2506.{20000 + i:05d}" for i in range(1, 7)]
 
@@ -172,50 +174,121 @@ async def test_hugging_face_down_and_slow_delays_no_other_source_or_post(
     assert digest is not None and [p.arxiv_id for p in digest.papers] == [IDS[1]]
 
 
-async def test_a_day_built_at_post_time_is_posted_once_complete_not_with_its_first_papers(
-    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace
+NEXT_NINE = DAILY_POST_AT + dt.timedelta(days=1)  # 09:00 in Seoul on the 3rd
+COMPLETES = dt.datetime.combine(DAILY_DAY, dt.time(23, 0), dt.UTC)  # 08:00 in Seoul on the 3rd
+
+
+def default_config(
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace, on_missing: OnMissing
+) -> Config:
+    """09:00 Seoul, Hugging Face's day complete at 23:00 UTC (the defaults), `on_missing`."""
+    korean = tmp_path / "korean"
+    korean.mkdir(exist_ok=True)
+    config = built_config(sandbox, tmp_path / "papers.db", hf, korean, day_complete="23:00")
+    daily = dataclasses.replace(config.daily, on_missing=on_missing)  # waiting 240 minutes
+    return dataclasses.replace(config, daily=daily)
+
+
+async def started(
+    sandbox: SandboxServer, tmp_path: Path, config: Config, clock: SceneClock
+) -> DailyBot:
+    bot = await DailyBot(sandbox, tmp_path / "papers.db", clock, config).start()
+    bot.cog.tick.cancel()  # the test drives ticks and polls itself
+    bot.cog.poll.cancel()
+    return bot
+
+
+async def tick_at(bot: DailyBot, clock: SceneClock, when: dt.datetime) -> None:
+    clock.now = when
+    await bot.cog.service.tick()
+    source = built_source(bot)
+    await eventually(lambda: not source.running, within=10, what="a build never ended")
+    await bot.cog.service.tick()  # posts what the build made ready
+
+
+@pytest.mark.parametrize("on_missing", [OnMissing.WAIT, OnMissing.SKIP])
+async def test_a_day_with_no_korean_digest_is_posted_whole_at_the_next_mornings_post_time(
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace, on_missing: OnMissing
 ) -> None:
+    """The defaults, 09:00 Seoul: the 2nd's post has no Korean digest, so at 09:00 on the 3rd
+    the post carries Hugging Face's whole 2nd (complete at 08:00), once; with `skip` too."""
     early = [fake_item(a, day=DAILY_DAY, title=f"Early {a}", upvotes=5) for a in IDS[:2]]
     hf.add_day(DAILY_DAY, early)  # at post time Hugging Face lists the day's first two papers
-    korean = tmp_path / "korean"
-    korean.mkdir()
-    db = tmp_path / "papers.db"
-    config = built_config(sandbox, db, hf, korean, day_complete="23:00")  # the default
     clock = SceneClock(DAILY_POST_AT + dt.timedelta(seconds=5))
-    bot = DailyBot(sandbox, db, clock, config)
-    await bot.start()
-    bot.cog.tick.cancel()
-    bot.cog.poll.cancel()
+    bot = await started(sandbox, tmp_path, default_config(sandbox, tmp_path, hf, on_missing), clock)
     try:
         sub = await bot.subscribe("papers")
         await tick_until_built(bot)
         source, channel = built_source(bot), sandbox.channel("papers").id
         assert not source.built[DAILY_DAY].complete
+        asked = hf.count("/api/daily_papers")
         for _ in range(3):
             await bot.cog.service.tick()
-        assert posted(sandbox, channel) == []  # waiting for the day to complete
-        completes = dt.datetime.combine(DAILY_DAY, dt.time(23, 0), dt.UTC)
-        assert await bot.cog.service.awaiting_completion(sub) == (DAILY_DAY, completes)
+        assert posted(sandbox, channel) == []  # not the day's first two papers
+        assert await bot.cog.service.built_post(sub) == BuiltPost(
+            DAILY_DAY, NEXT_NINE.astimezone(SEOUL), DAILY_POST_AT.astimezone(SEOUL), late=False
+        )
+
+        # past the 240-minute wait for a late digest: still waiting, not skipped
+        await tick_at(bot, clock, DAILY_POST_AT + dt.timedelta(hours=4, seconds=5))
+        assert await bot.ledger.post_state(channel, DAILY_DAY) is None
+        assert posted(sandbox, channel) == []
 
         ids = [f"2506.{30000 + n:05d}" for n in range(28)]
         later = [
             fake_item(a, day=DAILY_DAY, title=f"Later {a}", upvotes=n) for n, a in enumerate(ids)
         ]
         hf.add_day(DAILY_DAY, [*early, *later])  # 30 by the day's completion
-        clock.now = completes
-        await bot.cog.service.tick()  # builds the day again at once
-        await eventually(
-            lambda: source.built[DAILY_DAY].complete and not source.running,
-            within=10,
-            what="the day never built again complete",
-        )
+        await tick_at(bot, clock, COMPLETES - dt.timedelta(seconds=30))
+        assert hf.count("/api/daily_papers") == asked  # not asked again before completion
+        await tick_at(bot, clock, COMPLETES)  # built again at once, complete
+        assert source.built[DAILY_DAY].complete
+        await tick_at(bot, clock, NEXT_NINE - dt.timedelta(seconds=30))
+        assert posted(sandbox, channel) == []  # complete and loaded, posted at post time
+
+        await tick_at(bot, clock, NEXT_NINE)
         for _ in range(3):
-            clock.now += dt.timedelta(seconds=30)
-            await bot.cog.service.tick()
+            await tick_at(bot, clock, clock.now + dt.timedelta(seconds=30))
         header = posted(sandbox, channel)[0][0]
         assert header.startswith("## 📚 Daily Papers — 2025-06-02\n30 papers")
         assert posted(sandbox, channel) == expected(await bot.plan("papers"))  # posted once
         state = await bot.ledger.post_state(channel, DAILY_DAY)
         assert state is not None and state.status == "done"
+        following = await bot.cog.service.built_post(sub)  # the 3rd has no Korean digest yet
+        assert following is not None and following.day == DAILY_DAY + dt.timedelta(days=1)
     finally:
         await bot.close()
+
+
+async def test_a_restart_between_completion_and_post_time_posts_the_built_day_once(
+    sandbox: SandboxServer, tmp_path: Path, hf: FakeHuggingFace
+) -> None:
+    clock = SceneClock(DAILY_POST_AT + dt.timedelta(seconds=5))
+    config = default_config(sandbox, tmp_path, hf, OnMissing.WAIT)
+    first = await started(sandbox, tmp_path, config, clock)
+    await first.subscribe("papers")
+    await tick_until_built(first)
+    assert not built_source(first).built[DAILY_DAY].complete
+    await first.close()  # down before Hugging Face's day completes
+
+    clock.now = COMPLETES + dt.timedelta(minutes=10)  # back at 08:10 in Seoul
+    second = await started(sandbox, tmp_path, config, clock)
+    try:
+        channel = sandbox.channel("papers").id
+        await tick_at(second, clock, clock.now)
+        assert built_source(second).built[DAILY_DAY].complete
+        assert posted(sandbox, channel) == []
+        for at in (NEXT_NINE, NEXT_NINE + dt.timedelta(seconds=30)):
+            await tick_at(second, clock, at)
+        plan = await second.plan("papers")
+        assert posted(sandbox, channel) == expected(plan)
+    finally:
+        await second.close()
+
+    clock.now = NEXT_NINE + dt.timedelta(minutes=1)  # and once more after the post
+    third = await started(sandbox, tmp_path, config, clock)
+    try:
+        await tick_at(third, clock, clock.now + dt.timedelta(seconds=30))
+        assert posted(sandbox, channel) == expected(plan)  # not posted again
+    finally:
+        await third.close()

@@ -113,6 +113,12 @@ class BuiltDaySource:
             return True
         return not built.complete and now >= self.builder.complete_at(day)
 
+    def empty(self, day: dt.date) -> bool:
+        """Whether Hugging Face, asked once `day` was complete, lists no papers for it (a
+        weekend): no built post of it will come."""
+        built = self.built.get(day)
+        return built is not None and built.complete and built.papers == 0
+
     def start(self, days: Sequence[dt.date], now: dt.datetime) -> asyncio.Task[list[Built]] | None:
         """Build `days` in a task of its own, unless a run is under way or backing off."""
         if self.running or not days or not self.backoff.ready(now):

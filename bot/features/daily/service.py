@@ -125,7 +125,9 @@ class DailyService:
         now = self.clock()
         available, only_built = await self.runner.available_days()
         for decision in await self.runner.decisions(sub, now, available, only_built):
-            if decision.action == "wait" and decision.built_at is not None:
+            if decision.action != "wait" or decision.built_at is None:
+                continue
+            if self.sources.built is None or not self.sources.built.empty(decision.day):
                 at = decision.built_at.astimezone(ZoneInfo(sub.timezone))
                 deadline = self.korean_due(sub, decision.day)
                 return BuiltPost(decision.day, at, deadline, late=at <= now)

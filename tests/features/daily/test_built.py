@@ -3,6 +3,7 @@ beside the others: in its own task, its failure kept for /daily status, with bac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -192,3 +193,94 @@ async def test_a_day_built_early_is_built_again_at_its_completion_instant(
         await built.close()
     (info,) = await store.days()
     assert (info.papers, info.incomplete) == (30, False)
+
+
+def hf_rules(hhmm: str, tz: ZoneInfo = SEOUL, *, catch_up: int = 24) -> Rules:
+    """With the Hugging Face source on: built days post at `schedule.built_at`."""
+    plain = dataclasses.replace(rules(hhmm, tz), catch_up=dt.timedelta(hours=catch_up))
+    return dataclasses.replace(plain, day_complete=dt.time(23, 0))
+
+
+def test_the_post_day_is_needed_until_its_built_post_even_past_a_short_window() -> None:
+    """A 1-hour catch-up and a 4-hour wait: the 12th's own window closes at 13:00, but its
+    built post is the 13th's 09:00, so the day is still wanted at completion (08:00)."""
+    r = hf_rules("09:00", catch_up=1)
+    completes = dt.datetime.combine(TODAY, dt.time(23, 0), dt.UTC)
+    zero = MINUTE * 0
+    assert needed_days(completes, [r], today=TODAY, lookback=0, before_post=zero) == [TODAY]
+    nine_next = seoul("09:00", TODAY + dt.timedelta(days=1))
+    closes = nine_next + dt.timedelta(hours=4)
+    assert TODAY in needed_days(closes, [r], today=TODAY, lookback=0, before_post=zero)
+    later = needed_days(closes + MINUTE, [r], today=TODAY, lookback=0, before_post=zero)
+    assert TODAY not in later
+
+
+async def test_a_day_waiting_for_hugging_face_is_not_asked_for_again_until_it_completes(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    """09:00 Seoul, `on_missing: skip`, no Korean digest: the day is built once before its
+    deadline, then Hugging Face is not asked again through an hour of waiting (ticks every
+    30 s, polls every minute within the late-digest wait and the 30-minute polls), nor until
+    the day completes at 08:00 the next morning; it is posted at 09:00 that morning."""
+    clock = [seoul("08:58")]
+    config = DailyConfig(on_missing=OnMissing.SKIP, wait_for_digest_minutes=240)
+    ledger = DailyStore(store.db)
+    poster = Poster(
+        ledger, owner="t", pacer=Pacer(45), clock=lambda: clock[0], bot_user_id=lambda: 1
+    )
+    runner = Runner(
+        store, ledger, poster, config, no_channel, source_url=lambda d: None,
+        day_complete=dt.time(23, 0),
+    )  # fmt: skip
+    vt = VirtualTime()
+    async with client_and_fake(vt) as (hf, fake):
+        for back in range(4):
+            day = TODAY - dt.timedelta(days=back)
+            fake.add_day(day, [fake_item(f"2505.{back:03d}01", day=day)])
+        builder = DayBuilder(hf, store, tmp_path, clock=lambda: clock[0])
+        built = BuiltDaySource(builder, Backoff(MINUTE))
+        sources = Sources(None, None, 3, built)
+        service = DailyService(store, ledger, runner, sources, config, clock=lambda: clock[0])
+        sub = Subscription(10, 1, "09:00", "Asia/Seoul", PostStyle.EMBEDS)
+        await ledger.save_subscription(sub, seoul("08:00") - dt.timedelta(days=1))
+        for back in (1, 2, 3):  # the days before went out (their built posts are this morning)
+            await ledger.skip(10, TODAY - dt.timedelta(days=back), "posted", clock[0])
+
+        async def tick_through(until: dt.datetime) -> dict[int, object]:
+            results: dict[int, object] = {}
+            while clock[0] <= until:
+                await service.tick()
+                await eventually(lambda: not built.running, within=10)
+                if clock[0].minute % 30 == 0 and clock[0].second == 0:
+                    await service.poll()  # the regular poll loop
+                    await eventually(lambda: not built.running, within=10)
+                results.update((await runner.run_due(clock[0]))[0])
+                clock[0] += dt.timedelta(seconds=30)
+            return results
+
+        await tick_through(seoul("08:58"))  # built ahead of the deadline: the post day and
+        asked = fake.count("/api/daily_papers")  # the three lookback days, once each
+        assert asked == 4 and not built.built[TODAY].complete
+
+        clock[0] = seoul("09:00")
+        assert await tick_through(seoul("10:00")) == {}  # an hour of waiting
+        assert fake.count("/api/daily_papers") == asked  # 0 requests a minute
+        assert await ledger.post_state(10, TODAY) is None  # waiting, not skipped
+
+        completes = dt.datetime.combine(TODAY, dt.time(23, 0), dt.UTC)  # 08:00 on the 13th
+        clock[0] = completes - MINUTE
+        assert await tick_through(completes - dt.timedelta(seconds=30)) == {}
+        assert fake.count("/api/daily_papers") == asked
+        fake.add_day(TODAY, [fake_item(f"2505.1{n:04d}", day=TODAY) for n in range(30)])
+        assert await tick_through(completes) == {}  # built again, now complete
+        assert fake.count("/api/daily_papers") == asked + 1 and built.built[TODAY].complete
+        clock[0] = seoul("08:59:30", TODAY + dt.timedelta(days=1))
+        assert await tick_through(clock[0]) == {}  # complete and loaded: posted at 09:00
+        results = await tick_through(seoul("09:00", TODAY + dt.timedelta(days=1)))
+        await sources.close()
+    assert list(results) == [10]  # the post was made (to a channel that is gone)
+    asked_for = [r.query["date"] for r in fake.requests if r.path == "/api/daily_papers"]
+    assert asked_for.count(TODAY.isoformat()) == 2  # before its deadline, once complete
+    assert asked_for[asked:] == [TODAY.isoformat(), "2025-05-13"]  # the 13th's own deadline
+    digest = await store.digest(TODAY)
+    assert digest is not None and len(digest.papers) == 30
