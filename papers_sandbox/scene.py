@@ -202,18 +202,22 @@ async def _built_post(
     t: Transcript, server: SandboxServer, bot: PapersBot, clock: SceneClock
 ) -> None:
     """A day the Korean source missed: at post time the bot builds it from (the fake)
-    Hugging Face, and posts it once Hugging Face's day is complete (23:00 UTC)."""
+    Hugging Face, again once Hugging Face's day is complete (23:00 UTC, 08:00 in Seoul), and
+    the next morning's 09:00 post carries the whole day."""
     clock.now = dt.datetime.combine(BUILT_DAY, dt.time(9, 0, 5), SEOUL).astimezone(dt.UTC)
     t.step(f"09:00 in Seoul, {BUILT_DAY}: no Korean digest, so the day is built from Hugging Face")
     before = len(server.messages("papers"))
     cog = bot.get_cog("Daily")
     assert cog is not None
-    cog.tick.restart()  # type: ignore[attr-defined]  # waiting for the digest: polls, builds
+    cog.tick.restart()  # type: ignore[attr-defined]  # the deadline has passed: builds the day
     for _ in range(200):
         if await bot.store.digest(BUILT_DAY) is not None:
             break
         await asyncio.sleep(0.05)
-    t.step("23:00 UTC (08:00 in Seoul): Hugging Face's day is complete; built again and posted")
+    t.say(f"Hugging Face lists {BUILT_DAY}'s papers through the day: the post waits for all")
+    t.say("of them, to the next morning's post.")
+    next_day = BUILT_DAY + dt.timedelta(days=1)
+    t.step("23:00 UTC (08:00 in Seoul): Hugging Face's day is complete; built again")
     clock.now = dt.datetime.combine(BUILT_DAY, dt.time(23, 0, 5), dt.UTC)
     cog.tick.restart()  # type: ignore[attr-defined]  # the day is built again, complete
     for _ in range(200):
@@ -221,7 +225,9 @@ async def _built_post(
         if found and not found[0].incomplete:
             break
         await asyncio.sleep(0.05)
-    cog.tick.restart()  # type: ignore[attr-defined]  # the complete day is there: post it
+    t.step(f"09:00 in Seoul, {next_day}: the post carries Hugging Face's whole {BUILT_DAY}")
+    clock.now = dt.datetime.combine(next_day, dt.time(9, 0, 5), SEOUL).astimezone(dt.UTC)
+    cog.tick.restart()  # type: ignore[attr-defined]  # the post time: post it
     await _settle(lambda: len(server.messages("papers")) - before)
     for message in server.messages("papers")[before:]:
         t.message(message)
