@@ -78,15 +78,18 @@ async def test_status_names_the_day_the_next_post_carries_from_hugging_face_and_
     ]  # Hugging Face's whole Jan 1
 
     lines = await channel_status(daily)
-    assert lines[1:3] == [
+    assert lines[1:5] == [
         f"Next post: {ts(NEXT_NINE)}",
+        "Last digest: 2026-01-01 (done, 2/2 messages)",
+        "Built from Hugging Face: the Korean digest of 2026-01-01 was not out by "
+        f"{ts(NINE - dt.timedelta(days=1), 't')}.",
         "🤗 2026-01-02 comes from Hugging Face (its Korean digest was not out by "
         f"{ts(NINE, 'f')}): the whole day as Hugging Face lists it is posted at "
         f"2026-01-03 09:00 (Asia/Seoul), {ts(NEXT_NINE, 'R')}.",
     ]
     locales[daily.admin.id] = "ko"
     korean = await channel_status(daily)
-    assert korean[2] == (
+    assert korean[4] == (
         f"🤗 2026-01-02은 Hugging Face에서 가져옵니다({ts(NINE, 'f')}까지 한국어 "
         "다이제스트가 나오지 않았습니다): Hugging Face에 올라온 그날 전체를 "
         f"2026-01-03 09:00 (Asia/Seoul), {ts(NEXT_NINE, 'R')}에 게시합니다."
@@ -105,11 +108,11 @@ async def test_status_names_the_day_the_next_post_carries_from_hugging_face_and_
     assert "30 papers" in header.content and daily.clock.at(header) == NEXT_NINE
 
     lines = await channel_status(daily)
-    assert lines[2].startswith("🤗 2026-01-03 comes from Hugging Face")  # the next one
-    assert lines[3:5] == [
+    assert lines[2:4] == [
         "Last digest: 2026-01-02 (done, 4/4 messages)",
         f"Built from Hugging Face: the Korean digest of 2026-01-02 was not out by {ts(NINE, 't')}.",
     ]
+    assert lines[4].startswith("🤗 2026-01-03 comes from Hugging Face")  # the next one
 
 
 async def test_status_says_a_built_post_past_due_waits_for_hugging_face(

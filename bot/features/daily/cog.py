@@ -192,8 +192,6 @@ class Daily(commands.Cog):
             text(locale, "daily_schedule", time=sub.post_time, tz=sub.timezone, style=sub.style),
             text(locale, "daily_next", next=discord.utils.format_dt(when, "F")),
         ]
-        if built := await self.service.built_post(sub):
-            lines.append(_built_post_line(built, sub, locale))
         last = await self.service.last_post(sub.channel_id)
         if last is not None:
             shown = {sub.paused_reason, sub.last_error}  # reasons the lines below give
@@ -203,6 +201,8 @@ class Daily(commands.Cog):
                 due = self.service.korean_due(sub, last.day)
                 deadline = discord.utils.format_dt(due, "t")
                 lines.append(text(locale, "daily_last_built", day=last.day, deadline=deadline))
+        if built := await self.service.built_post(sub):
+            lines.append(_built_post_line(built, sub, locale))
         if awaited := await self.service.awaiting_completion(sub):
             day, at = awaited
             at_text = discord.utils.format_dt(at, "F")
