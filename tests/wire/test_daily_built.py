@@ -233,6 +233,15 @@ async def test_a_day_with_no_korean_digest_is_posted_whole_at_the_next_mornings_
         await tick_at(bot, clock, DAILY_POST_AT + dt.timedelta(hours=4, seconds=5))
         assert await bot.ledger.post_state(channel, DAILY_DAY) is None
         assert posted(sandbox, channel) == []
+        # the 1st, whose built post was this morning's: Hugging Face lists no papers for it
+        first = await bot.ledger.post_state(channel, DAILY_DAY - dt.timedelta(days=1))
+        if on_missing == OnMissing.SKIP:
+            assert first is not None and first.status == "skipped"
+            assert first.reason == (
+                "Hugging Face lists no papers for 2025-06-01, and no Korean digest holds it"
+            )
+        else:
+            assert first is None  # `wait`: nothing is recorded
 
         ids = [f"2506.{30000 + n:05d}" for n in range(28)]
         later = [

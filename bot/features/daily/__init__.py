@@ -53,16 +53,6 @@ async def setup(bot: PapersBot) -> None:
         clock=bot.clock,
         bot_user_id=lambda: bot.user.id if bot.user else None,
     )
-    runner = Runner(
-        bot.store,
-        bot.daily_store,
-        poster,
-        daily,
-        bot.lookup_channel,
-        source_url=partial(page_url, template),
-        built_url=partial(built_page_url, hf.api_base),
-        day_complete=day_complete if hf.enabled else None,  # built days post at built_at
-    )
     folder = FolderSource(sources.folders, bot.store) if sources.folders else None
     url = None
     if template:
@@ -96,6 +86,17 @@ async def setup(bot: PapersBot) -> None:
             clock=bot.clock,
         )
         built = BuiltDaySource(builder, Backoff(dt.timedelta(minutes=1)))
+    runner = Runner(
+        bot.store,
+        bot.daily_store,
+        poster,
+        daily,
+        bot.lookup_channel,
+        source_url=partial(page_url, template),
+        built_url=partial(built_page_url, hf.api_base),
+        day_complete=day_complete if hf.enabled else None,  # built days post at built_at
+        empty=built.empty if built else lambda day: False,
+    )
     service = DailyService(
         bot.store,
         bot.daily_store,

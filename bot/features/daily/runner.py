@@ -58,11 +58,13 @@ class Runner:
         source_url: Callable[[dt.date], str | None],
         built_url: Callable[[dt.date], str | None] = lambda day: None,
         day_complete: dt.time | None = None,
+        empty: Callable[[dt.date], bool] = lambda day: False,
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.papers, self.daily, self.poster, self.config = papers, daily, poster, config
         self.lookup, self.source_url, self.built_url = lookup, source_url, built_url
         self.day_complete = day_complete  # UTC; None: no days are built from Hugging Face
+        self.empty = empty  # a day Hugging Face lists no papers for (BuiltDaySource.empty)
         self._slots = asyncio.Semaphore(concurrency)
         self._busy: set[int] = set()
 
@@ -102,7 +104,9 @@ class Runner:
         only_built: set[dt.date],
     ) -> list[Decision]:
         """What is due for `sub` now (schedule.due over its ledger's settled days)."""
-        settled = await self.daily.settled_days(sub.channel_id, now.date() - dt.timedelta(days=14))
+        since = now.date() - dt.timedelta(days=14)
+        settled = await self.daily.settled_days(sub.channel_id, since)
+        recent = (since + dt.timedelta(days=n) for n in range(16))
         return due(
             now,
             self.rules(sub),
@@ -110,6 +114,7 @@ class Runner:
             settled,
             not_before=sub.created_at,
             only_built=only_built,
+            empty={day for day in recent if self.empty(day)},
         )
 
     async def available_days(self) -> tuple[set[dt.date], set[dt.date]]:

@@ -102,10 +102,12 @@ def due(
     *,
     not_before: dt.datetime | None = None,
     only_built: Set[dt.date] = frozenset(),
+    empty: Set[dt.date] = frozenset(),
 ) -> list[Decision]:
     """Decisions for every local day whose post time has passed and is still in the window,
     oldest first. `available`: the days a post may carry; `only_built`: those of them that
-    only days built from Hugging Face hold (no Korean digest).
+    only days built from Hugging Face hold (no Korean digest); `empty`: days Hugging Face,
+    asked once they were complete, lists no papers for (weekends), which a skip says.
 
     Without built days (`rules.day_complete` None) a day is due from its post time through
     the window after it, waiting `rules.wait` for a late digest. With them, a day no Korean
@@ -127,6 +129,9 @@ def due(
         if day in settled:
             continue
         decision = _decide(day, now, rules, available, only_built, not_before)
+        if decision is not None and decision.action == "skip" and day in empty:
+            reason = f"Hugging Face lists no papers for {day}, and no Korean digest holds it"
+            decision = Decision(day, "skip", reason, built_at=decision.built_at)
         if decision is not None:
             decisions.append(decision)
     return decisions

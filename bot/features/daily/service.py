@@ -127,7 +127,7 @@ class DailyService:
         for decision in await self.runner.decisions(sub, now, available, only_built):
             if decision.action != "wait" or decision.built_at is None:
                 continue
-            if self.sources.built is None or not self.sources.built.empty(decision.day):
+            if not self.runner.empty(decision.day):  # a day with nothing to post: none
                 at = decision.built_at.astimezone(ZoneInfo(sub.timezone))
                 deadline = self.korean_due(sub, decision.day)
                 return BuiltPost(decision.day, at, deadline, late=at <= now)

@@ -133,6 +133,7 @@ def test_every_day_of_a_year_is_due_exactly_once(tz: str) -> None:
 # --- days built from Hugging Face: posted at the first post time after the day completes ---
 
 COMPLETE = dt.time(23, 0)  # sources.huggingface.day_complete_utc's default
+HOUR = dt.timedelta(hours=1)
 
 
 def hf_rules(
@@ -211,6 +212,12 @@ def test_a_day_without_its_korean_digest_waits_for_its_built_post_rather_than_sk
     assert skipped.reason == (
         "neither the Korean digest nor Hugging Face's complete list of 2025-05-09 was out "
         "60 min after 09:00 KST"
+    )
+    # a day Hugging Face, asked once complete, lists no papers for (a weekend): the skip says so
+    (empty,) = [d for d in due(nine_next + HOUR, r, set(), set(), empty={day}) if d.day == day]
+    assert (empty.action, empty.reason) == (
+        "skip",
+        "Hugging Face lists no papers for 2025-05-09, and no Korean digest holds it",
     )
     # without Hugging Face the same day is skipped an hour after its own post time
     assert [
