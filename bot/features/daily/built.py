@@ -98,20 +98,24 @@ class BuiltDaySource:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    def unbuilt(self, days: Sequence[dt.date], now: dt.datetime) -> list[dt.date]:
+    def unbuilt(
+        self, days: Sequence[dt.date], now: dt.datetime, *, refresh: bool = False
+    ) -> list[dt.date]:
         """Those of `days` to build now: not built yet by this process, or built before their
         completion instant when that has come (a waiting post's day is rebuilt at once,
-        then), or kept from an empty answer KEPT_RETRY ago. A day built complete is not asked
-        again, nor one built early before its completion instant."""
-        return [day for day in days if self._unbuilt(day, now)]
+        then), or kept from an empty answer KEPT_RETRY ago. With `refresh` (the regular poll,
+        every sources.poll_interval_minutes) the days built complete too: their votes change,
+        and summaries a build left out are asked for again (bot/summaries/built.py). A day
+        built early is never asked again before its completion instant."""
+        return [day for day in days if self._unbuilt(day, now, refresh)]
 
-    def _unbuilt(self, day: dt.date, now: dt.datetime) -> bool:
+    def _unbuilt(self, day: dt.date, now: dt.datetime, refresh: bool) -> bool:
         built = self.built.get(day)
         if built is None:
             return True
-        if built.kept and now - self._built_at[day] >= KEPT_RETRY:
-            return True
-        return not built.complete and now >= self.builder.complete_at(day)
+        if built.complete:
+            return refresh or (built.kept and now - self._built_at[day] >= KEPT_RETRY)
+        return now >= self.builder.complete_at(day)
 
     def empty(self, day: dt.date) -> bool:
         """Whether Hugging Face, asked once `day` was complete, lists no papers for it (a

@@ -195,21 +195,26 @@ class DailyService:
         if waiting and (
             self._last_poll is None or self.clock() - self._last_poll > POLL_WHEN_WAITING
         ):
-            await self.poll()
+            await self.poll(refresh=False)
 
-    async def poll(self) -> None:
-        """Check the digest sources for new days; failures are logged and shown in status."""
+    async def poll(self, *, refresh: bool = True) -> None:
+        """Check the digest sources for new days; failures are logged and shown in status.
+        `refresh` (the regular poll; not the minute polls of a waiting post): build again the
+        days built complete as well (BuiltDaySource.unbuilt)."""
         now = self.clock()
         self._last_poll = now
         try:
             today = now.astimezone(parse_timezone(self.config.timezone)).date()
-            changed = await self.sources.poll(now, today, await self._built_days(now, today))
+            days = await self._built_days(now, today, refresh=refresh)
+            changed = await self.sources.poll(now, today, days)
             if changed:
                 log.info("digest sources: %d new or updated papers", changed)
         except Exception:
             log.exception("polling digest sources failed")
 
-    async def _built_days(self, now: dt.datetime, today: dt.date) -> list[dt.date]:
+    async def _built_days(
+        self, now: dt.datetime, today: dt.date, *, refresh: bool = False
+    ) -> list[dt.date]:
         """The needed days (built.py) not built yet, or due to be built again: a day built
         early is asked again only once Hugging Face's day is complete."""
         if self.sources.built is None:
@@ -222,7 +227,7 @@ class DailyService:
             lookback=self.sources.lookback,
             before_post=self.korean_deadline,
         )
-        return self.sources.built.unbuilt(needed, now)
+        return self.sources.built.unbuilt(needed, now, refresh=refresh)
 
     async def close(self) -> None:
         """Stop building days and close the connections the sources hold."""
