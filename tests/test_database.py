@@ -10,6 +10,8 @@ import pytest
 from bot.store import Database, ReadTimedOut
 from bot.store.database import READERS
 from bot.store.db import READER_CACHE_KIB
+from bot.store.follows import FollowStore
+from bot.store.writes import OnWriter
 
 # Counting to this many takes SQLite several seconds: a read that would end only long
 # after any limit the tests set, and still ends if the limit does not work.
@@ -56,3 +58,33 @@ async def test_every_reader_keeps_the_pages_a_dense_words_doclists_need(tmp_path
     async with await Database.open(tmp_path / "p.db") as db:
         sizes = {tuple(await db.read("PRAGMA cache_size")) for _ in range(READERS)}
     assert sizes == {((-READER_CACHE_KIB,),)} and READER_CACHE_KIB >= 16_384
+
+
+async def test_reads_on_the_writer_never_meet_another_process_as_a_locked_database(
+    tmp_path: Path,
+) -> None:
+    """The ledgers read on the writer (they must see their own writes at once). A read there
+    and a write of another task on the same connection, while a second process commits,
+    used to fail with "database is locked" at once (the read's snapshot was held until it
+    was fetched, and the write could not move past the other process's commit)."""
+    path = tmp_path / "papers.db"
+    a, b = await Database.open(path), await Database.open(path)
+    async with a.transaction() as conn:
+        await conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        await conn.executemany("INSERT INTO t (id, n) VALUES (?, 0)", [(i,) for i in range(200)])
+    ledger, follows, other = OnWriter(a), FollowStore(a), OnWriter(b)
+    bump = "UPDATE t SET n = n + 1 WHERE id = ?"
+    try:
+        for i in range(300):
+            await asyncio.gather(
+                ledger._rows("SELECT id, n FROM t"),
+                ledger._write(bump, (i % 200,)),
+                other._write(bump, ((i + 1) % 200,)),
+                follows._rows("SELECT id, n FROM t"),
+                follows._write(bump, ((i + 2) % 200,)),
+            )
+        rows = await a.read("SELECT sum(n) FROM t")
+        assert rows[0][0] == 900
+    finally:
+        await a.close()
+        await b.close()

@@ -22,8 +22,10 @@ class OnWriter:
         self._conn = database.writer
 
     async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # One call on the connection's thread: a SELECT stepped by execute() holds a read
+        # snapshot until fetched, and a write queued between the two (another task's) would
+        # then meet another process's commit as "database is locked" at once.
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         async with self._db.write_lock, self._conn.execute(sql, params) as cur:
