@@ -131,10 +131,14 @@ async def test_random_follows_match_as_search_and_author_on_the_samples(
         assert await check_days(store, seed, days, 150) > 50
 
 
+def digest_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.md") if p.name[:1].isdigit())
+
+
 async def test_random_follows_match_as_search_and_author_on_real_digests(
     store: PaperStore, shared_digests: Path
 ) -> None:
-    files = sorted(p for p in shared_digests.rglob("*.md") if p.name[:1].isdigit())
+    files = digest_files(shared_digests)
     assert (await load_files(store, files)).files == len(files)
     days = [d.day for d in await store.days(limit=100)]
     rng = random.Random(16)
