@@ -116,8 +116,9 @@ def _match_follows(
     """Index in `follows` (kind, text) -> the positions of the papers it matches, in order."""
     exprs: dict[int, str] = {}
     keys: dict[int, str] = {}
+    keyword = FollowKind.KEYWORD.value  # once: an enum member's lookup costs a call
     for i, (kind, query) in enumerate(follows):
-        if kind == FollowKind.KEYWORD:
+        if kind == keyword:
             if expr := match_query(query):
                 exprs[i] = expr
         elif key := name_key(query):
@@ -182,7 +183,8 @@ async def match_day(database: Database, day: dt.date) -> list[MemberMatches]:
     hits = await asyncio.to_thread(_match_follows, _day_schema(str(schema[0][0])), the_day, follows)
     if not hits:
         return []
-    matched = [((FollowKind(follows[i][0]), follows[i][1]), ps) for i, ps in hits.items()]
+    kinds = {k.value: k for k in FollowKind}
+    matched = [((kinds[follows[i][0]], follows[i][1]), ps) for i, ps in hits.items()]
     rows = await database.read(
         "SELECT f.member_id, j.key FROM json_each(?) j CROSS JOIN follows f "
         "ON f.kind = json_extract(j.value, '$[0]') AND f.query = json_extract(j.value, '$[1]') "
