@@ -23,7 +23,7 @@ SAMPLE = sorted((Path(sandbox_init).parent / "sample").glob("*.md"))
 NOW = dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.UTC)
 _LATIN = re.compile(r"[A-Za-z][\w-]*")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
-Expected = list[tuple[int, list[tuple[str, tuple[tuple[FollowKind, str], ...]]]]]
+Expected = list[tuple[int, list[tuple[str, tuple[tuple[str, str], ...]]]]]
 
 
 async def alone(store: PaperStore, follow: Follow, day: dt.date) -> set[str]:

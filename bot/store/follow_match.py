@@ -32,7 +32,12 @@ from bot.models import FollowKind
 from bot.store.database import Database
 from bot.store.text import fold, match_query, name_key, query_terms
 
-Matched = tuple[FollowKind, str]  # a follow that matched: its kind and text
+# A follow that matched: its kind as stored (a FollowKind value: `FollowKind(kind)` is the
+# member) and its text. Plain strings, not the enum member: a day's matches are some 270,000
+# (member, paper) entries (bench/alerts.py match), and tuples and dicts of strings alone drop
+# out of the garbage collector's passes, where one holding an enum member (an object with a
+# __dict__) keeps every container around it in them: a full pass over the bot's heap per run.
+Matched = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +182,11 @@ async def match_day(database: Database, day: dt.date) -> list[MemberMatches]:
         [(position[int(r[0])], r[1], r[2], r[3]) for r in docs],
         [str(r[2]) for r in papers],
     )
-    follows = [(str(k), str(q)) for k, q in await database.read(
-        "SELECT DISTINCT kind, query FROM follows"
-    )]  # fmt: skip
+    follows: list[Matched] = await database.read("SELECT DISTINCT kind, query FROM follows")
     hits = await asyncio.to_thread(_match_follows, _day_schema(str(schema[0][0])), the_day, follows)
     if not hits:
         return []
-    kinds = {k.value: k for k in FollowKind}
-    matched = [((kinds[follows[i][0]], follows[i][1]), ps) for i, ps in hits.items()]
+    matched = [(follows[i], ps) for i, ps in hits.items()]
     rows = await database.read(
         "SELECT f.member_id, j.key FROM json_each(?) j CROSS JOIN follows f "
         "ON f.kind = json_extract(j.value, '$[0]') AND f.query = json_extract(j.value, '$[1]') "
