@@ -144,8 +144,9 @@ def _group(
     one: list[tuple[Matched, ...]] = [(f,) for f, _ in matched]  # shared by all it matched
     ids = [[arxiv_ids[p] for p in positions] for _, positions in matched]
     found = []
+    second = operator.itemgetter(1)
     for member_id, group in itertools.groupby(rows, key=operator.itemgetter(0)):
-        first, *rest = [m for _, m in group]
+        first, *rest = map(second, group)
         if not rest:
             found.append(MemberMatches(member_id, dict.fromkeys(ids[first], one[first])))
             continue
