@@ -108,15 +108,19 @@ def got(matches: list[MemberMatches]) -> Expected:
 
 
 async def check_days(store: PaperStore, seed: int, days: list[dt.date], count: int) -> int:
-    """Random follows of the days' papers; every day's matches as expected. Matches seen."""
+    """Random follows of the days' papers; every day's matches as expected. Returns the
+    (member, paper) matches seen, having seen papers that several of a member's follows
+    matched (their order is checked too)."""
     rng = random.Random(seed)
     papers = [p for d in days if (g := await store.digest(d)) for p in g.papers]
     made = await follow_randomly(store, follows_from(papers, rng, count), rng, count // 3)
-    matched = 0
+    matched = several = 0
     for day in days:
         want = await expected(store, made, day)
         assert got(await FollowStore(store.db).matches(day)) == want, day
         matched += sum(len(papers) for _, papers in want)
+        several += sum(len(by) > 1 for _, papers in want for _, by in papers)
+    assert several > 0
     return matched
 
 
