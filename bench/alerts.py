@@ -202,7 +202,8 @@ async def match(args: argparse.Namespace) -> None:
     load = os.getloadavg()
     print(f"store       {stats.papers} papers ({report.files} digest files), day {DAY}: "
           f"{args.papers} papers")  # fmt: skip
-    print(f"follows     {stored} of {int(distinct[0][1])} members ({int(distinct[0][0])} distinct), "
+    texts, following = int(distinct[0][0]), int(distinct[0][1])
+    print(f"follows     {stored} of {following} members ({texts} distinct), "
           f"{sum(f.kind == FollowKind.KEYWORD for f in follows)} keywords")  # fmt: skip
     print(f"matched     {members} members, {pairs} (member, paper) alerts")
     median = sorted(times)[len(times) // 2]
