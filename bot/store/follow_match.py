@@ -66,10 +66,17 @@ def _day_schema(papers_fts_sql: str) -> str:
     return f"{head}day_fts{rest}"
 
 
-def _keyword_hits(schema: str, day: _Day, exprs: dict[int, str]) -> dict[int, set[int]]:
-    """follow index -> the positions of the papers its MATCH expression matches."""
+# Sets of papers are bit masks over the day's positions (bit p: the paper at position p):
+# ints, which the garbage collector never tracks, where thousands of sets or lists kept
+# through the matching would be carried into its older generations.
+
+
+def _keyword_hits(schema: str, day: _Day, exprs: dict[int, str]) -> dict[int, int]:
+    """follow index -> the papers (a mask) its MATCH expression matches."""
     terms: dict[str, int] = {}
-    needs = {i: [terms.setdefault(t, len(terms)) for t in query_terms(e)] for i, e in exprs.items()}
+    needs = {
+        i: tuple(terms.setdefault(t, len(terms)) for t in query_terms(e)) for i, e in exprs.items()
+    }
     conn = sqlite3.connect(":memory:")
     try:
         conn.execute(schema)
@@ -83,41 +90,49 @@ def _keyword_hits(schema: str, day: _Day, exprs: dict[int, str]) -> dict[int, se
         ).fetchall()
     finally:
         conn.close()
-    of_term: dict[int, set[int]] = {}
+    of_term = [0] * len(terms)
     for term, position in rows:
-        of_term.setdefault(term, set()).add(position)
-    hits: dict[int, set[int]] = {}
+        of_term[term] |= 1 << position
+    hits: dict[int, int] = {}
     for i, need in needs.items():
-        found = of_term.get(need[0])
+        found = of_term[need[0]]
         for term in need[1:]:
-            if not found:
-                break
-            found = found & of_term.get(term, set())
+            found &= of_term[term]
         if found:
             hits[i] = found
     return hits
 
 
-def _author_hits(day: _Day, keys: dict[int, str]) -> dict[int, set[int]]:
-    """follow index -> the positions of the papers with an author name holding its key."""
+def _author_hits(day: _Day, keys: dict[int, str]) -> dict[int, int]:
+    """follow index -> the papers (a mask) with an author name holding its key."""
     # One text of every folded name, one a line: a key (whitespace collapsed, so no newline)
     # found in it lies within one name, which is `instr(folded, key)` on that name.
     names = [(p, fold(n)) for p, authors in enumerate(day.authors) for n in json.loads(authors)]
     text = "\n".join(n for _, n in names)
     starts = list(itertools.accumulate((len(n) + 1 for _, n in names), initial=0))
-    hits: dict[int, set[int]] = {}
+    hits: dict[int, int] = {}
     for i, key in keys.items():
         at = text.find(key)
         while at >= 0:
             line = bisect.bisect_right(starts, at) - 1
-            hits.setdefault(i, set()).add(names[line][0])
+            hits[i] = hits.get(i, 0) | 1 << names[line][0]
             at = text.find(key, starts[line + 1])  # the next name
     return hits
 
 
+def _positions(mask: int) -> tuple[int, ...]:
+    """The positions of a mask's papers, in order."""
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return tuple(found)
+
+
 def _match_follows(
     schema: str, day: _Day, follows: Sequence[tuple[str, str]]
-) -> dict[int, list[int]]:
+) -> dict[int, tuple[int, ...]]:
     """Index in `follows` (kind, text) -> the positions of the papers it matches, in order."""
     exprs: dict[int, str] = {}
     keys: dict[int, str] = {}
@@ -130,7 +145,7 @@ def _match_follows(
             keys[i] = key
     hits = _keyword_hits(schema, day, exprs) if exprs else {}
     hits.update(_author_hits(day, keys))
-    return {i: sorted(positions) for i, positions in sorted(hits.items())}
+    return {i: _positions(mask) for i, mask in sorted(hits.items())}
 
 
 def _group(
@@ -142,7 +157,7 @@ def _group(
     follow: `matched` holds each matched follow and its papers' positions, in order."""
     # A plain loop: map/zip merging and interning the tuples were measured slower here.
     one: list[tuple[Matched, ...]] = [(f,) for f, _ in matched]  # shared by all it matched
-    ids = [[arxiv_ids[p] for p in positions] for _, positions in matched]
+    ids = [tuple(arxiv_ids[p] for p in positions) for _, positions in matched]
     found = []
     second = operator.itemgetter(1)
     for member_id, group in itertools.groupby(rows, key=operator.itemgetter(0)):
