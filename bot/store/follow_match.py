@@ -37,7 +37,8 @@ from bot.store.text import fold, match_query, name_key, query_terms
 # 270,000 (member, paper) entries (bench/alerts.py match), and tuples and dicts holding only
 # strings leave the garbage collector's lists, where an enum member (an object with a
 # __dict__) keeps every tuple and dict holding it tracked, and their numbers set off full
-# collections of the bot's whole heap (14 in 8 runs of the bench with the member, 2 without).
+# collections of the bot's whole heap (13-14 in 8 matchings in the bench's process with the
+# member, 2-8 without).
 Matched = tuple[str, str]
 
 
