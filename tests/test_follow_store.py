@@ -40,7 +40,7 @@ async def matched(follows: FollowStore, member: int, day: dt.date) -> dict[Follo
             continue
         for arxiv_id, texts in m.papers.items():
             for kind, query in texts:
-                found.setdefault(Follow(kind, query), set()).add(arxiv_id)
+                found.setdefault(Follow(FollowKind(kind), query), set()).add(arxiv_id)
     return found
 
 

@@ -19,7 +19,7 @@ import discord
 from bot import render
 from bot.cards import SaveOffer
 from bot.i18n_text import text
-from bot.models import FollowKind, Paper
+from bot.models import Paper
 
 MATCHED_LIMIT = 300  # characters of the "matched" line on a card
 
@@ -51,8 +51,9 @@ def nonce(member_id: int, day: dt.date, seq: int) -> str:
     return "pa" + hashlib.blake2b(key, digest_size=10).hexdigest()[:20]
 
 
-def matched_line(follows: Sequence[tuple[FollowKind, str]], locale: str) -> str:
-    """`keyword "diffusion" · author "Kim"`: the follows that matched a paper."""
+def matched_line(follows: Sequence[tuple[str, str]], locale: str) -> str:
+    """`keyword "diffusion" · author "Kim"`: the follows (kind, a FollowKind value, and text)
+    that matched a paper."""
     parts = [
         text(locale, f"alert_by_{kind}", query=render.sanitize(query).replace("`", "'"))
         for kind, query in follows
@@ -61,7 +62,7 @@ def matched_line(follows: Sequence[tuple[FollowKind, str]], locale: str) -> str:
 
 
 def card(
-    paper: Paper, index: int, follows: Sequence[tuple[FollowKind, str]], locale: str
+    paper: Paper, index: int, follows: Sequence[tuple[str, str]], locale: str
 ) -> discord.Embed:
     embed = render.paper_brief(paper, index, locale)
     embed.add_field(name=text(locale, "alert_matched"), value=matched_line(follows, locale))
@@ -71,7 +72,7 @@ def card(
 def plan_alert(
     day: dt.date,
     papers: Sequence[Paper],
-    matched: Mapping[str, Sequence[tuple[FollowKind, str]]],
+    matched: Mapping[str, Sequence[tuple[str, str]]],
     *,
     locale: str,
 ) -> list[AlertMessage]:
