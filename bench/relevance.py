@@ -2,12 +2,15 @@
 
     python bench/relevance.py                   # 400 queries of each kind
     python bench/relevance.py --queries 1000 --seed 3
+    python bench/relevance.py --real PAPER_LOGS  # also a real history (a checkout's paper_logs)
+    python bench/relevance.py --failures 10     # and 10 missed queries of each kind
 
-Papers: the shared digests plus 5,400 synthetic papers none of which is a copy of another
-(bench/corpus.py `generate_distinct`: titles and summary lines walked from word pairs of the
-real ones), loaded by the real loader into a fresh store, so that each paper is there once
-as in a real store. For papers drawn at random, two kinds of query are made as a member
-would type them:
+Each corpus is loaded by the real loader into a fresh store, each paper there once as in a
+real store: the shared digests alone (232 papers); the history, the shared digests plus 5,400
+synthetic papers none of which is a copy of another (bench/corpus.py `generate_distinct`:
+titles and summary lines walked from word pairs of the real ones, titles with the real
+history's vocabulary; bench/titles.py compares them); and each `--real` folder alone. For
+papers drawn at random, two kinds of query are made as a member would type them:
 
 - title: two words of its title (in title order, lowercased; not a stop word or a number),
   each word of the title equally likely;
@@ -21,7 +24,12 @@ would type them:
 success@5 is the share of queries whose paper is among the first five results. A plain
 BM25 baseline ranks the same papers in the same run: an in-memory FTS5 table of title,
 authors and summaries (`porter unicode61`, text as published) and `bm25()` with its default
-weights, the words ANDed.
+weights, the words ANDed. For title queries, "> 5 titles" is the share whose two words (their
+stems) more than five titles hold, "by titles" the success@5 a ranking that knows only which
+titles hold them can expect, and "ceiling" the best any ranking that sees only the query can
+have (`Ceiling`): the words could come from any title holding both in that order, the query
+model tells how likely each title is to give them, and the five likeliest hold the paper
+meant with probability their share.
 """
 
 from __future__ import annotations
