@@ -9,7 +9,16 @@ votes. The pool comes from ../shared/digests/.
   there many times, which costs a query what it would cost, but is no store to rank in.
 - `generate_distinct` (bench/relevance.py): no paper is a copy of another. Each title and
   each summary line is new text walked from word pairs of the real ones (a first-order
-  Markov chain over their words); authors are drawn from the real names.
+  Markov chain over their words); authors are drawn from the real names. A title's rare
+  words (those only one real title has) are drawn so that the synthetic titles have the
+  vocabulary of the real history's (`HISTORY`, `_Titles`).
+
+`HISTORY` holds the title statistics of the source project's published history (the
+paper_logs of l-yohai/daily_papers_ko as of 2026-12-01), measured by `python bench/titles.py
+PAPER_LOGS` (which prints the same figures for the synthetic titles at the same size): the
+14 shared digests (232 titles) are too few to tell how a vocabulary of 5,500 titles grows
+(Heaps' law fitted on them predicts 13,168 distinct words at 5,487 titles; the history has
+10,140), and a title's two words are as hard to tell apart as those words are common.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import random
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +95,19 @@ def generate(papers: int, seed: int = 7, per_day: int = PAPERS_PER_DAY) -> Path:
     done.write_text(str(papers))
     return folder
 
+
+@dataclass(frozen=True)
+class TitleCounts:
+    """Word counts of a body of titles, words as `str.split` gives them, casefolded."""
+
+    titles: int
+    words: int  # every word of every title
+    vocabulary: int  # distinct words
+    once: int  # words of one title only
+
+
+# The published history (see the module docstring): 5,487 papers of 358 days.
+HISTORY = TitleCounts(titles=5_487, words=49_794, vocabulary=10_140, once=7_274)
 
 _END = ""  # the chain's end of text
 
@@ -173,17 +196,109 @@ def _heaps(texts: list[list[str]], tokens: float) -> float:
     return math.exp(my + b * (math.log(tokens) - mx))
 
 
-def generate_distinct(papers: int, seed: int = 11, per_day: int = 15) -> Path:
-    """Write (once) a corpus of `papers` papers, `per_day` a day, none a copy of another
-    or of a real paper (`_Text`); returns its folder."""
-    folder = OUT / f"corpus-distinct-{papers}-{per_day}"
+class _Titles(_Text):
+    """Titles whose words recur as a real vocabulary's do.
+
+    A word that r real titles have would be in r / 232 of the walks' titles, but a word
+    seen r times in a small sample is expected fewer times in the next titles (Good-Turing:
+    r* = (r + 1) N(r+1) / N(r), N(r) the number of words seen r times, smoothed as a power
+    law in r, Gale and Sampson): a walk keeps it with probability r* / r, and otherwise,
+    as it does for a word only one real title has, takes a word drawn as in a Pitman-Yor
+    process: a word drawn before, in proportion to its draws less `discount`, or else, in
+    proportion to `strength` + `discount` x the words drawn so far, a new one (a rare word's
+    own the first time, then one walked from letters). So a title's rarer words ("tokenizer",
+    "LoRA", a model's name) are in a few titles each and come with varied neighbours, as in
+    a real store. `discount` and `strength` are those whose expected numbers of distinct
+    words and of words of one title, over `history.titles` titles, are `history`'s."""
+
+    def __init__(
+        self, texts: list[list[str]], papers: int, rng: random.Random, history: TitleCounts
+    ) -> None:
+        super().__init__(texts, papers, rng)
+        counts = Counter(w.casefold() for t in texts for w in set(t))
+        self.kept = _good_turing(counts)
+        drawn = sum(1 - self.kept.get(w.casefold(), 0.0) for t in texts for w in t)
+        common = sum(1 for c in counts.values() if c > 1)
+        self.discount, self.strength = _pitman_yor(
+            round(drawn / len(texts) * history.titles), history.vocabulary - common, history.once
+        )
+        self.drawn: list[str] = []  # every word drawn, repeated as drawn
+        self.draws: Counter[str] = Counter()
+
+    def _fresh(self, word: str) -> str:
+        kept = self.kept.get(word.casefold(), 0.0)
+        if kept and self.rng.random() < kept:
+            return word
+        n, k = len(self.drawn), len(self.draws)
+        if self.rng.random() * (n + self.strength) < self.strength + self.discount * k:
+            own = word in self.rare and word not in self.draws
+            drawn = word if own else self._word()
+        else:  # a word drawn before, with probability in proportion to its draws - discount
+            while True:
+                drawn = self.rng.choice(self.drawn)
+                if self.rng.random() * self.draws[drawn] >= self.discount:
+                    break
+        self.drawn.append(drawn)
+        self.draws[drawn] += 1
+        return drawn
+
+
+def _good_turing(counts: Counter[str]) -> dict[str, float]:
+    """r* / r of each word seen r > 1 times (of one seen once: none): N(r) smoothed as
+    A r^b (least squares on logs of Z(r) = N(r) / half the gap to its neighbours, Gale and
+    Sampson's "Good-Turing frequency estimation without tears"), so r* / r = (1 + 1/r)^(b+1)."""
+    n = Counter(counts.values())
+    rs = sorted(n)
+    points = []
+    for i, r in enumerate(rs):
+        before = rs[i - 1] if i else 0
+        after = rs[i + 1] if i + 1 < len(rs) else 2 * r - before
+        points.append((math.log(r), math.log(2 * n[r] / (after - before))))
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    b = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    return {w: min(1.0, (1 + 1 / r) ** (b + 1)) for w, r in counts.items() if r > 1}
+
+
+def _pitman_yor(draws: int, words: int, once: int) -> tuple[float, float]:
+    """The discount and strength of a Pitman-Yor process whose `draws` draws are expected
+    to give `words` distinct words, `once` of them drawn once (bisection on both)."""
+
+    def rising(x: float, n: int) -> float:  # log of x (x + 1) ... (x + n - 1)
+        return math.lgamma(x + n) - math.lgamma(x)
+
+    def distinct(d: float, s: float) -> float:
+        return s / d * (math.exp(rising(s + d, draws) - rising(s, draws)) - 1)
+
+    def strength(d: float) -> float:
+        lo, hi = 1e-6, 1e9
+        for _ in range(100):
+            mid = math.sqrt(lo * hi)
+            lo, hi = (mid, hi) if distinct(d, mid) < words else (lo, mid)
+        return lo
+
+    def singles(d: float) -> float:
+        s = strength(d)
+        return draws * math.exp(rising(s + d, draws - 1) - rising(s + 1, draws - 1))
+
+    lo, hi = 1e-6, 1 - 1e-6
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if singles(mid) < once else (lo, mid)
+    return lo, strength(lo)
+
+
+def generate_distinct(papers: int, seed: int = 11, per_day: int = 15, out: Path = OUT) -> Path:
+    """Write (once, under `out`) a corpus of `papers` papers, `per_day` a day, none a copy
+    of another or of a real paper (`_Titles`, `_Text`); returns its folder."""
+    folder = out / f"corpus-titles-{papers}-{per_day}"  # corpus-distinct-*: before `_Titles`
     done = folder / ".complete"
     if done.exists():
         return folder
     rng = random.Random(seed)
     entries = list({e.arxiv_id: e for e in pool()}.values())
     lines = [[x.removeprefix("- ").split() for x in e.summary.splitlines()] for e in entries]
-    titles = _Text([e.title.split() for e in entries], papers, rng)
+    titles = _Titles([e.title.split() for e in entries], papers, rng, HISTORY)
     bullets = _Text([[w for x in ls for w in x] for ls in lines], papers, rng)
     bullets.words = _chain(x for ls in lines for x in ls)  # walked a line at a time
     names = [name for e in entries for name in e.authors]

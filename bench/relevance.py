@@ -2,12 +2,15 @@
 
     python bench/relevance.py                   # 400 queries of each kind
     python bench/relevance.py --queries 1000 --seed 3
+    python bench/relevance.py --real PAPER_LOGS  # also a real history (a checkout's paper_logs)
+    python bench/relevance.py --failures 10     # and 10 missed queries of each kind
 
-Papers: the shared digests plus 5,400 synthetic papers none of which is a copy of another
-(bench/corpus.py `generate_distinct`: titles and summary lines walked from word pairs of the
-real ones), loaded by the real loader into a fresh store, so that each paper is there once
-as in a real store. For papers drawn at random, two kinds of query are made as a member
-would type them:
+Each corpus is loaded by the real loader into a fresh store, each paper there once as in a
+real store: the shared digests alone (232 papers); the history, the shared digests plus 5,400
+synthetic papers none of which is a copy of another (bench/corpus.py `generate_distinct`:
+titles and summary lines walked from word pairs of the real ones, titles with the real
+history's vocabulary; bench/titles.py compares them); and each `--real` folder alone. For
+papers drawn at random, two kinds of query are made as a member would type them:
 
 - title: two words of its title (in title order, lowercased; not a stop word or a number),
   each word of the title equally likely;
@@ -21,7 +24,12 @@ would type them:
 success@5 is the share of queries whose paper is among the first five results. A plain
 BM25 baseline ranks the same papers in the same run: an in-memory FTS5 table of title,
 authors and summaries (`porter unicode61`, text as published) and `bm25()` with its default
-weights, the words ANDed.
+weights, the words ANDed. For title queries, "> 5 titles" is the share whose two words (their
+stems) more than five titles hold, "by titles" the success@5 a ranking that knows only which
+titles hold them can expect, and "ceiling" the best any ranking that sees only the query can
+have (`Ceiling`): the words could come from any title holding both in that order, the query
+model tells how likely each title is to give them, and the five likeliest hold the paper
+meant with probability their share.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +118,54 @@ def title_idf(papers: list[Known]) -> dict[str, float]:
     return {w: math.log(len(papers) / n) for w, n in df.items()}
 
 
+Likelihood = Callable[[list[str], int, int], float]
+
+
+def uniform_likelihood(words: list[str], i: int, j: int) -> float:
+    """How likely `title_query` is to pick words i < j of a title of these words."""
+    return 2 / (len(words) * (len(words) - 1))
+
+
+def telling_likelihood(idf: dict[str, float]) -> Likelihood:
+    """How likely `telling_query` is to pick words i < j of a title of these words."""
+
+    def likelihood(words: list[str], i: int, j: int) -> float:
+        w = [idf[x] for x in words]
+        total = sum(w)
+        first = [(a, b) for a, b in ((i, j), (j, i)) if total > w[a]]
+        return sum(w[a] / total * w[b] / (total - w[a]) for a, b in first)
+
+    return likelihood
+
+
+class Ceiling:
+    """The best success@k that any ranking which sees only the query can have, for title
+    queries made as `title_query` or `telling_query` make them. A query's words could come
+    from each title that has both in that order, with a known likelihood; the best any
+    ranking can do is list the k likeliest, which hold the paper meant with probability
+    their share of the likelihood (Bayes, the papers equally likely to be meant)."""
+
+    def __init__(self, papers: list[Known], likelihood: Likelihood) -> None:
+        self.likelihood = likelihood
+        self.words = [title_words(p.title) for p in papers]
+        self.holding: dict[str, set[int]] = defaultdict(set)
+        for n, words in enumerate(self.words):
+            for w in words:
+                self.holding[w].add(n)
+
+    def __call__(self, query: str, k: int) -> float:
+        a, b = query.split(" ")
+        odds = []
+        for n in self.holding[a] & self.holding[b]:
+            words = self.words[n]
+            i, j = words.index(a), words.index(b)
+            if i < j:
+                odds.append(self.likelihood(words, i, j))
+        if not odds:
+            return 1.0
+        return sum(sorted(odds, reverse=True)[:k]) / sum(odds)
+
+
 def stem(word: str) -> str:
     for particle in PARTICLES:
         if word.endswith(particle) and len(word) - len(particle) >= 2:
@@ -146,23 +202,38 @@ def baseline_top(conn: sqlite3.Connection, query: str, k: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-async def run(queries: int, seed: int, k: int, rev: str | None) -> None:
-    folders = [generate_distinct(SYNTHETIC), SHARED]
-    with tempfile.TemporaryDirectory() as tmp:
-        store = await store_class(rev).open(Path(tmp) / "papers.db", cache_entries=0)
-        try:
-            for folder in folders:
-                files, _ = find_files([str(folder)])
-                await load_files(store, files)
-            async with store.db.writer.execute(
-                "SELECT p.arxiv_id, p.title, p.authors, (SELECT group_concat(summary, "
-                "char(10)) FROM (SELECT DISTINCT summary FROM appearances a "
-                "WHERE a.paper_id = p.id)) FROM papers p ORDER BY p.id"
-            ) as cur:
-                papers = [Known(r[0], r[1], r[2], r[3] or "") async for r in cur]
-            await measure(store, papers, queries, seed, k)
-        finally:
-            await store.close()
+async def run(
+    queries: int, seed: int, k: int, rev: str | None, real: list[Path], failures: int
+) -> None:
+    corpora = [
+        ("shared digests alone", [SHARED]),
+        (
+            f"history: shared digests + {SYNTHETIC} synthetic",
+            [generate_distinct(SYNTHETIC), SHARED],
+        ),
+        *((f"real: {folder}", [folder]) for folder in real),
+    ]
+    for name, folders in corpora:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = await store_class(rev).open(Path(tmp) / "papers.db", cache_entries=0)
+            try:
+                for folder in folders:
+                    files, _ = find_files([str(folder)])
+                    await load_files(store, files)
+                papers = await _papers(store)
+                print(f"\n{name}: {len(papers)} papers, seed {seed}")
+                await measure(store, papers, queries, seed, k, failures)
+            finally:
+                await store.close()
+
+
+async def _papers(store: PaperStore) -> list[Known]:
+    async with store.db.writer.execute(
+        "SELECT p.arxiv_id, p.title, p.authors, (SELECT group_concat(summary, "
+        "char(10)) FROM (SELECT DISTINCT summary FROM appearances a "
+        "WHERE a.paper_id = p.id)) FROM papers p ORDER BY p.id"
+    ) as cur:
+        return [Known(r[0], r[1], r[2], r[3] or "") async for r in cur]
 
 
 def _all_words(query: str) -> str:
@@ -177,27 +248,32 @@ def in_titles(conn: sqlite3.Connection, query: str) -> int:
     return int(row.fetchone()[0])
 
 
-async def measure(store: PaperStore, papers: list[Known], queries: int, seed: int, k: int) -> None:
+async def measure(
+    store: PaperStore, papers: list[Known], queries: int, seed: int, k: int, failures: int = 0
+) -> None:
     """success@k of the bot and of BM25. For title queries also: the share whose two words
     are in more than `AMBIGUOUS` titles, and the best success@k a ranking that knows only
-    which titles hold the words can expect (the paper among n such titles: k / n)."""
+    which titles hold the words can expect (the paper among n such titles: k / n). With
+    `failures`, that many missed queries of each kind, with the bot's first page."""
     plain = baseline(papers)
-    print(f"{len(papers)} papers (shared digests + {SYNTHETIC} distinct synthetic), seed {seed}")
     header = (
         f"{'kind':<8} {'queries':>7} {'bot s@' + str(k):>9} {'BM25 s@' + str(k):>9} "
-        f"{'bot ms':>7} {'> ' + str(AMBIGUOUS) + ' titles':>11} {'by titles':>9}"
+        f"{'bot ms':>7} {'> ' + str(AMBIGUOUS) + ' titles':>11} {'by titles':>9} {'ceiling':>7}"
     )
     print(header)
     print("-" * len(header))
-    kinds: list[tuple[str, Callable[[Known, random.Random], str | None]]] = [
-        ("title", title_query),
-        ("telling", telling_query(title_idf(papers))),
-        ("Korean", korean_query),
+    idf = title_idf(papers)
+    kinds: list[tuple[str, Callable[[Known, random.Random], str | None], Ceiling | None]] = [
+        ("title", title_query, Ceiling(papers, uniform_likelihood)),
+        ("telling", telling_query(idf), Ceiling(papers, telling_likelihood(idf))),
+        ("Korean", korean_query, None),
     ]
-    for kind, make in kinds:
+    titles = {p.arxiv_id: p.title for p in papers}
+    missed: list[str] = []
+    for kind, make, ceiling in kinds:
         rng = random.Random(seed)
         asked = ours = theirs = ambiguous = 0
-        took = best = 0.0
+        took = best = bayes = 0.0
         while asked < queries:
             target = rng.choice(papers)
             query = make(target, rng)
@@ -207,17 +283,28 @@ async def measure(store: PaperStore, papers: list[Known], queries: int, seed: in
             start = time.perf_counter()
             page = await store.search(query, limit=k)
             took += time.perf_counter() - start
-            ours += any(p.arxiv_id == target.arxiv_id for p in page.papers)
+            found = any(p.arxiv_id == target.arxiv_id for p in page.papers)
+            ours += found
             theirs += target.arxiv_id in baseline_top(plain, query, k)
-            if kind != "Korean":
-                titles = max(1, in_titles(plain, query))
-                ambiguous += titles > AMBIGUOUS
-                best += min(1.0, k / titles)
-        extra = f"{ambiguous / asked:>11.3f} {best / asked:>9.3f}" if kind != "Korean" else ""
+            if ceiling is not None:
+                n = max(1, in_titles(plain, query))
+                ambiguous += n > AMBIGUOUS
+                best += min(1.0, k / n)
+                bayes += ceiling(query, k)
+            if not found and len(missed) < failures * (1 + [x[0] for x in kinds].index(kind)):
+                shown = "; ".join(titles[p.arxiv_id] for p in page.papers)
+                missed.append(f"[{kind}] {query!r} -> {target.title!r}\n    got: {shown}")
+        extra = (
+            f"{ambiguous / asked:>11.3f} {best / asked:>9.3f} {bayes / asked:>7.3f}"
+            if ceiling is not None
+            else ""
+        )
         print(
             f"{kind:<8} {asked:>7} {ours / asked:>9.3f} {theirs / asked:>9.3f} "
             f"{took / asked * 1000:>7.2f} {extra}"
         )
+    for line in missed:
+        print(line)
 
 
 def main() -> None:
@@ -226,9 +313,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--k", type=int, default=5, help="the first page's length")
     parser.add_argument("--rev", help="git revision of the store to measure (default: tree)")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        action="append",
+        default=[],
+        help="also a folder of real digests alone (e.g. a checkout's paper_logs); repeatable",
+    )
+    parser.add_argument("--failures", type=int, default=0, help="print this many misses a kind")
     args = parser.parse_args()
+    if not SHARED.is_dir():
+        sys.exit(f"{SHARED} not found: the benchmark needs the shared digests")
     print(f"store: {args.rev or 'working tree'}")
-    asyncio.run(run(args.queries, args.seed, args.k, args.rev))
+    asyncio.run(run(args.queries, args.seed, args.k, args.rev, args.real, args.failures))
 
 
 if __name__ == "__main__":

@@ -86,3 +86,34 @@ async def test_title_words_in_the_order_typed_come_before_the_same_words_reverse
 
     assert by_typed == [ordered, reversed_]
     assert other_way == [reversed_, ordered]
+
+
+async def test_of_titles_with_the_words_near_and_in_order_the_shorter_comes_first(
+    tmp_path: Path,
+) -> None:
+    """Three titles hold `gaussian splatting` as typed, side by side; the long ones repeat
+    a word, which bm25 rewards. Two words are a third of the short title, and a member who
+    remembers two words of a six-word title types these: it comes first."""
+    short = "Optimized Minimal 3D Gaussian Splatting"
+    longer = [
+        "X-Gaussian: 4D Radiative Gaussian Splatting for Continuous-time Tomographic "
+        "Reconstruction",
+        "GPS-Gaussian: Generalizable Pixel-wise 3D Gaussian Splatting for Real-time Human "
+        "Novel View Synthesis",
+    ]
+    async with await PaperStore.open(tmp_path / "p.db", cache_entries=0) as s:
+        titles = [short, *longer, *TITLES]  # the others: so that the words are not in all
+        entries = tuple(_entry(n, t) for n, t in enumerate(titles, start=1))
+        await s.ingest("day.md", ParseResult((Section(dt.date(2024, 6, 17), 1, entries),)))
+        page = await s.search("gaussian splatting")
+
+    assert [p.title for p in page.papers] == [short, *longer]
+
+
+async def test_shorter_title_does_not_outrank_words_as_typed_or_near(store: PaperStore) -> None:
+    """Title length only breaks ties: the short titles with the stems only stay behind the
+    long ones with the words as typed."""
+    page = await store.search("transformers autoregressive", limit=10)
+    titles = [p.title for p in page.papers]
+
+    assert titles[:2] == [MESH, TITLES[7]]

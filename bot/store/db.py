@@ -15,7 +15,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store.text import exact_words, fold, in_typed_order, index_text
+from bot.store.text import exact_words, fold, in_typed_order, index_text, title_length
 
 log = logging.getLogger(__name__)
 _MIGRATION = re.compile(r"^(\d{3})-[\w-]+\.sql$")
@@ -91,6 +91,7 @@ def sql_functions(index_memo: Mapping[str, str] | None = None) -> list[SqlFuncti
         ("fold", 1, fold),
         ("exact_words", 2, exact_words),
         ("in_typed_order", 2, in_typed_order),
+        ("title_length", 1, title_length),
     ]
 
 

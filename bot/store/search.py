@@ -13,10 +13,11 @@ nothing may cost in proportion to the number of matches:
 - relevance, up to `Limits.scored` matches in the whole store, each word in at most
   `Limits.scored_words` papers (bm25 reads every paper with each word): bm25 orders the matches
   within tiers: every word in the title, the words as typed there (not only their stems),
-  the words near each other there (`_ranked`). Past it bm25 is too dear (it counts each
-  phrase over the whole index, even when a date range holds few matches, and costs per
-  match): the matches in the range, or past `exact` the newest `Limits.pool` of them (or
-  as many as the page reaches), are ranked title first, then newest (`_tiered`).
+  near each other there, in the order typed, the shorter title (`_ranked`). Past it bm25
+  is too dear (it counts each phrase over the whole index, even when a date range holds
+  few matches, and costs per match): the matches in the range, or past `exact` the newest
+  `Limits.pool` of them (or as many as the page reaches), are ranked title first, then
+  newest (`_tiered`).
 - votes / newest / author / top: up to `exact` matches are sorted (or, at least 1 in
   `Limits.sorted_walk` papers, found walking the order's index); beyond that a page is
   read in order from an index (`papers_most_voted`, `papers_newest`, migration 003), each
@@ -58,6 +59,19 @@ _INDEX = {"votes": "papers_most_voted", "newest": "papers_newest"}
 _HAS_CODE = (
     "EXISTS (SELECT 1 FROM enrichment e WHERE e.paper_id = p.id AND e.found = ? "
     "AND e.github_repo IS NOT NULL)"
+)
+
+
+# The order of `_ranked` among papers with every word in the title, while their titles are
+# read (at most `Limits.typed_titles` of them): more of the words as typed, then near each
+# other, then in the order typed, then the shorter title (fewer distinct words; a member's
+# two words are a bigger share of a short title, so it is the likelier one meant:
+# bench/relevance.py prints the ceiling that ranking by that likelihood reaches). Without
+# the titles read, nearness alone.
+_TYPED_ORDER = (
+    "CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, n DESC, "
+    "CASE WHEN t THEN in_typed_order(title, ?) ELSE 0 END DESC, "
+    "CASE WHEN t THEN title_length(title) ELSE 0 END, "
 )
 
 
@@ -281,12 +295,13 @@ class SearchPlanner(Reads):
     async def _ranked(
         self, query: str, matched: str, params: Sequence[object], limit: int, offset: int
     ) -> Page:
-        """Every match, in three tiers, each by bm25 (title 10, authors 5, summaries 1), then
-        the most recently added: papers with every word in the title first (those with more
-        of the words as typed, not only their stems, ahead, while at most
-        `Limits.typed_titles` titles have the words; then those with the words near each
-        other there; then, again while the titles are read, those with the words in the
-        order typed), then the rest.
+        """Every match, in tiers, each by bm25 (title 10, authors 5, summaries 1), then the
+        most recently added: papers with every word in the title first, and among them,
+        while at most `Limits.typed_titles` titles have the words (each is read and
+        compared), those with more of the words as typed (not only their stems) ahead; then
+        those with the words near each other there; then, among titles read, those with the
+        words in the order typed, then the shorter (fewer distinct words) (`_TYPED_ORDER`);
+        then the rest.
 
         Without a filter, only the FTS index is read (no row of papers per match)."""
         near = near_query(query, _NEAR)
@@ -309,10 +324,8 @@ class SearchPlanner(Reads):
             f"{title if typed else 'NULL'} AS title, "
             f"bm25(papers_fts, 10.0, 5.0, 1.0) AS score, {in_titles} AS t, "
             f"{in_titles if near else '0'} AS n {source}) ORDER BY t DESC, "
-            f"{'CASE WHEN t THEN exact_words(title, ?) ELSE 0 END DESC, ' if typed else ''}"
-            "n DESC, "
-            f"{'CASE WHEN t THEN in_typed_order(title, ?) ELSE 0 END DESC, ' if typed else ''}"
-            "score, id DESC"
+            + (_TYPED_ORDER if typed else "n DESC, ")
+            + "score, id DESC"
         )
         head = [expr, *([near] if near else [])]
         return await self._counted(
