@@ -18,25 +18,13 @@ from bot.models import FollowKind, Paper
 from bot.store import PaperStore
 from bot.store.follows import AddOutcome, Follow, FollowStore, MemberMatches
 from papers_sandbox import __file__ as sandbox_init
+from tests.follow_support import found_alone
 
 SAMPLE = sorted((Path(sandbox_init).parent / "sample").glob("*.md"))
 NOW = dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.UTC)
 _LATIN = re.compile(r"[A-Za-z][\w-]*")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 Expected = list[tuple[int, list[tuple[str, tuple[tuple[str, str], ...]]]]]
-
-
-async def alone(store: PaperStore, follow: Follow, day: dt.date) -> set[str]:
-    """The papers of `day` that /search or /author lists for the follow by itself."""
-    digest = await store.digest(day)
-    assert digest is not None
-    of_day = {p.arxiv_id for p in digest.papers}
-    if follow.kind == FollowKind.KEYWORD:
-        page = await store.search(follow.query, since=day, until=day, limit=500)
-    else:
-        page = await store.by_author(follow.query, limit=100_000)
-    assert not page.more and page.total == len(page.papers), follow  # all of them
-    return {p.arxiv_id for p in page.papers} & of_day
 
 
 def follows_from(papers: list[Paper], rng: random.Random, count: int) -> list[Follow]:
@@ -91,7 +79,7 @@ async def expected(store: PaperStore, made: dict[int, list[Follow]], day: dt.dat
     """What each member's alert holds, from each follow alone."""
     digest = await store.digest(day)
     assert digest is not None
-    found = {f: await alone(store, f, day) for fs in made.values() for f in fs}
+    found = {f: await found_alone(store, f, day) for fs in made.values() for f in fs}
     out: Expected = []
     for member in sorted(made):
         papers = [

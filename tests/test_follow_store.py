@@ -14,23 +14,12 @@ from bot.store import PaperStore
 from bot.store.db import migrations
 from bot.store.follows import AddOutcome, Follow, FollowStore
 from papers_sandbox import __file__ as sandbox_init
+from tests.follow_support import found_alone
 
 SAMPLE = sorted((Path(sandbox_init).parent / "sample").glob("*.md"))
 NOW = dt.datetime(2025, 5, 9, 12, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(seconds=20)
 DAY = dt.date(2025, 5, 9)
-
-
-async def searched(store: PaperStore, follow: Follow, day: dt.date) -> set[str]:
-    """What /search or /author lists of that day's papers for the follow."""
-    digest = await store.digest(day)
-    assert digest is not None
-    of_day = {p.arxiv_id for p in digest.papers}
-    if follow.kind == FollowKind.KEYWORD:
-        page = await store.search(follow.query, since=day, until=day, limit=200)
-    else:
-        page = await store.by_author(follow.query, limit=10_000)
-    return {p.arxiv_id for p in page.papers} & of_day
 
 
 async def matched(follows: FollowStore, member: int, day: dt.date) -> dict[Follow, set[str]]:
@@ -51,7 +40,7 @@ async def check_like_search(store: PaperStore, queries: list[Follow], day: dt.da
     hits = 0
     by_member = {m.member_id: m for m in await follows.matches(day)}
     for i, follow in enumerate(queries):
-        expected = await searched(store, follow, day)
+        expected = await found_alone(store, follow, day)
         got = set(by_member[i].papers) if i in by_member else set()
         assert got == expected, (follow, got, expected)
         hits += len(got)
