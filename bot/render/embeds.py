@@ -78,3 +78,9 @@ def pack_embeds(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
     if current:
         messages.append(current)
     return messages
+
+
+def signature(content: str | None, embeds: Sequence[discord.Embed]) -> tuple[str, tuple[str, ...]]:
+    """What identifies a sent message when a post or an alert looks for it in the channel's
+    or DM's history: its text and its cards' titles and links."""
+    return (content or "", tuple(f"{e.title or ''}|{e.url or ''}" for e in embeds))

@@ -14,6 +14,7 @@ import discord
 from bot import render
 from bot.cards import MENU_OPTIONS, SaveOffer
 from bot.models import Digest, Paper, PostOrder, PostStyle
+from bot.render.embeds import signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +34,6 @@ class Planned:
 
     def signature(self) -> tuple[str, tuple[str, ...]]:
         return signature(self.content, self.embeds)
-
-
-def signature(content: str | None, embeds: Sequence[discord.Embed]) -> tuple[str, tuple[str, ...]]:
-    """What identifies a sent message when looking for it in channel history."""
-    return (content or "", tuple(f"{e.title or ''}|{e.url or ''}" for e in embeds))
 
 
 def nonce(channel_id: int, day: dt.date, generation: int, seq: int) -> str:

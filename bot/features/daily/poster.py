@@ -12,9 +12,10 @@ from typing import Literal
 import discord
 
 from bot.features.daily.discord_errors import describe_http, transient
-from bot.features.daily.plan import Planned, decode_plan, encode_plan, nonce, signature
+from bot.features.daily.plan import Planned, decode_plan, encode_plan, nonce
 from bot.models import PostStatus
 from bot.pacer import Pacer
+from bot.render.embeds import signature
 from bot.store.daily import DailyStore
 from bot.store.ledger import Claim
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.features.follows.plan import AlertMessage, decode, nonce, signature
+from bot.features.follows.plan import AlertMessage, decode, nonce
 from bot.models import AlertStatus
 from bot.pacer import Pacer
+from bot.render.embeds import signature
 from bot.store.follows import AlertClaim, FollowStore
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from bot import render
 from bot.cards import SaveOffer
 from bot.i18n_text import text
 from bot.models import Paper
+from bot.render.embeds import signature
 
 MATCHED_LIMIT = 300  # characters of the "matched" line on a card
 
@@ -38,11 +39,6 @@ class AlertMessage:
 
     def signature(self) -> tuple[str, tuple[str, ...]]:
         return signature(self.content, self.embeds)
-
-
-def signature(content: str | None, embeds: Sequence[discord.Embed]) -> tuple[str, tuple[str, ...]]:
-    """What identifies a sent message when looking for it in the DM's history."""
-    return (content or "", tuple(f"{e.title or ''}|{e.url or ''}" for e in embeds))
 
 
 def nonce(member_id: int, day: dt.date, seq: int) -> str:
